@@ -1,0 +1,116 @@
+"""The Episode: what a render leaves beside its MP3, and what publishing reads.
+
+``<slug>.episode.json`` sits next to ``<slug>.mp3``; file fields are names relative to that folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from narrate.errors import FeedError
+
+EPISODE_SUFFIX = ".episode.json"
+
+
+@dataclass(frozen=True)
+class CastCredit:
+    """Who voices whom, for credits, tags and ``podcast:person``."""
+
+    character: str
+    """Character name, or ``Narrator``."""
+    voice: str
+    """Voice id, e.g. ``kokoro:jf_alpha``."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Episode:
+    slug: str
+    title: str
+    mp3: str
+    """File name of the MP3 in the episode's folder."""
+    duration_s: float
+    show: str = ""
+    description: str = ""
+    published: str = ""
+    """ISO 8601 UTC time of the first render; kept when re-rendered."""
+    guid: str = ""
+    """Never changes for an episode: derived from the show and slug at first render."""
+    image: str | None = None
+    vtt: str | None = None
+    srt: str | None = None
+    chapters_json: str | None = None
+    chapters: tuple[Chapter, ...] = ()
+    cast: tuple[CastCredit, ...] = ()
+    loudness_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["meta"] = dict(self.meta)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Episode:
+        try:
+            chapters = tuple(Chapter(**c) for c in data.get("chapters") or ())
+            cast = tuple(CastCredit(**c) for c in data.get("cast") or ())
+            known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+            known.update(chapters=chapters, cast=cast, meta=dict(data.get("meta") or {}))
+            return cls(**known)
+        except TypeError as e:
+            raise FeedError(f"bad episode metadata: {e}") from e
+
+    def with_(self, **changes: Any) -> Episode:
+        return replace(self, **changes)
+
+    def save(self, folder: str | Path) -> Path:
+        path = Path(folder) / f"{self.slug}{EPISODE_SUFFIX}"
+        atomic_write_text(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Episode:
+        path = Path(path)
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError) as e:
+            raise FeedError(f"cannot read episode metadata {path}: {e}") from e
+
+
+def episode_metadata_path(mp3: str | Path) -> Path:
+    mp3 = Path(mp3)
+    return mp3.with_name(mp3.stem + EPISODE_SUFFIX)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write to a temp file in the same folder, fsync, then rename: readers never see half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
