@@ -1,0 +1,98 @@
+"""The `narrate` command line: parses options and calls the library; no logic lives here."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from narrate import __version__
+from narrate.errors import NarrateError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn library errors into one clear line and exit status 1 (no traceback)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NarrateError as e:
+            raise click.ClickException(str(e)) from e
+        except KeyboardInterrupt:
+            click.echo("interrupted; finished segments are cached, run again to resume", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="narrate")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress display.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Turn written stories into podcast episodes.
+
+    \b
+    Example:
+      narrate render examples/*.txt -o output/
+    """
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else
+                                         logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["quiet"] = quiet
+    ctx.obj["verbose"] = verbose
+
+
+@cli.command()
+@click.argument("story", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text",
+              show_default=True, help="json: the machine contract; text: a readable listing.")
+@click.option("--characters", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Cast hint: JSON {\"characters\": [{name, aliases, gender}]} or TOML.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the script to this file instead of stdout.")
+@reports_errors
+def script(story: Path, fmt: str, characters: Path | None, output: Path | None) -> None:
+    """Split a story into narration and dialogue and show who speaks each line.
+
+    \b
+    Example:
+      narrate script story.txt --format json --characters cast.json
+    """
+    from narrate.script import load_characters
+    from narrate.text import build_script, read_story
+
+    cast = load_characters(characters) if characters else ()
+    result = build_script(read_story(story), characters=cast, title=story.stem, source=str(story))
+    text = result.to_json() if fmt == "json" else _listing(result)
+    if output:
+        from narrate.episode import atomic_write_text
+
+        atomic_write_text(output, text + "\n")
+    else:
+        click.echo(text)
+
+
+def _listing(result: Any) -> str:
+    lines = []
+    for seg in result.segments:
+        if seg.kind.value == "space":
+            continue
+        who = seg.speaker or "Narrator"
+        label = f"{seg.kind.value}:{who}" if seg.kind.value == "dialogue" else seg.kind.value
+        lines.append(f"[{label}] {seg.text.strip()}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    cli(prog_name="narrate")
