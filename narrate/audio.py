@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import warnings
 from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -83,6 +85,15 @@ def run_ffmpeg(args: list[str], *, input_bytes: bytes | None = None) -> bytes:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise AudioError(f"ffmpeg failed ({' '.join(cmd[1:])}): {err[-1] if err else 'no output'}")
     return proc.stdout
+
+
+def pydub_segment_class() -> Any:
+    """pydub's AudioSegment, told where ffmpeg is (pydub warns at import when none is on PATH)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment
+    AudioSegment.converter = ffmpeg_exe()
+    return AudioSegment
 
 
 def decode(path: str | Path, *, rate: int = MASTER_RATE) -> Audio:

@@ -33,6 +33,32 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _set_verbosity(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    obj = ctx.ensure_object(dict)
+    obj["quiet"] = quiet or obj.get("quiet", False)
+    obj["verbose"] = max(verbose, obj.get("verbose", 0))
+    level = (logging.ERROR if obj["quiet"] else logging.DEBUG if obj["verbose"] > 1
+             else logging.INFO if obj["verbose"] else logging.WARNING)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
+
+
+def verbosity_options(func: F) -> F:
+    """-v/-q accepted after any command too (``narrate render -q ...``)."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if param.name == "quiet" and value:
+            _set_verbosity(ctx, 0, True)
+        elif param.name == "verbose" and value:
+            _set_verbosity(ctx, value, False)
+        return value
+
+    func = click.option("-v", "--verbose", count=True, expose_value=False, callback=callback,
+                        help="More detail on stderr (-vv for debug).")(func)
+    func = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=callback,
+                        help="Only errors on stderr; no progress display.")(func)
+    return func
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="narrate")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
@@ -45,12 +71,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     Example:
       narrate render examples/*.txt -o output/
     """
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else
-                                         logging.INFO if verbose else logging.WARNING)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    ctx.ensure_object(dict)
-    ctx.obj["quiet"] = quiet
-    ctx.obj["verbose"] = verbose
+    _set_verbosity(ctx, verbose, quiet)
 
 
 @cli.command()
@@ -92,6 +113,44 @@ def _listing(result: Any) -> str:
         label = f"{seg.kind.value}:{who}" if seg.kind.value == "dialogue" else seg.kind.value
         lines.append(f"[{label}] {seg.text.strip()}")
     return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("stories", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("output"), show_default=True, help="Folder for the episodes.")
+@click.option("--narrator", default=None, help="Narrator voice id (default piper:joe).")
+@click.option("--show", default=None, help="Show name (seeds the music; groups the cast).")
+@click.option("--no-music", is_flag=True, help="Leave out the intro and outro music.")
+@verbosity_options
+@click.pass_context
+@reports_errors
+def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrator: str | None,
+           show: str | None, no_music: bool) -> None:
+    """Render story files to MP3 episodes.
+
+    \b
+    Example:
+      narrate render examples/*.txt -o output/
+    """
+    from narrate.casting import DEFAULT_NARRATOR
+    from narrate.pipeline import DEFAULT_SHOW, RenderOptions, render_stories
+
+    options = RenderOptions(narrator=narrator or DEFAULT_NARRATOR, show=show or DEFAULT_SHOW,
+                            music=not no_music)
+    quiet = ctx.find_root().obj.get("quiet", False)
+    progress = None if quiet else _progress_printer()
+    for episode in render_stories(list(stories), out_dir, options=options, progress=progress):
+        if not quiet:
+            click.echo(f"\r\x1b[K{out_dir / episode.mp3}  {episode.duration_s:.1f} s", err=True)
+
+
+def _progress_printer() -> Callable[[int, int, float], None]:
+    def show(done: int, total: int, seconds: float) -> None:
+        click.echo(f"\r\x1b[Ksynthesising {done}/{total} segments, {seconds:.0f} s of audio",
+                   err=True, nl=False)
+
+    return show
 
 
 def main() -> None:

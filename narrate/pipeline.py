@@ -1,0 +1,100 @@
+"""The whole job, story file to episode: read, script, cast, synthesise, master, export."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from narrate.casting import DEFAULT_NARRATOR, apply_cast, cast_script
+from narrate.episode import CastCredit, Episode, episode_metadata_path
+from narrate.export import encode_mp3
+from narrate.master import assemble, normalize_loudness
+from narrate.music import generate_theme
+from narrate.render import ProgressCallback, synthesize_script
+from narrate.script import Script
+from narrate.text import build_script, read_story
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_SHOW = "narrate"
+EPISODE_NAMESPACE = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # RFC 4122 URL namespace
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Choices that apply to every story of one render."""
+
+    narrator: str = DEFAULT_NARRATOR
+    show: str = DEFAULT_SHOW
+    music: bool = True
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:80] or "episode"
+
+
+def script_story(path: str | Path) -> Script:
+    path = Path(path)
+    return build_script(read_story(path), title=_title_from(path), source=str(path))
+
+
+def _title_from(path: Path) -> str:
+    return path.stem.replace("_", " ").replace("-", " ").strip().title() or "Episode"
+
+
+def render_script(script: Script, out_dir: str | Path, *, slug: str | None = None,
+                  options: RenderOptions | None = None,
+                  progress: ProgressCallback | None = None) -> Episode:
+    """Render one Script to ``out_dir/<slug>.mp3`` with its episode metadata."""
+    options = options or RenderOptions()
+    out_dir = Path(out_dir)
+    slug = slug or slugify(script.title or "episode")
+    cast = cast_script(script, narrator=options.narrator)
+    script = apply_cast(script, cast)
+    intro = generate_theme(options.show) if options.music else None
+    outro = generate_theme(options.show + " outro", seconds=6.0) if options.music else None
+    mix = assemble(synthesize_script(script, progress=progress), intro=intro, outro=outro)
+    mastered = normalize_loudness(mix.audio)
+    mp3 = encode_mp3(mastered, out_dir / f"{slug}.mp3")
+    previous = _previous_episode(mp3)
+    episode = Episode(
+        slug=slug, title=script.title or slug, mp3=mp3.name,
+        duration_s=round(len(mastered) / 1000, 3), show=options.show,
+        published=previous.published if previous else datetime.now(UTC).isoformat(
+            timespec="seconds"),
+        guid=previous.guid if previous else str(uuid.uuid5(EPISODE_NAMESPACE,
+                                                            f"{options.show}/{slug}")),
+        cast=tuple([CastCredit("Narrator", cast.narrator)]
+                   + [CastCredit(name, voice) for name, voice in cast.roles.items()]),
+    )
+    episode.save(out_dir)
+    return episode
+
+
+def _previous_episode(mp3: Path) -> Episode | None:
+    meta = episode_metadata_path(mp3)
+    if not meta.exists():
+        return None
+    try:
+        return Episode.load(meta)
+    except Exception:  # a damaged sidecar must not stop a render; it is rewritten below
+        _LOGGER.warning("ignoring unreadable %s", meta)
+        return None
+
+
+def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
+                   options: RenderOptions | None = None,
+                   progress: ProgressCallback | None = None) -> list[Episode]:
+    """Render each story file to its own episode. All inputs are read before any audio work,
+    so a bad file fails fast."""
+    scripts = [script_story(p) for p in paths]
+    return [render_script(s, out_dir, slug=slugify(Path(p).stem), options=options,
+                          progress=progress) for p, s in zip(paths, scripts, strict=True)]
