@@ -10,10 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from narrate.audio import MASTER_RATE, Audio
-from narrate.casting import resolve_voice
-from narrate.engines.base import get_engine
 from narrate.errors import EngineError
 from narrate.script import Script, Segment
+from narrate.voicing import speak
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -80,11 +79,9 @@ def synthesize_segment(segment: Segment, *, speed: float = 1.0) -> Audio:
     """Speak one segment with its voice; the result is trimmed and at ``MASTER_RATE``."""
     if not segment.voice:
         raise EngineError(f"segment at {segment.start} has no voice; cast the script first")
-    voice = resolve_voice(segment.voice)
-    engine = get_engine(voice.engine)
     parts = []
     for chunk in split_for_engine(segment.speak):
-        audio = engine.synthesize(chunk, voice, speed=speed)
+        audio = speak(segment.voice, chunk, speed=speed)
         parts.append(trim_silence(audio.resampled(MASTER_RATE).samples, MASTER_RATE))
     samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
     return Audio(samples.astype(np.float32), MASTER_RATE)
