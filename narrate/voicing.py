@@ -1,23 +1,84 @@
 """Speaking text with a voice id: resolution, the engine call, and what identifies the sound.
 
-The render stage and its cache use only these two functions, so new engines, user voices and
-voice variants need no change there.
+The render stage and its cache use only ``speak`` and ``voice_fingerprint``, so new engines,
+user voices, presets (``preset:NAME``) and variants (``BASE@pitch=..,tempo=..,timbre=..``) need
+no change there.
 """
 
 from __future__ import annotations
 
-from narrate.audio import Audio
-from narrate.casting import resolve_voice
-from narrate.engines.base import get_engine
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from narrate.engines.base import Engine, Voice, get_engine, split_voice_id
+from narrate.engines.variants import VARIANT_VERSION, Variant, apply_variant, split_variant
+from narrate.errors import VoiceError
+
+if TYPE_CHECKING:
+    from narrate.audio import Audio
+
+PRESET_ENGINE = "preset"
+
+
+def expand_voice_id(voice_id: str) -> str:
+    """Presets become the variant they stand for; every other id is returned as is."""
+    voice_id = voice_id.strip()
+    if voice_id.startswith(f"{PRESET_ENGINE}:"):
+        from narrate.voice_config import load_voice_config
+
+        name = voice_id.split(":", 1)[1]
+        presets = load_voice_config().presets
+        if name not in presets:
+            raise VoiceError(f"unknown preset {name!r}; defined: {', '.join(presets) or 'none'} "
+                             "(presets live in the voices folder, see docs/voices.md)")
+        expanded = presets[name].variant_id()
+        if expanded.startswith(f"{PRESET_ENGINE}:"):
+            raise VoiceError(f"preset {name!r} is based on another preset; use an engine voice")
+        return expanded
+    return voice_id
+
+
+def _base(voice_id: str) -> tuple[Engine, Voice, Variant]:
+    base_id, variant = split_variant(expand_voice_id(voice_id))
+    engine_name, name = split_voice_id(base_id)
+    engine = get_engine(engine_name)
+    reason = engine.availability()
+    if reason:
+        raise VoiceError(f"voice {voice_id} is not usable here: {reason}")
+    return engine, engine.voice(name), variant
+
+
+def resolve_voice(voice_id: str) -> Voice:
+    """The Voice for an id (plain, variant or preset), with an error that lists what exists."""
+    _, voice, variant = _base(voice_id)
+    if voice_id.startswith(f"{PRESET_ENGINE}:"):
+        from narrate.voice_config import load_voice_config
+
+        preset = load_voice_config().presets[voice_id.split(":", 1)[1]]
+        return replace(voice, id=voice_id, gender=preset.gender or voice.gender,
+                       description=preset.description or variant.describe() or voice.description)
+    if variant.is_identity:
+        return voice
+    return replace(voice, id=voice_id, description=f"{voice.description}; {variant.describe()}")
 
 
 def speak(voice_id: str, text: str, *, speed: float = 1.0) -> Audio:
     """Synthesise ``text`` with the voice ``voice_id`` (any sample rate)."""
-    voice = resolve_voice(voice_id)
-    return get_engine(voice.engine).synthesize(text, voice, speed=speed)
+    engine, voice, variant = _base(voice_id)
+    audio = engine.synthesize(text, voice, speed=speed * variant.tempo)
+    return apply_variant(audio, variant)
 
 
 def voice_fingerprint(voice_id: str) -> str:
     """Everything that changes how ``voice_id`` sounds: part of a cache key."""
-    voice = resolve_voice(voice_id)
-    return f"{voice.id}|{get_engine(voice.engine).version}|{voice.sample_rate}"
+    engine, voice, variant = _base(voice_id)
+    fingerprint = engine.voice_fingerprint(voice)
+    if not variant.is_identity:
+        fingerprint += f"|variant {VARIANT_VERSION}:{variant.suffix()}"
+    return fingerprint
+
+
+def engine_supports_ipa(voice_id: str) -> bool:
+    """Whether the voice's engine reads inline ``[[ ipa ]]`` (cheap: no model load)."""
+    base_id, _ = split_variant(expand_voice_id(voice_id))
+    return get_engine(split_voice_id(base_id)[0]).supports_ipa

@@ -11,11 +11,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from narrate.audio import Audio
 from narrate.errors import EngineError, VoiceError
 from narrate.script import Gender
+
+if TYPE_CHECKING:  # narrate.audio imports numpy: too slow for `narrate script`
+    from narrate.audio import Audio
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -48,6 +50,10 @@ class Engine(ABC):
     name: ClassVar[str]
     """Registry key and the prefix of its voice ids."""
     offline: ClassVar[bool] = True
+    listed: ClassVar[bool] = True
+    """False for test engines that `narrate voices` and casting leave out."""
+    supports_ipa: ClassVar[bool] = False
+    """True when ``synthesize`` understands inline IPA as ``[[ phonemes ]]`` (lexicon entries)."""
 
     @property
     def version(self) -> str:
@@ -55,7 +61,10 @@ class Engine(ABC):
         return "1"
 
     def availability(self) -> str | None:
-        """None when usable here; else a one-line reason (missing package, program...)."""
+        """None when usable here; else a one-line reason (missing package, program...).
+
+        Must stay cheap (no model loads, no network): ``narrate script`` and ``narrate voices``
+        call it for every engine."""
         return None
 
     @abstractmethod
@@ -66,6 +75,14 @@ class Engine(ABC):
     def synthesize(self, text: str, voice: Voice, *, speed: float = 1.0) -> Audio:
         """Speak ``text`` with ``voice``; raise EngineError on failure, never return empty audio
         for non-empty text."""
+
+    def voice_fingerprint(self, voice: Voice) -> str:
+        """Everything that changes how ``voice`` sounds (model files included)."""
+        return f"{voice.id}|{self.version}|{voice.sample_rate}"
+
+    def unavailable_voices(self) -> list[tuple[str, str]]:
+        """(voice id, reason) for voices this engine knows of but cannot use here."""
+        return []
 
     def voice(self, name: str) -> Voice:
         for v in self.voices():

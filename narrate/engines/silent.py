@@ -6,12 +6,14 @@ exactly ``MS_PER_CHAR`` per character, which keeps pipeline tests exact and fast
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
-from narrate.audio import Audio
 from narrate.engines.base import Engine, Voice
 from narrate.errors import EngineError
 from narrate.script import Gender
+
+if TYPE_CHECKING:
+    from narrate.audio import Audio
 
 SAMPLE_RATE = 16_000  # Hz
 MS_PER_CHAR = 10
@@ -22,6 +24,7 @@ _VOICES = {"low": (Gender.MALE, 110.0), "mid": (Gender.FEMALE, 220.0),
 
 class ToneEngine(Engine):
     name = "tone"
+    listed = False
 
     def voices(self) -> list[Voice]:
         return [Voice(id=f"tone:{n}", engine=self.name, name=n, gender=g, sample_rate=SAMPLE_RATE,
@@ -33,6 +36,10 @@ class ToneEngine(Engine):
         return _VOICES[voice.name][1]
 
     def synthesize(self, text: str, voice: Voice, *, speed: float = 1.0) -> Audio:
+        import numpy as np
+
+        from narrate.audio import Audio
+
         if voice.name not in _VOICES:
             raise EngineError(f"tone engine has no voice {voice.name}")
         n = int(len(text.strip()) * MS_PER_CHAR * SAMPLE_RATE / 1000 / speed)

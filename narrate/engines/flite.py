@@ -1,0 +1,61 @@
+"""flite (CMU Flite), offline, when the ``flite`` program is on PATH. Fast, clear, a little
+robotic: castable by hand (``--voice``), not offered to characters automatically."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from narrate.engines.base import Engine, Voice
+from narrate.engines.program import check_not_empty, missing_program, run_program, wav_to_audio
+from narrate.script import Gender
+
+if TYPE_CHECKING:
+    from narrate.audio import Audio
+
+PROGRAM = "flite"
+SAMPLE_RATE = 16_000  # Hz
+
+_VOICES: dict[str, tuple[Gender, str, str]] = {
+    "slt": (Gender.FEMALE, "en-US", "CMU Arctic slt: US female"),
+    "rms": (Gender.MALE, "en-US", "CMU Arctic rms: US male"),
+    "awb": (Gender.MALE, "en-GB-scotland", "CMU Arctic awb: Scottish male"),
+    "kal16": (Gender.MALE, "en-US", "diphone kal16: US male, robotic"),
+}
+
+
+class FliteEngine(Engine):
+    name = "flite"
+
+    @property
+    def version(self) -> str:
+        if missing_program(PROGRAM):
+            return "missing"
+        try:
+            out = subprocess.run([PROGRAM, "--version"], capture_output=True, text=True,
+                                 check=False, timeout=10).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return "unknown"
+        return out.strip().splitlines()[0] if out.strip() else "unknown"
+
+    def availability(self) -> str | None:
+        return missing_program(PROGRAM)
+
+    def voices(self) -> list[Voice]:
+        return [Voice(id=f"flite:{n}", engine=self.name, name=n, gender=g, language=lang,
+                      sample_rate=SAMPLE_RATE, description=desc)
+                for n, (g, lang, desc) in _VOICES.items()]
+
+    def synthesize(self, text: str, voice: Voice, *, speed: float = 1.0) -> Audio:
+        what = f"flite ({voice.id})"
+        with tempfile.TemporaryDirectory(prefix="narrate-flite-") as tmp:
+            wav = Path(tmp) / "out.wav"
+            txt = Path(tmp) / "in.txt"
+            # text through a file: no argument-length limit, no leading "-" taken as an option
+            txt.write_text(text, encoding="utf-8")
+            run_program([PROGRAM, "-voice", voice.name, "--setf",
+                         f"duration_stretch={1.0 / speed:.3f}", "-f", str(txt), "-o", str(wav)],
+                        what=what)
+            return check_not_empty(wav_to_audio(wav.read_bytes(), what=what), text, what=what)
