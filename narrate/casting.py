@@ -29,6 +29,8 @@ from narrate.voicing import resolve_voice
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_NARRATOR = "piper:joe"
+DEFAULT_SHOW = "narrate"
+"""Same as ``narrate.pipeline.DEFAULT_SHOW`` (kept here so `narrate script` stays light)."""
 CHARACTER_ENGINES = ("kokoro", "piper")
 """Engines whose voices are offered to characters, in order of preference (natural-sounding
 offline voices only; flite, espeak and gtts are cast by hand or via ``[casting] engines``)."""
@@ -54,6 +56,10 @@ class Cast:
         if not speaker or speaker == NARRATOR:
             return self.narrator
         return self.roles.get(speaker, self.narrator)
+
+    def only(self, names: Sequence[str]) -> Cast:
+        """The cast restricted to ``names`` (an episode's speakers), e.g. for its credits."""
+        return replace(self, roles={n: v for n, v in self.roles.items() if n in names})
 
     def lookup(self, name: str, aliases: Sequence[str] = ()) -> str | None:
         """The voice of ``name`` or of one of its aliases (case-insensitive)."""
@@ -279,6 +285,22 @@ def _most_distinct(pool: Sequence[Voice], character: Character | None,
     return best[1].id
 
 
+def alternative_voice(voice_id: str, *, engines: Sequence[str] = CHARACTER_ENGINES) -> str:
+    """Another natural voice of the same gender and age, as different from ``voice_id`` as the
+    pool allows (for re-rendering a segment the checker flagged)."""
+    try:
+        current = resolve_voice(voice_id)
+    except NarrateError:
+        current = None
+    gender = current.gender if current else Gender.UNKNOWN
+    character = Character("segment", gender=gender,
+                          age="child" if current and current.age == "child" else None)
+    taken = [_profile(voice_id, gender)]
+    choice = _most_distinct([v for v in casting_pool(engines) if v.id != voice_id], character,
+                            taken, voice_id)
+    return choice
+
+
 def apply_cast(script: Script, cast: Cast) -> Script:
     """Set each spoken segment's voice (a voice pinned in an edited script wins)."""
     segments = []
@@ -342,8 +364,9 @@ def save_cast(cast: Cast, path: str | Path) -> None:
 
 def cast_for_show(script: Script, *, show: str, folder: str | Path | None = None,
                   narrator: str = DEFAULT_NARRATOR, overrides: Mapping[str, str] | None = None,
-                  save: bool = True) -> tuple[Script, Cast]:
+                  save: bool = True) -> Cast:
     """Cast ``script`` with the show's saved cast; save the result (unless ``save`` is False).
+    The returned cast holds the whole show; apply it with :func:`apply_cast`.
 
     The narrator is an override, then the saved one, then ``narrator``."""
     path = cast_file_path(show, folder)
@@ -354,7 +377,40 @@ def cast_for_show(script: Script, *, show: str, folder: str | Path | None = None
                        show=show)
     if save and cast != previous:
         save_cast(cast, path)
-    return apply_cast(script, cast), cast
+    return cast
+
+
+def with_offline_fallback(cast: Cast, engine: str) -> Cast:
+    """``cast`` with every voice of an online engine that cannot be reached now replaced by a
+    voice of ``engine`` of the same gender (with a warning), so a render can go on offline."""
+    fallback = get_engine(engine)
+    reason = fallback.availability()
+    if reason or not fallback.offline:
+        raise VoiceError(f"--fallback-engine {engine} cannot be used: "
+                         f"{reason or 'it is not an offline engine'}")
+    pool = [v for v in candidate_voices([engine])]
+    if not pool:
+        raise VoiceError(f"--fallback-engine {engine} has no voices here")
+    replaced: dict[str, str] = {}
+
+    def offline(voice_id: str) -> str:
+        if voice_id in replaced:
+            return replaced[voice_id]
+        voice = resolve_voice(voice_id)
+        online = get_engine(voice.engine)
+        problem = None if online.offline else getattr(online, "reachable", lambda: None)()
+        if problem is None:
+            replaced[voice_id] = voice_id
+            return voice_id
+        same = [v for v in pool if v.gender is voice.gender] or pool
+        choice = same[len(replaced) % len(same)].id
+        _LOGGER.warning("%s is unreachable (%s); using %s instead (--fallback-engine)",
+                        voice_id, problem, choice)
+        replaced[voice_id] = choice
+        return choice
+
+    return replace(cast, narrator=offline(cast.narrator),
+                   roles={n: offline(v) for n, v in cast.roles.items()})
 
 
 def parse_voice_overrides(values: Sequence[str]) -> dict[str, str]:

@@ -59,6 +59,21 @@ def verbosity_options(func: F) -> F:
     return func
 
 
+def cast_options(func: F) -> F:
+    """Casting options shared by `script` (read-only) and others."""
+    func = click.option("--narrator", default=None, help="Narrator voice id (default piper:joe, "
+                        "or the show's saved narrator).")(func)
+    func = click.option("--voices-dir", type=click.Path(path_type=Path, file_okay=False),
+                        help="Folder of voice presets, user voices, casts and lexicons "
+                             "[default: ./voices or $NARRATE_VOICES_DIR].")(func)
+    func = click.option("--voice", multiple=True, metavar="NAME=VOICE",
+                        help="Cast a character, e.g. \"Ann Lee=kokoro:jf_alpha\". "
+                             "Repeatable.")(func)
+    func = click.option("--show", default=None,
+                        help="Show whose saved cast (voices/<show>.cast.toml) to use.")(func)
+    return func
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="narrate")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
@@ -82,19 +97,36 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
               help="Cast hint: JSON {\"characters\": [{name, aliases, gender}]} or TOML.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the script to this file instead of stdout.")
+@cast_options
 @reports_errors
-def script(story: Path, fmt: str, characters: Path | None, output: Path | None) -> None:
-    """Split a story into narration and dialogue and show who speaks each line.
+def script(story: Path, fmt: str, characters: Path | None, output: Path | None,
+           show: str | None, voice: tuple[str, ...], voices_dir: Path | None,
+           narrator: str | None) -> None:
+    """Split a story into narration and dialogue, show who speaks each line and with which
+    voice (the show's saved cast is read, not changed).
 
     \b
     Example:
       narrate script story.txt --format json --characters cast.json
     """
+    from narrate.casting import (
+        DEFAULT_NARRATOR,
+        DEFAULT_SHOW,
+        apply_cast,
+        cast_for_show,
+        parse_voice_overrides,
+    )
     from narrate.script import load_characters
     from narrate.text import build_script, read_story
+    from narrate.voice_config import use_voices_dir
 
     cast = load_characters(characters) if characters else ()
     result = build_script(read_story(story), characters=cast, title=story.stem, source=str(story))
+    use_voices_dir(voices_dir)
+    voices = cast_for_show(result, show=show or DEFAULT_SHOW, folder=voices_dir,
+                           narrator=narrator or DEFAULT_NARRATOR,
+                           overrides=parse_voice_overrides(voice), save=False)
+    result = apply_cast(result, voices)
     text = result.to_json() if fmt == "json" else _listing(result)
     if output:
         from narrate.episode import atomic_write_text
@@ -111,6 +143,8 @@ def _listing(result: Any) -> str:
             continue
         who = seg.speaker or "Narrator"
         label = f"{seg.kind.value}:{who}" if seg.kind.value == "dialogue" else seg.kind.value
+        if seg.voice:
+            label += f" ({seg.voice})"
         lines.append(f"[{label}] {seg.text.strip()}")
     return "\n".join(lines)
 
@@ -122,27 +156,48 @@ def _listing(result: Any) -> str:
 @click.option("--narrator", default=None, help="Narrator voice id (default piper:joe).")
 @click.option("--show", default=None, help="Show name (seeds the music; groups the cast).")
 @click.option("--no-music", is_flag=True, help="Leave out the intro and outro music.")
+@click.option("--voice", multiple=True, metavar="NAME=VOICE",
+              help="Cast a character (or Narrator), e.g. \"Ann Lee=kokoro:jf_alpha\"; saved in "
+                   "the show's cast file. Repeatable.")
+@click.option("--voices-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of voice presets, user voices, casts and lexicons [default: ./voices "
+                   "or $NARRATE_VOICES_DIR].")
+@click.option("--fallback-engine", metavar="ENGINE",
+              help="Offline engine (e.g. piper) that stands in when an online voice (gtts) "
+                   "cannot be reached.")
+@click.option("--check", "check_audio", is_flag=True,
+              help="Transcribe the result, re-render segments that do not say their text once "
+                   "with another voice, report the rest (needs the `check` extra).")
 @verbosity_options
 @click.pass_context
 @reports_errors
 def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrator: str | None,
-           show: str | None, no_music: bool) -> None:
+           show: str | None, no_music: bool, voice: tuple[str, ...], voices_dir: Path | None,
+           fallback_engine: str | None, check_audio: bool) -> None:
     """Render story files to MP3 episodes.
 
     \b
     Example:
       narrate render examples/*.txt -o output/
     """
-    from narrate.casting import DEFAULT_NARRATOR
+    from narrate.casting import DEFAULT_NARRATOR, parse_voice_overrides
     from narrate.pipeline import DEFAULT_SHOW, RenderOptions, render_stories
+    from narrate.script import NARRATOR
 
+    overrides = parse_voice_overrides(voice)
+    if narrator:  # an explicit --narrator beats the show's saved narrator
+        overrides.setdefault(NARRATOR, narrator)
     options = RenderOptions(narrator=narrator or DEFAULT_NARRATOR, show=show or DEFAULT_SHOW,
-                            music=not no_music)
+                            music=not no_music, voice_overrides=overrides, voices_dir=voices_dir,
+                            fallback_engine=fallback_engine, check=check_audio)
     quiet = ctx.find_root().obj.get("quiet", False)
     progress = None if quiet else _progress_printer()
     for episode in render_stories(list(stories), out_dir, options=options, progress=progress):
         if not quiet:
             click.echo(f"\r\x1b[K{out_dir / episode.mp3}  {episode.duration_s:.1f} s", err=True)
+        check_report = episode.meta.get("check")
+        if check_report:
+            click.echo(check_report["summary"], err=True)
 
 
 def _progress_printer() -> Callable[[int, int, float], None]:
@@ -151,6 +206,95 @@ def _progress_printer() -> Callable[[int, int, float], None]:
                    err=True, nl=False)
 
     return show
+
+
+@cli.command()
+@click.option("--sample", "sample_voice", metavar="VOICE",
+              help="Speak a short sample with VOICE (needs -o).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the sample (.mp3, .wav, .ogg, .flac).")
+@click.option("--text", default=None, help="What the sample says.")
+@click.option("--voices-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of voice presets and user voices [default: ./voices].")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@verbosity_options
+@reports_errors
+def voices(sample_voice: str | None, output: Path | None, text: str | None,
+           voices_dir: Path | None, as_json: bool) -> None:
+    """List the voices this machine can use now, and why others cannot be used.
+
+    \b
+    Examples:
+      narrate voices
+      narrate voices --sample kokoro:jf_alpha -o alpha.mp3
+    """
+    from narrate.voice_config import use_voices_dir
+
+    use_voices_dir(voices_dir)
+    if sample_voice:
+        if not output:
+            raise click.UsageError("--sample needs -o FILE, e.g. -o sample.mp3")
+        from narrate.voicing import speak_sample
+
+        click.echo(speak_sample(sample_voice, output, text=text))
+        return
+    if output or text:
+        raise click.UsageError("-o and --text go with --sample VOICE")
+    from narrate.casting import voice_statuses
+
+    statuses = voice_statuses()
+    if as_json:
+        import json
+
+        click.echo(json.dumps([{"id": s.id, "available": s.reason is None, "reason": s.reason,
+                                **({"engine": s.voice.engine, "gender": s.voice.gender.value,
+                                    "language": s.voice.language,
+                                    "sample_rate": s.voice.sample_rate,
+                                    "offline": s.voice.offline, "age": s.voice.age,
+                                    "description": s.voice.description} if s.voice else {})}
+                               for s in statuses], indent=1))
+        return
+    usable = [s for s in statuses if s.reason is None and s.voice]
+    width = max((len(s.id) for s in usable), default=10)
+    for s in usable:
+        v = s.voice
+        assert v is not None
+        where = "offline" if v.offline else "online"
+        click.echo(f"{s.id:<{width}}  {v.gender.value:<7} {v.language:<14} {v.sample_rate:>5} Hz"
+                   f"  {where:<7}  {v.description}")
+    missing = [s for s in statuses if s.reason is not None]
+    if missing:
+        click.echo("\nNot available here:")
+        for s in missing:
+            click.echo(f"  {s.id}: {s.reason}")
+    offline = sum(1 for s in usable if s.voice and s.voice.offline)
+    click.echo(f"\n{len(usable)} voices usable ({offline} offline). Variants: VOICE@pitch=-2,"
+               "tempo=0.95,timbre=warm; Kokoro blends: kokoro:jf_alpha+jf_tebukuro.")
+
+
+@cli.command()
+@click.argument("episode", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--vtt", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Timed transcript of the episode [default: <episode>.vtt beside it].")
+@click.option("--max-wer", type=float, default=None,
+              help="Exit 1 when the overall word error rate is above this.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@verbosity_options
+@reports_errors
+def check(episode: Path, vtt: Path | None, max_wer: float | None, as_json: bool) -> None:
+    """Transcribe an episode segment by segment and flag segments whose audio does not say
+    their text (garbled, cut off, silent). Needs the `check` extra.
+
+    \b
+    Example:
+      narrate check output/my-story.mp3
+    """
+    from narrate.check import check_episode
+
+    report = check_episode(episode, vtt=vtt)
+    click.echo(report.to_json() if as_json else report.summary())
+    if max_wer is not None and report.wer > max_wer:
+        raise click.ClickException(f"word error rate {report.wer:.3f} is above {max_wer}")
 
 
 def main() -> None:

@@ -6,19 +6,21 @@ import logging
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from narrate.casting import DEFAULT_NARRATOR, apply_cast, cast_script
+from narrate.casting import DEFAULT_NARRATOR, apply_cast, cast_for_show, with_offline_fallback
 from narrate.episode import CastCredit, Episode, episode_metadata_path
 from narrate.export import encode_mp3
+from narrate.lexicon import apply_lexicon, lexicon_for_show
 from narrate.master import assemble, normalize_loudness
 from narrate.music import generate_theme
 from narrate.render import ProgressCallback, synthesize_script
 from narrate.script import Script
 from narrate.text import build_script, read_story
+from narrate.voice_config import use_voices_dir
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,6 +35,18 @@ class RenderOptions:
     narrator: str = DEFAULT_NARRATOR
     show: str = DEFAULT_SHOW
     music: bool = True
+    voice_overrides: Mapping[str, str] = field(default_factory=dict)
+    """Character name (or ``Narrator``) -> voice id; saved into the show's cast file."""
+    voices_dir: Path | None = None
+    """The voices folder (user voices, presets, casts, lexicons); None: $NARRATE_VOICES_DIR or
+    ./voices."""
+    fallback_engine: str | None = None
+    """Offline engine that stands in for unreachable online voices (gTTS without network)."""
+    check: bool = False
+    """Transcribe the episode, re-render segments whose audio does not say their text once with
+    another voice, and report what is still wrong (needs the ``check`` extra)."""
+    check_retry: bool = True
+    """With ``check``: re-render flagged segments once (False: only report)."""
 
 
 def slugify(text: str) -> str:
@@ -57,8 +71,15 @@ def render_script(script: Script, out_dir: str | Path, *, slug: str | None = Non
     options = options or RenderOptions()
     out_dir = Path(out_dir)
     slug = slug or slugify(script.title or "episode")
-    cast = cast_script(script, narrator=options.narrator)
-    script = apply_cast(script, cast)
+    use_voices_dir(options.voices_dir)
+    cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
+                         narrator=options.narrator, overrides=options.voice_overrides)
+    cast = cast.only(script.speakers())
+    if options.fallback_engine:
+        cast = with_offline_fallback(cast, options.fallback_engine)
+    original = script
+    script = apply_lexicon(apply_cast(script, cast),
+                           lexicon_for_show(options.show, options.voices_dir))
     intro = generate_theme(options.show) if options.music else None
     outro = generate_theme(options.show + " outro", seconds=6.0) if options.music else None
     mix = assemble(synthesize_script(script, progress=progress), intro=intro, outro=outro)
@@ -76,6 +97,13 @@ def render_script(script: Script, out_dir: str | Path, *, slug: str | None = Non
                    + [CastCredit(name, voice) for name, voice in cast.roles.items()]),
     )
     episode.save(out_dir)
+    if options.check:
+        from narrate.check import check_render
+
+        retry = None if not options.check_retry else (
+            lambda pinned: render_script(pinned, out_dir, slug=slug, progress=progress,
+                                         options=replace(options, check_retry=False)))
+        episode = check_render(original, script, episode, out_dir, mix.cues, retry=retry)
     return episode
 
 

@@ -154,7 +154,8 @@ def voice_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.glob("*.toml")
-                  if not p.name.endswith((CAST_SUFFIX, LEXICON_SUFFIX)))
+                  if not p.name.endswith((CAST_SUFFIX, LEXICON_SUFFIX))
+                  and p.name != "lexicon.toml")
 
 
 def load_voice_config(folder: str | Path | None = None) -> VoiceConfig:

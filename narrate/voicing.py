@@ -8,6 +8,7 @@ no change there.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from narrate.engines.base import Engine, Voice, get_engine, split_voice_id
@@ -82,3 +83,31 @@ def engine_supports_ipa(voice_id: str) -> bool:
     """Whether the voice's engine reads inline ``[[ ipa ]]`` (cheap: no model load)."""
     base_id, _ = split_variant(expand_voice_id(voice_id))
     return get_engine(split_voice_id(base_id)[0]).supports_ipa
+
+
+SAMPLE_TEXT = ("Hello! This is {name}. The quick brown fox jumps over the lazy dog, "
+               "and the story goes on.")
+SAMPLE_FORMATS = {".mp3": ["-c:a", "libmp3lame", "-b:a", "96k"], ".wav": ["-c:a", "pcm_s16le"],
+                  ".ogg": ["-c:a", "libvorbis"], ".flac": ["-c:a", "flac"]}
+
+
+def speak_sample(voice_id: str, path: str | Path, *, text: str | None = None) -> Path:
+    """Speak a short sample with ``voice_id`` into ``path`` (.mp3, .wav, .ogg or .flac). The
+    file appears only when complete: a failed engine leaves nothing behind."""
+    from narrate.audio import float_to_int16, run_ffmpeg
+    from narrate.episode import atomic_write_bytes
+
+    path = Path(path)
+    codec = SAMPLE_FORMATS.get(path.suffix.lower())
+    if codec is None:
+        raise VoiceError(f"cannot write a sample as {path.name!r}: use one of "
+                         f"{', '.join(SAMPLE_FORMATS)}")
+    voice = resolve_voice(voice_id)
+    audio = speak(voice_id, text or SAMPLE_TEXT.format(name=voice.id))
+    data = run_ffmpeg(["-f", "s16le", "-ar", str(audio.sample_rate), "-ac", "1", "-i", "pipe:0",
+                       *codec, "-f", path.suffix.lower().lstrip("."), "pipe:1"],
+                      input_bytes=float_to_int16(audio.samples).tobytes())
+    if not data:
+        raise VoiceError(f"encoding the sample of {voice_id} produced no data")
+    atomic_write_bytes(path, data)
+    return path

@@ -104,14 +104,24 @@ def register_engine(name: str, factory: EngineFactory) -> None:
     _INSTANCES.pop(name, None)
 
 
+_LOADED_BUILTINS = False
+
+
+def _load_builtins() -> None:
+    global _LOADED_BUILTINS
+    if not _LOADED_BUILTINS:
+        _LOADED_BUILTINS = True
+        from narrate.engines import builtin
+
+        builtin.register_builtins()
+
+
 def _load_entry_points() -> None:
     global _LOADED_ENTRY_POINTS
     if _LOADED_ENTRY_POINTS:
         return
     _LOADED_ENTRY_POINTS = True
-    from narrate.engines import builtin
-
-    builtin.register_builtins()
+    _load_builtins()
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name in _REGISTRY and ep.value.startswith("narrate."):
             continue
@@ -130,7 +140,9 @@ def engine_names() -> list[str]:
 
 def get_engine(name: str) -> Engine:
     """The engine registered as ``name`` (one shared instance per process)."""
-    _load_entry_points()
+    _load_builtins()
+    if name not in _REGISTRY:  # scanning installed packages costs ~15 ms: only when needed
+        _load_entry_points()
     if name not in _REGISTRY:
         raise EngineError(f"unknown engine {name!r}; available: {', '.join(sorted(_REGISTRY))}")
     if name not in _INSTANCES:
