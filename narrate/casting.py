@@ -57,17 +57,29 @@ class Cast:
             return self.narrator
         return self.roles.get(speaker, self.narrator)
 
-    def only(self, names: Sequence[str]) -> Cast:
-        """The cast restricted to ``names`` (an episode's speakers), e.g. for its credits."""
-        return replace(self, roles={n: v for n, v in self.roles.items() if n in names})
+    def for_script(self, script: Script) -> Cast:
+        """The cast restricted to the characters who speak in ``script`` (for its credits)."""
+        keys = {self.key_for(_names(script, n)) for n in script.speakers()}
+        return replace(self, roles={n: v for n, v in self.roles.items() if n in keys})
+
+    def key_for(self, names: Sequence[str]) -> str | None:
+        """The role whose name is one of ``names`` (case-insensitive)."""
+        wanted = {n.casefold() for n in names}
+        for role in self.roles:
+            if role.casefold() in wanted:
+                return role
+        return None
 
     def lookup(self, name: str, aliases: Sequence[str] = ()) -> str | None:
         """The voice of ``name`` or of one of its aliases (case-insensitive)."""
-        wanted = {n.casefold() for n in (name, *aliases)}
-        for role, voice in self.roles.items():
-            if role.casefold() in wanted:
-                return voice
-        return None
+        key = self.key_for((name, *aliases))
+        return self.roles[key] if key is not None else None
+
+
+def _names(script: Script, speaker: str) -> tuple[str, ...]:
+    """A speaker's name as written, its character's name and aliases."""
+    character = script.character(speaker)
+    return (speaker, character.name, *character.aliases) if character else (speaker,)
 
 
 # ---------------------------------------------------------------- what can be cast
@@ -218,20 +230,23 @@ def cast_script(script: Script, *, narrator: str = DEFAULT_NARRATOR,
     taken += [_profile(v, _gender_of(v, genders)) for v in previous_roles.values()]
     for name in script.speakers():
         character = script.character(name)
-        aliases = character.aliases if character else ()
-        pinned = _override(overrides, name, aliases)
+        names = _names(script, name)
+        # the saved name wins, so "Witney" in one episode is "Witney Carson" of the last one
+        key = (previous.key_for(names) if previous else None) or (
+            character.name if character else name)
+        pinned = _override(overrides, name, names[1:])
         if pinned:
             resolve_voice(pinned)  # a clear error now, not mid-render
             choice = pinned
         else:
-            kept = previous.lookup(name, aliases) if previous else None
+            kept = previous.roles.get(key) if previous else None
             if kept and _usable(kept):
                 choice = kept
             else:
                 if kept:
                     _LOGGER.warning("cast: %s's voice %s is not usable here; recasting", name, kept)
                 choice = _most_distinct(pool, character, taken, narrator)
-        roles[name] = choice
+        roles[key] = choice
         taken.append(_profile(choice, _gender_of(choice, genders)))
     # keep everyone the show already knows, so the file only grows
     merged = {**previous_roles, **roles}
@@ -307,7 +322,10 @@ def apply_cast(script: Script, cast: Cast) -> Script:
     for seg in script.segments:
         if seg.spoken and not seg.voice:
             speaker = seg.speaker if seg.kind is SegmentKind.DIALOGUE else NARRATOR
-            seg = replace(seg, voice=cast.voice_for(speaker))
+            voice = None
+            if speaker and speaker != NARRATOR:
+                voice = cast.lookup(speaker, _names(script, speaker)[1:])
+            seg = replace(seg, voice=voice or cast.narrator)
         segments.append(seg)
     characters = tuple(replace(c, voice=cast.lookup(c.name, c.aliases) or c.voice)
                        for c in script.characters)

@@ -74,7 +74,7 @@ def render_script(script: Script, out_dir: str | Path, *, slug: str | None = Non
     use_voices_dir(options.voices_dir)
     cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
                          narrator=options.narrator, overrides=options.voice_overrides)
-    cast = cast.only(script.speakers())
+    cast = cast.for_script(script)
     if options.fallback_engine:
         cast = with_offline_fallback(cast, options.fallback_engine)
     original = script
