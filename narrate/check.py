@@ -214,8 +214,9 @@ def judge(cue: TimedText, heard: str, *, silent: bool) -> SegmentCheck:
     problem = None
     if silent or (ref and not hyp):
         problem = "silent"
-    elif tail >= CUT_OFF_WORDS and tail >= len(ref) / 4 and errors / max(len(ref), 1) > 0.2:
-        problem = "cut off"
+    elif (tail >= CUT_OFF_WORDS and tail >= len(ref) / 4
+          and errors - tail <= 0.25 * (len(ref) - tail)):
+        problem = "cut off"  # the start is right, the end is missing
     elif (len(ref) >= 3 and errors / len(ref) > GARBLED_WER) or (ref and errors >= len(ref)):
         problem = "garbled"
     return SegmentCheck(cue.start_ms, cue.end_ms, cue.text, heard.strip(), len(ref), errors,
