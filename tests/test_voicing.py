@@ -115,3 +115,21 @@ def test_user_voices_really_speak(voices: Path) -> None:
     assert audio.duration_ms > 1000
     blend = speak("kokoro:jf_alpha+jf_tebukuro", "A blended voice.")
     assert blend.duration_ms > 500
+
+
+def test_the_example_voices_folder_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    from narrate.casting import load_cast
+    from narrate.lexicon import lexicon_for_show
+    from narrate.voice_config import load_voice_config
+
+    folder = Path(__file__).resolve().parent.parent / "voices"
+    monkeypatch.setenv("NARRATE_VOICES_DIR", str(folder))
+    config = load_voice_config()
+    assert {"gruff", "brisk", "storyteller"} <= set(config.presets)
+    for name in config.presets:
+        resolve_voice(f"preset:{name}")
+    cast = load_cast(folder / "example.cast.toml")
+    assert cast is not None
+    for voice in (cast.narrator, *cast.roles.values()):
+        resolve_voice(voice)
+    assert lexicon_for_show("example").apply("Tonioli") == "toe knee OH lee"
