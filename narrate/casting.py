@@ -300,7 +300,7 @@ def _most_distinct(pool: Sequence[Voice], character: Character | None,
     return best[1].id
 
 
-def alternative_voice(voice_id: str, *, engines: Sequence[str] = CHARACTER_ENGINES) -> str:
+def alternative_voice(voice_id: str, *, engines: Sequence[str] | None = None) -> str:
     """Another natural voice of the same gender and age, as different from ``voice_id`` as the
     pool allows (for re-rendering a segment the checker flagged)."""
     try:
@@ -311,6 +311,8 @@ def alternative_voice(voice_id: str, *, engines: Sequence[str] = CHARACTER_ENGIN
     character = Character("segment", gender=gender,
                           age="child" if current and current.age == "child" else None)
     taken = [_profile(voice_id, gender)]
+    if engines is None:
+        engines = load_voice_config().casting_engines or CHARACTER_ENGINES
     choice = _most_distinct([v for v in casting_pool(engines) if v.id != voice_id], character,
                             taken, voice_id)
     return choice

@@ -260,3 +260,45 @@ def test_voices_sample_writes_audio(tmp_path: Path) -> None:
                                       "-o", str(tmp_path / "n.mp3")])
     assert result.exit_code == 1 and "unknown engine" in result.output
     assert not (tmp_path / "n.mp3").exists()
+
+
+def test_render_saves_the_show_cast_and_the_next_story_reuses_it(tmp_path: Path,
+                                                                 voices: Path) -> None:
+    from narrate.casting import load_cast
+
+    (voices / "engines.toml").write_text('[casting]\nengines = ["tone"]\n', encoding="utf-8")
+    chars = tmp_path / "cast.json"
+    first, second = tmp_path / "one.txt", tmp_path / "two.txt"
+    first.write_text("“Tea?” asked Ben.\n\n“Yes,” Anna said.\n", encoding="utf-8")
+    second.write_text("“More?” asked Ben.\n\n“No,” Anna said. “Thanks.”\n", encoding="utf-8")
+    chars.write_text("{}")
+    out = tmp_path / "out"
+    args = ["render", "-q", "--no-music", "--show", "Tea Time", "-o", str(out),
+            "--voices-dir", str(voices), "--voice", "Narrator=tone:deep"]
+    result = CliRunner().invoke(cli, [*args, str(first)])
+    assert result.exit_code == 0, result.output
+    saved = load_cast(voices / "tea-time.cast.toml")
+    assert saved is not None and saved.narrator == "tone:deep"
+    assert saved.roles and all(v.startswith("tone:") for v in saved.roles.values())
+    assert len(set(saved.roles.values())) == len(saved.roles)
+    result = CliRunner().invoke(cli, [*args, str(second)])
+    assert result.exit_code == 0, result.output
+    again = load_cast(voices / "tea-time.cast.toml")
+    assert again is not None
+    assert {k: again.roles[k] for k in saved.roles} == dict(saved.roles)
+    episode = json.loads((out / "two.episode.json").read_text())
+    credits = {c["character"]: c["voice"] for c in episode["cast"]}
+    assert credits["Narrator"] == "tone:deep"
+    for name, voice in credits.items():
+        if name != "Narrator":
+            assert again.roles[name] == voice
+
+
+def test_render_rejects_an_unknown_fallback_engine(tmp_path: Path) -> None:
+    story = tmp_path / "s.txt"
+    story.write_text("“Hi,” Ann said.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["render", "-q", "--no-music", str(story),
+                                      "-o", str(tmp_path / "o"), "--fallback-engine", "nope",
+                                      "--voice", "Narrator=tone:low", "--voice", "Ann=tone:mid"])
+    assert result.exit_code == 1 and "unknown engine 'nope'" in result.output
+    assert not (tmp_path / "o" / "s.mp3").exists()

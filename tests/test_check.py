@@ -133,3 +133,37 @@ def test_whisper_hears_flite_and_flags_a_wrong_cue(tmp_path: Path) -> None:
     assert "garbled" in result.output and "Rockets" in result.output
     result = CliRunner().invoke(cli, ["check", str(mp3), "--max-wer", "0.1"])
     assert result.exit_code == 1 and "above 0.1" in result.output
+
+
+def test_render_check_rerenders_flagged_segments_once_with_another_voice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import narrate.check
+
+    calls: list[int] = []
+
+    def deaf() -> narrate.check.Transcriber:
+        def transcribe(piece: np.ndarray) -> str:
+            calls.append(len(piece))
+            return ""
+
+        return transcribe
+
+    monkeypatch.setattr(narrate.check, "whisper_transcriber", deaf)
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    (voices / "engines.toml").write_text('[casting]\nengines = ["tone"]\n', encoding="utf-8")
+    story = tmp_path / "s.txt"
+    story.write_text("Ann came in.\n\n“Hello,” Ann said.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["render", "--no-music", "--check", str(story), "-o",
+                                      str(out), "--voices-dir", str(voices),
+                                      "--voice", "Narrator=tone:deep"])
+    assert result.exit_code == 0, result.output
+    spoken = len(calls) // 2
+    assert spoken >= 2 and len(calls) == 2 * spoken  # checked, re-rendered once, checked again
+    assert result.output.count("rendering it again with tone:") == spoken
+    meta = json.loads((out / "s.episode.json").read_text())["meta"]["check"]
+    assert len(meta["flagged"]) == spoken and meta["wer"] == 1.0
+    assert "flagged" in result.output
