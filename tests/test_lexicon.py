@@ -58,7 +58,7 @@ def test_show_entries_win_over_global(tmp_path: Path) -> None:
 def test_bad_entries_are_one_clear_error(toml: str, tmp_path: Path) -> None:
     path = tmp_path / "bad.lexicon.toml"
     path.write_text(toml, encoding="utf-8")
-    with pytest.raises(ConfigError, match="bad.lexicon.toml"):
+    with pytest.raises(ConfigError, match=r"bad\.lexicon\.toml"):
         load_lexicon(path)
 
 
