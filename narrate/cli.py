@@ -238,8 +238,8 @@ def serve(folder: Path, host: str, port: int) -> None:
     """
     from narrate.serve import serve as serve_folder
 
-    click.echo(f"serving {folder} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    serve_folder(folder, host=host, port=port)
+    serve_folder(folder, host=host, port=port, ready=lambda url: click.echo(
+        f"serving {folder} at {url} (Ctrl-C to stop)", err=True))
 
 
 def main() -> None:

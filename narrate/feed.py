@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from narrate import __version__
@@ -327,7 +328,7 @@ def _episode_from_mp3(mp3: Path) -> Episode:
         audio = MP3(mp3)
     except (MutagenError, OSError) as e:
         raise FeedError(f"{mp3} is not a readable MP3 ({e}); the feed was not changed") from e
-    tags = audio.tags or {}
+    tags: Any = audio.tags or {}
 
     def text(frame: str) -> str:
         found = [v for k, v in tags.items() if k == frame or k.startswith(frame + ":")]
@@ -338,7 +339,7 @@ def _episode_from_mp3(mp3: Path) -> Episode:
         return path.name if path.is_file() else None
 
     return Episode(slug=mp3.stem, title=text("TIT2") or mp3.stem.replace("-", " ").title(),
-                   mp3=mp3.name, duration_s=float(audio.info.length),
+                   mp3=mp3.name, duration_s=float(audio.info.length),  # type: ignore[attr-defined]
                    description=text("COMM") or text("TIT3"),
                    image=beside(".jpg") or beside(".png"), vtt=beside(".vtt"),
                    srt=beside(".srt"), chapters_json=beside(".chapters.json"))
@@ -420,8 +421,8 @@ def _published(ep: Episode, old: ET.Element | None) -> datetime:
             return when if when.tzinfo else when.replace(tzinfo=UTC)
         except ValueError:
             _LOGGER.warning("%s: unreadable published time %r", ep.slug, ep.published)
-    if old is not None and (when := _parse_date(old.findtext("pubDate") or "")) is not None:
-        return when
+    if old is not None and (seen := _parse_date(old.findtext("pubDate") or "")) is not None:
+        return seen
     return datetime.now(UTC).replace(microsecond=0)
 
 

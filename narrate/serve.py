@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,14 +69,18 @@ def create_app(folder: str | Path) -> Starlette:
     return Starlette(routes=[Mount("/", app=PodcastFiles(directory=folder, html=True))])
 
 
-def serve(folder: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    """Serve ``folder`` until interrupted."""
+def serve(folder: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
+          ready: Callable[[str], None] | None = None) -> None:
+    """Serve ``folder`` until interrupted; ``ready(url)`` is called once the folder checks out."""
     app = create_app(folder)
     try:
         import uvicorn
     except ImportError as e:
         raise ServeError("serving needs uvicorn: pip install 'narrate[serve]'") from e
-    _LOGGER.info("serving %s on http://%s:%d/", folder, host, port)
+    url = f"http://{host}:{port}/"
+    _LOGGER.info("serving %s on %s", folder, url)
+    if ready is not None:
+        ready(url)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
     try:
