@@ -175,6 +175,9 @@ def remove_episode(feed_path: str | Path, guid_or_slug: str, *, write_page: bool
             raise FeedError(f"no episode {guid_or_slug!r} in {feed_path}; episodes: {known}")
         removed = items[index]
         channel.remove(removed)
+        built = channel.find("lastBuildDate")
+        if built is not None:
+            built.text = format_datetime(datetime.now(UTC).replace(microsecond=0), usegmt=True)
         _write_feed(feed_path, old_bytes, root)
         if write_page:
             from narrate.site import write_show_page
@@ -383,7 +386,7 @@ def _build_item(src: _Source, show: ShowConfig, cover: str | None,
     _sub(item, "pubDate", format_datetime(_published(ep, old), usegmt=True))
     _sub(item, "enclosure", url=_url(show, src.rel), length=str(src.mp3.stat().st_size),
          type="audio/mpeg")
-    _sub(item, _it("duration"), str(round(ep.duration_s)))
+    _sub(item, _it("duration"), str(int(ep.duration_s + 0.5)))  # whole seconds, half up
     _sub(item, _it("explicit"), "true" if show.explicit else "false")
     _sub(item, _it("episodeType"), "full")
     image = _url(show, folder_rel + ep.image) if ep.image else cover
@@ -502,13 +505,18 @@ def placeholder_cover(title: str, size: int = COVER_PX) -> bytes:
     r, g, b = (round(c * 255) for c in colorsys.hsv_to_rgb(hue / 360, 0.55, 0.45))
     img = Image.new("RGB", (size, size), (r, g, b))
     draw = ImageDraw.Draw(img)
-    font = ImageFont.load_default(size=size // 12)
+    font: Any
+    try:
+        font = ImageFont.load_default(size=size // 12)
+    except (TypeError, OSError, ImportError):  # Pillow < 10.1 or no FreeType: small bitmap font
+        font = ImageFont.load_default()
     lines = _wrap(title, 16)
     line_h = size // 10
     top = (size - line_h * len(lines)) // 2
     for i, line in enumerate(lines):
-        draw.text((size // 2, top + i * line_h), line, fill=(255, 255, 255), font=font,
-                  anchor="ma")
+        left, _, right, _ = draw.textbbox((0, 0), line, font=font)
+        draw.text(((size - (right - left)) // 2, top + i * line_h), line, fill=(255, 255, 255),
+                  font=font)
     out = io.BytesIO()
     img.save(out, "JPEG", quality=90)
     return out.getvalue()
@@ -539,7 +547,7 @@ class _locked:
         from filelock import FileLock
 
         feed_path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = feed_path.with_name(feed_path.name + ".lock")
+        self.path = feed_path.with_name(f".{feed_path.name}.lock")  # hidden: not a thing to serve
         self.lock = FileLock(str(self.path), timeout=timeout)
 
     def __enter__(self) -> None:

@@ -30,6 +30,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     mp3 = make_episode(out, "night-one", seconds=3.0)
     publish([mp3], feed_path=out / "feed.xml", show=show())
     (root / "secret.txt").write_text("do not serve")
+    (out / "link.txt").symlink_to(root / "secret.txt")
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(out), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))
@@ -101,7 +102,7 @@ def test_show_page_is_served_at_the_root(served: tuple[str, Path]) -> None:
 
 
 @pytest.mark.parametrize("path", ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt",
-                                  "//etc/passwd"])
+                                  "//etc/passwd", "/link.txt"])
 def test_paths_outside_the_folder_are_refused(served: tuple[str, Path], path: str) -> None:
     """Sent raw: httpx would tidy `..` away before it left the client."""
     base, _ = served
