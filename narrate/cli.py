@@ -297,5 +297,153 @@ def check(episode: Path, vtt: Path | None, max_wer: float | None, as_json: bool)
         raise click.ClickException(f"word error rate {report.wer:.3f} is above {max_wer}")
 
 
+def show_options(func: F) -> F:
+    """--config/--show/--base-url/--title: where the show config comes from, and overrides."""
+    func = click.option("--title", help="Show title (overrides the config).")(func)
+    func = click.option("--base-url", help="URL where the files will be hosted "
+                        "(overrides [show] base_url and $NARRATE_SHOW_BASE_URL).")(func)
+    func = click.option("--show", "show_name",
+                        help="Use voices/SHOW.toml as the show config.")(func)
+    func = click.option("--config", "config_path",
+                        type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                        help="Show config file (default: narrate.toml here, if any).")(func)
+    return func
+
+
+def _load_show(config_path: Path | None, show_name: str | None, base_url: str | None,
+               title: str | None) -> Any:
+    from narrate.show import load_show_config
+
+    return load_show_config(config_path, show=show_name,
+                            overrides={"base_url": base_url, "title": title})
+
+
+@cli.command()
+@click.argument("episodes", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--feed", "feed_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Feed to update (default: feed.xml beside the first MP3).")
+@show_options
+@reports_errors
+def publish(episodes: tuple[Path, ...], feed_path: Path | None, config_path: Path | None,
+            show_name: str | None, base_url: str | None, title: str | None) -> None:
+    """Add episodes to the podcast feed, or update them if already there.
+
+    Reads <slug>.episode.json beside each MP3 (else the MP3's tags), rewrites
+    feed.xml atomically (previous version in feed.xml.bak) and index.html.
+
+    \b
+    Example:
+      narrate publish output/chapter-1.mp3 --base-url https://example.org/pod/
+    """
+    from narrate.feed import publish as publish_episodes
+
+    show = _load_show(config_path, show_name, base_url, title)
+    feed_path = feed_path or episodes[0].parent / "feed.xml"
+    for entry in publish_episodes(episodes, feed_path=feed_path, show=show):
+        click.echo(f"published {entry.slug}  guid {entry.guid}  ({entry.duration_s} s)")
+    click.echo(f"feed: {feed_path}", err=True)
+
+
+@cli.group()
+def feed() -> None:
+    """List, remove and check episodes in a podcast feed."""
+
+
+_FEED_OPTION = click.option("--feed", "feed_path", default=Path("output/feed.xml"),
+                            show_default=True,
+                            type=click.Path(path_type=Path, dir_okay=False))
+
+
+@feed.command("list")
+@_FEED_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@reports_errors
+def feed_list(feed_path: Path, fmt: str) -> None:
+    """List the feed's episodes, newest first.
+
+    \b
+    Example:
+      narrate feed list --feed output/feed.xml
+    """
+    import json
+    from dataclasses import asdict
+
+    from narrate.feed import list_episodes
+
+    entries = list_episodes(feed_path)
+    if fmt == "json":
+        rows = [{**asdict(e), "published": e.published.isoformat() if e.published else None}
+                for e in entries]
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+        return
+    for e in entries:
+        when = e.published.strftime("%Y-%m-%d") if e.published else "?"
+        click.echo(f"{when}  {e.duration_s // 60:3d}:{e.duration_s % 60:02d}  {e.slug}  "
+                   f"{e.guid}  {e.title}")
+
+
+@feed.command("remove")
+@click.argument("episode")
+@_FEED_OPTION
+@reports_errors
+def feed_remove(episode: str, feed_path: Path) -> None:
+    """Remove an episode (by guid or slug) from the feed; its files stay.
+
+    \b
+    Example:
+      narrate feed remove chapter-1
+    """
+    from narrate.feed import remove_episode
+
+    entry = remove_episode(feed_path, episode)
+    click.echo(f"removed {entry.slug}  guid {entry.guid}")
+
+
+@feed.command("check")
+@_FEED_OPTION
+@reports_errors
+def feed_check(feed_path: Path) -> None:
+    """Check the feed against Apple Podcasts' requirements; exit 1 on any error.
+
+    Required tags, artwork size and format, enclosure files present with the
+    stated length, unique guids, dates and durations.
+
+    \b
+    Example:
+      narrate feed check --feed output/feed.xml
+    """
+    from narrate.feed import Severity, check_feed
+
+    problems = check_feed(feed_path)
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    if errors:
+        raise click.ClickException(f"{errors} error(s) in {feed_path}")
+    click.echo(f"ok: {feed_path} ({len(problems)} warning(s))", err=True)
+
+
+@cli.command()
+@click.argument("folder", default=Path("output"),
+                type=click.Path(path_type=Path, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0 for every one).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@reports_errors
+def serve(folder: Path, host: str, port: int) -> None:
+    """Serve the feed, show page and media with HEAD and byte ranges.
+
+    \b
+    Example:
+      narrate serve output/ --port 8000
+    """
+    from narrate.serve import serve as serve_folder
+
+    serve_folder(folder, host=host, port=port, ready=lambda url: click.echo(
+        f"serving {folder} at {url} (Ctrl-C to stop)", err=True))
+
+
 def main() -> None:
     cli(prog_name="narrate")

@@ -1,0 +1,30 @@
+"""Canonical fixtures: small stories written for the tests, and a CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+SHORT_STORY = """\
+The Kettle
+
+Anna filled the kettle and set it on the stove.
+
+“Is it ready yet?” asked Ben, peering round the door.
+
+“Not yet,” Anna said. “Patience, Ben.”
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def short_story(tmp_path: Path) -> Path:
+    path = tmp_path / "the-kettle.txt"
+    path.write_text(SHORT_STORY, encoding="utf-8")
+    return path

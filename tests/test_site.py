@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from feedkit import make_episode, show
+
+from narrate.feed import publish, remove_episode
+from narrate.site import transcript_text
+
+
+def test_publish_writes_a_page_with_player_and_transcript(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    publish([make_episode(out, "one"), make_episode(out, "two & more", title="Two <b>")],
+            feed_path=out / "feed.xml", show=show())
+    page = (out / "index.html").read_text()
+    assert "<h1>Night Stories</h1>" in page
+    assert '<audio controls preload="none" src="one.mp3">' in page
+    assert '<track kind="captions" src="one.vtt" default>' in page
+    assert "<p>Mara: Who is there?</p>" in page
+    assert "Two &lt;b&gt;" in page and "<b>" not in page  # titles are escaped
+    assert 'src="two%20%26%20more.mp3"' in page
+    remove_episode(out / "feed.xml", "one")
+    assert "one.mp3" not in (out / "index.html").read_text()
+
+
+def test_transcript_text_from_vtt_and_srt() -> None:
+    vtt = ("WEBVTT\n\nNOTE made by hand\n\n1\n00:00.000 --> 00:01.500\n<v Ann>Hello &amp; "
+           "<i>welcome</i>\nfriend.\n\n00:01.500 --> 00:02.000\nPlain.\n")
+    assert transcript_text(vtt) == "Ann: Hello & welcome friend.\nPlain."
+    srt = ("1\r\n00:00:00,000 --> 00:00:01,000\r\nOne.\r\n\r\n"
+           "2\r\n00:00:01,000 --> 00:00:02,000\r\nTwo.\r\n")
+    assert transcript_text(srt) == "One.\nTwo."
