@@ -94,8 +94,9 @@ class VoiceStatus:
     """None when usable."""
 
 
-def voice_statuses() -> list[VoiceStatus]:
-    """Every voice narrate knows of, usable ones first per engine (metadata only: cheap)."""
+def voice_statuses(*, probe: bool = False) -> list[VoiceStatus]:
+    """Every voice narrate knows of, usable ones first per engine (metadata only: cheap).
+    With ``probe``, online engines check that their service answers now."""
     statuses: list[VoiceStatus] = []
     for name in engine_names():
         try:
@@ -105,7 +106,7 @@ def voice_statuses() -> list[VoiceStatus]:
             continue
         if not engine.listed:
             continue
-        reason = engine.availability()
+        reason = engine.availability() or (engine.reachable() if probe else None)
         if reason:
             statuses.append(VoiceStatus(f"{name}:*", None, reason))
             continue
@@ -418,7 +419,7 @@ def with_offline_fallback(cast: Cast, engine: str) -> Cast:
             return replaced[voice_id]
         voice = resolve_voice(voice_id)
         online = get_engine(voice.engine)
-        problem = None if online.offline else getattr(online, "reachable", lambda: None)()
+        problem = None if online.offline else online.reachable()
         if problem is None:
             replaced[voice_id] = voice_id
             return voice_id

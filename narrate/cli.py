@@ -242,7 +242,7 @@ def voices(sample_voice: str | None, output: Path | None, text: str | None,
         raise click.UsageError("-o and --text go with --sample VOICE")
     from narrate.casting import voice_statuses
 
-    statuses = voice_statuses()
+    statuses = voice_statuses(probe=True)
     if as_json:
         import json
 

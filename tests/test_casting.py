@@ -237,6 +237,8 @@ def test_voices_lists_at_least_six_offline_voices_without_network(
     assert {"piper:joe", "kokoro:jf_alpha", "kokoro:jm_kumo"} <= {r["id"] for r in offline}
     assert all(r["gender"] in ("male", "female", "unknown") and r["sample_rate"] > 0
                for r in offline)
+    assert {r["id"]: r["reason"] for r in rows if not r["available"]}["gtts:*"].startswith(
+        "online only, and no-such-host.invalid:80 cannot be reached")
     text = CliRunner().invoke(cli, ["voices"]).output
     assert "piper:joe" in text and "offline" in text
 

@@ -153,6 +153,8 @@ def test_render_check_rerenders_flagged_segments_once_with_another_voice(
     monkeypatch.setattr(narrate.check, "whisper_transcriber", deaf)
     voices = tmp_path / "voices"
     voices.mkdir()
+    # --voices-dir sets the variable for worker processes; monkeypatch restores it afterwards
+    monkeypatch.setenv("NARRATE_VOICES_DIR", str(voices))
     (voices / "engines.toml").write_text('[casting]\nengines = ["tone"]\n', encoding="utf-8")
     story = tmp_path / "s.txt"
     story.write_text("Ann came in.\n\n“Hello,” Ann said.\n", encoding="utf-8")

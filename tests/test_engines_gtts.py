@@ -80,6 +80,7 @@ def test_requests_are_built_by_gtts_and_sent_to_our_endpoint(google: str) -> Non
 
 
 def test_transient_errors_are_retried_with_backoff(google: str) -> None:
+    assert GttsEngine(endpoint=google).reachable() is None
     FakeGoogle.plan = [503, 429]
     engine = GttsEngine(endpoint=google, backoff_s=0.01)
     assert engine.synthesize("Retry me.", engine.voice("en-us")).duration_ms > 400

@@ -76,6 +76,11 @@ class Engine(ABC):
         """Speak ``text`` with ``voice``; raise EngineError on failure, never return empty audio
         for non-empty text."""
 
+    def reachable(self) -> str | None:
+        """None when the engine can work right now; online engines probe their service (may
+        take a few seconds) and return why not."""
+        return None
+
     def voice_fingerprint(self, voice: Voice) -> str:
         """Everything that changes how ``voice`` sounds (model files included)."""
         return f"{voice.id}|{self.version}|{voice.sample_rate}"

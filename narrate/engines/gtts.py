@@ -35,6 +35,7 @@ RETRIES = 3
 BACKOFF_S = 0.5
 """First wait between attempts; doubles each time."""
 TIMEOUT_S = 15.0
+PROBE_TIMEOUT_S = 2.0
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 _AUDIO = re.compile(r'jQ1olc","\[\\"(.*?)\\"]')
 OFFLINE_HINT = ("use an offline voice (see `narrate voices`) or `--fallback-engine piper` to "
@@ -109,10 +110,10 @@ class GttsEngine(Engine):
         host = url.hostname or "translate.google.com"
         port = url.port or (443 if url.scheme == "https" else 80)
         try:
-            with socket.create_connection((host, port), timeout=3):
+            with socket.create_connection((host, port), timeout=PROBE_TIMEOUT_S):
                 return None
         except OSError as e:
-            return f"cannot reach {host}:{port} ({e})"
+            return f"online only, and {host}:{port} cannot be reached now ({e})"
 
     def synthesize(self, text: str, voice: Voice, *, speed: float = 1.0) -> Audio:
         from narrate.audio import Audio, int16_to_float, run_ffmpeg
