@@ -167,6 +167,7 @@ def test_editing_the_cast_file_recasts(voices: Path) -> None:
 
 def test_an_unusable_saved_voice_is_recast(voices: Path,
                                             caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("WARNING")
     save_cast(Cast(roles={"Bruno Tonioli": "kokoro:gone"}), voices / "dance.cast.toml")
     cast = cast_for_show(make_script(FAMILY_LINES, FAMILY), show="Dance")
     assert cast.roles["Bruno Tonioli"] != "kokoro:gone"

@@ -144,6 +144,7 @@ def test_fallback_engine_replaces_unreachable_online_voices(
     from narrate.casting import Cast, with_offline_fallback
     from narrate.engines import base
 
+    caplog.set_level("WARNING")  # an earlier CLI test may have set -q's level on the root
     monkeypatch.setenv("NARRATE_GTTS_ENDPOINT", "http://no-such-host.invalid")
     base._INSTANCES.pop("gtts", None)
     cast = Cast(narrator="gtts:en-gb", roles={"Ann": "kokoro:jf_alpha"})
