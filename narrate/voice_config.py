@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -91,6 +90,8 @@ class KokoroVoicesFile:
 
     def style_names(self) -> list[str]:
         """The styles in the file, read from the zip index (no arrays loaded)."""
+        import zipfile
+
         try:
             with zipfile.ZipFile(self.voices) as z:
                 return sorted(n.removesuffix(".npy") for n in z.namelist() if n.endswith(".npy"))

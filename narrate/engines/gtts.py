@@ -15,7 +15,6 @@ import os
 import re
 import socket
 import time
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -66,6 +65,8 @@ class GttsEngine(Engine):
 
     @property
     def version(self) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
         try:
             return f"gtts {version('gtts')}"
         except PackageNotFoundError:

