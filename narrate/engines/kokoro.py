@@ -9,6 +9,7 @@ more styles of one gender blend into a new, natural voice: ``kokoro:jf_alpha+jf_
 from __future__ import annotations
 
 import importlib.util
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,6 +162,8 @@ class KokoroEngine(Engine):
 
                 import kokoro_onnx
 
+                # phonemizer warns "words count mismatch" on most inputs; harmless here
+                logging.getLogger("phonemizer").setLevel(logging.ERROR)
                 voices_path = style.voices_file
                 model_path = style.model
                 if voices_path is None:
