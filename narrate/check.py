@@ -33,6 +33,7 @@ WHISPER_RATE = 16_000  # Hz
 PAD_MS = 100
 """Audio taken either side of a cue (cues are cut tight; gaps between segments are >= 250 ms)."""
 SILENT_DBFS = -50.0
+LONG_PIECE_S = 28.0
 GARBLED_WER = 0.5
 """A segment of 3+ words whose word error rate is above this does not say its text."""
 CUT_OFF_WORDS = 2
@@ -129,6 +130,8 @@ _SAME = {"mr": "mister", "mrs": "missus", "ms": "miss", "dr": "doctor", "ok": "o
 def normalize_words(text: str) -> list[str]:
     """Lower case words without punctuation; small numbers and common abbreviations spelled one
     way, so that Whisper's "Mr. 2" and the script's "Mister two" agree."""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # CarrieAnn is read "Carrie Ann"
+    text = text.replace("&", " and ")
     text = text.lower().replace("’", "'").replace("‘", "'")
     text = re.sub(r"(?<=\w)'(?=\w)", "", text)  # you're -> youre
     words = re.findall(r"[a-z0-9%]+", text)
@@ -249,9 +252,12 @@ def whisper_transcriber() -> Transcriber:
     model = _MODEL
 
     def transcribe(samples: np.ndarray) -> str:
+        # past one 30 s window Whisper must seek by its timestamps, or words at the window
+        # edges are lost and a good long paragraph reads as garbled
+        long = len(samples) > LONG_PIECE_S * WHISPER_RATE
         segments, _ = model.transcribe(samples, language="en", beam_size=5, vad_filter=False,
                                        condition_on_previous_text=False,
-                                       without_timestamps=True)
+                                       without_timestamps=not long)
         return " ".join(s.text.strip() for s in segments)
 
     return transcribe

@@ -55,6 +55,8 @@ def test_timed_texts_from_tuples_and_master_cues() -> None:
 def test_normalize_words() -> None:
     assert normalize_words("“You’re the Greatest, Mr. Smith — 2 times!”") == \
         ["youre", "the", "greatest", "mister", "smith", "two", "times"]
+    assert normalize_words("Torvill & Dean, #CarrieAnn") == \
+        ["torvill", "and", "dean", "carrie", "ann"]
 
 
 @pytest.mark.parametrize(("ref", "hyp", "errors", "tail"), [
