@@ -154,3 +154,32 @@ def test_fallback_engine_replaces_unreachable_online_voices(
     assert "unreachable" in caplog.text
     with pytest.raises(VoiceError, match="not an offline engine"):
         with_offline_fallback(cast, "gtts")
+
+
+def test_render_with_fallback_engine_continues_offline(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from narrate.casting import load_cast
+    from narrate.cli import cli
+    from narrate.engines import base
+
+    monkeypatch.setenv("NARRATE_GTTS_ENDPOINT", "http://no-such-host.invalid")
+    monkeypatch.setenv("NARRATE_VOICES_DIR", str(tmp_path / "voices"))
+    base._INSTANCES.pop("gtts", None)
+    story = tmp_path / "s.txt"
+    story.write_text("Ann came in.\n\n“Hello,” Ann said.\n", encoding="utf-8")
+    args = ["render", "--no-music", str(story), "-o", str(tmp_path / "out"),
+            "--voice", "Narrator=gtts:en-gb", "--voice", "Ann=tone:mid"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "needs the internet" in result.output
+    assert not (tmp_path / "out" / "s.mp3").exists()
+    result = CliRunner().invoke(cli, [*args, "--fallback-engine", "tone"])
+    assert result.exit_code == 0, result.output
+    assert "unreachable" in result.output and "--fallback-engine" in result.output
+    credits = json.loads((tmp_path / "out" / "s.episode.json").read_text())["cast"]
+    assert {c["character"]: c["voice"] for c in credits}["Narrator"].startswith("tone:")
+    saved = load_cast(tmp_path / "voices" / "narrate.cast.toml")
+    assert saved is not None and saved.narrator == "gtts:en-gb"  # the cast keeps its choice
