@@ -409,7 +409,7 @@ def with_offline_fallback(cast: Cast, engine: str) -> Cast:
     if reason or not fallback.offline:
         raise VoiceError(f"--fallback-engine {engine} cannot be used: "
                          f"{reason or 'it is not an offline engine'}")
-    pool = [v for v in candidate_voices([engine])]
+    pool = candidate_voices([engine])
     if not pool:
         raise VoiceError(f"--fallback-engine {engine} has no voices here")
     replaced: dict[str, str] = {}
