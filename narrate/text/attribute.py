@@ -1,0 +1,435 @@
+"""Decide who speaks each quotation.
+
+Rules, tried in order for each quote (the first that answers wins; `reason` records which):
+
+1. ``speech_verb``: a speech verb beside the quote — after it (", said Bruno", ", he asked",
+   ", the old man cried") or before it ("Bruno whispered, “...", "he said:"). Pronouns resolve
+   to the nearest character of that gender mentioned before; "I" is the narrator.
+2. ``continued``: a later quote in the same paragraph, or a paragraph continuing an unclosed
+   quote, keeps the speaker of the quote before it.
+3. ``named_nearby``: the character named in the sentence right after the quote or the last
+   sentence before it, in the same paragraph (not the one addressed by a vocative).
+4. ``kin_vocative``: "Mommy, ..." is said by the addressee's child ("her son") found nearby.
+5. ``turn_taking``: in a run of dialogue paragraphs the two last speakers alternate.
+6. ``next_paragraph`` / ``previous``: the first character named in the next paragraph (a
+   stand-alone line introduced after it), else the last one mentioned.
+
+Known failure cases: a pronoun whose antecedent is the listener ("he said to Tom. “...” he
+added"), a conversation among three people without tags, speakers named only by a description
+that the text never repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from narrate.script import NARRATOR, Gender
+from narrate.text.blocks import Block
+from narrate.text.names import _NOT_NAMES, PERSON_NOUNS, Registry, split_title
+from narrate.text.quotes import Quote
+
+__all__ = ["Attribution", "attribute_quotes"]
+
+SPEECH_VERBS = frozenset((
+    "said says say saying asked asks ask replied replies answered answers cried cries exclaimed "
+    "exclaims shouted shouts whispered whispers muttered mutters murmured murmurs called calls "
+    "continued continues added adds began begins returned returns remarked remarks observed "
+    "observes repeated responded screamed yelled laughed sighed teased demanded inquired enquired "
+    "declared insisted admitted explained urged pleaded begged protested interrupted interposed "
+    "suggested growled snapped retorted rejoined rejoins concluded sobbed gasped gasps roared "
+    "breathed whimpered stammered faltered ventured resumed persisted pursued echoed told "
+    "assured grumbled groaned hissed panted wailed mused agreed objected warned commanded ordered "
+    "announced thundered bellowed drawled chuckled smiled grinned nodded shrieked squeaked moaned "
+    "sneered joked cooed mumbled blurted barked corrected confessed conceded offered prompted "
+    "reminded whined wondered exploded admonished implored entreated bawled spoke speaks "
+    "shrugged hollered piped lied cautioned noted gushed boasted quipped sang soothed proposed "
+    "reasoned inquires went put broke cut struck chimed").split())
+_PHRASAL = {"went": "on", "put": "in", "broke": "in", "cut": "in", "struck": "in",
+            "chimed": "in"}
+_ADVERBS = frozenset((
+    "then again also now only still simply just at last once more later finally presently "
+    "suddenly quickly softly aloud back out up quietly gently slowly").split())
+_AUX = frozenset("had has have would will could should did was then".split())
+_PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
+_DETERMINERS = frozenset("the a an his her their my our your this that one another".split())
+_TOKEN = re.compile(r"[A-Za-z][\w’'-]*\.?|[^\w\s]")
+_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bSt)[.!?…]"
+                           r"[”\"’']?(?=\s)|\n[ \t]*\n")
+_KIN = re.compile(r"^\W*(?:Mommy|Mom|Mum|Mummy|Mama|Mamma|Momma|Ma|Mother|Daddy|Dad|Papa|Pa|"
+                  r"Father|Grandma|Grandpa|Granny)\b[,!.?]")
+_CHILD_DESC = re.compile(r"\b(?:her|his|their)\s+(?:(?:little|young|baby|small|tiny|eldest|"
+                         r"youngest|oldest|own)\s+)?(son|daughter|boy|girl|child|kid)\b")
+_CAP = r"[A-Z][\w’'-]*"
+_VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
+
+
+def _is_adverb(word: str) -> bool:
+    w = word.lower()
+    return w in _ADVERBS or (w.endswith("ly") and len(w) > 3)
+
+
+def _is_verb(tokens: list[str], i: int) -> int:
+    """Length of the speech verb at ``tokens[i]`` (2 for "went on"), 0 when none."""
+    if i >= len(tokens):
+        return 0
+    w = tokens[i].lower()
+    if w not in SPEECH_VERBS:
+        return 0
+    if w in _PHRASAL:
+        return 2 if i + 1 < len(tokens) and tokens[i + 1].lower() == _PHRASAL[w] else 0
+    return 1
+
+
+def _subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """A subject starting at ``tokens[i]``: (phrase, tokens used)."""
+    if i >= len(tokens):
+        return None
+    t = tokens[i]
+    if t.lower() in _PRONOUNS and (t == "I" or t.islower() or i == 0 or t in ("He", "She")):
+        return t, 1
+    if t[0].isupper() and t.lower() not in _DETERMINERS:
+        j = i
+        while j < len(tokens) and tokens[j][0].isupper() and j - i < 4:
+            j += 1
+        return " ".join(tokens[i:j]), j - i
+    if t.lower() in _DETERMINERS:
+        for j in range(i + 1, min(i + 4, len(tokens))):
+            w = tokens[j].lower()
+            if w in PERSON_NOUNS:
+                return " ".join(tokens[i:j + 1]), j + 1 - i
+            if not re.match(r"[a-z][a-z-]*$", tokens[j]):
+                return None
+    return None
+
+
+def _subject_before(tokens: list[str], i: int) -> str | None:
+    """The subject ending just before ``tokens[i]`` (skipping adverbs and auxiliaries)."""
+    j = i - 1
+    while j >= 0 and (_is_adverb(tokens[j]) or tokens[j].lower() in _AUX) and i - j <= 3:
+        j -= 1
+    if j < 0:
+        return None
+    t = tokens[j]
+    if t.lower() in _PRONOUNS:
+        return t
+    if t[0].isupper() and t.lower() not in _DETERMINERS:
+        k = j
+        while k > 0 and tokens[k - 1][0].isupper() and j - k < 3 and \
+                tokens[k - 1].lower() not in _DETERMINERS and tokens[k - 1].lower() not in \
+                _PRONOUNS:
+            k -= 1
+        return " ".join(tokens[k:j + 1])
+    if t.lower() in PERSON_NOUNS:
+        for k in range(j - 1, max(-1, j - 4), -1):
+            if tokens[k].lower() in _DETERMINERS:
+                return " ".join(tokens[k:j + 1])
+            if not re.match(r"[a-z][a-z-]*$", tokens[k]):
+                break
+    return None
+
+
+def subject_after(after: str) -> str | None:
+    """Speaker named in a tag after a quote: ", said the parson." / " he whispered"."""
+    tokens = [t for t in _TOKEN.findall(after[:160])]
+    while tokens and tokens[0] in ",;:—–-":
+        tokens.pop(0)
+    i = 0
+    while i < len(tokens) and _is_adverb(tokens[i]) and i < 2:
+        i += 1
+    n = _is_verb(tokens, i)
+    if n:
+        k = i + n
+        while k < len(tokens) and _is_adverb(tokens[k]) and k - i - n < 2:
+            k += 1
+        found = _subject_at(tokens, k)
+        if found:
+            return found[0]
+    found = _subject_at(tokens, 0)
+    if found:
+        k = found[1]
+        while k < len(tokens) and (_is_adverb(tokens[k]) or tokens[k].lower() in _AUX) \
+                and k - found[1] < 3:
+            k += 1
+        if _is_verb(tokens, k):
+            return found[0]
+    return None
+
+
+def subject_before(before: str) -> str | None:
+    """Speaker named in a tag before a quote: "Bruno whispered, " / "he said:"."""
+    tokens = _TOKEN.findall(before[-240:])
+    if any(t in ".!?" for t in tokens[-1:]):
+        return None
+    for i in range(len(tokens) - 1, max(-1, len(tokens) - 14), -1):
+        if _is_verb(tokens, i):
+            subj = _subject_before(tokens, i)
+            if subj:
+                return subj
+    return None
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str
+    """Entity key, or `NARRATOR` for a first-person narrator."""
+    reason: str
+
+
+def _last_sentence(s: str) -> str:
+    last = None
+    for m in _SENTENCE_END.finditer(s):
+        last = m
+    return s[last.end():] if last else s
+
+
+def _first_sentence(s: str) -> str:
+    m = _SENTENCE_END.search(s)
+    return s[:m.end()] if m else s
+
+
+class _Attributor:
+    def __init__(self, text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
+                 registry: Registry):
+        self.text = text
+        self.blocks = blocks
+        self.quotes = quotes
+        self.reg = registry
+        self.result: list[Attribution | None] = [None] * len(quotes)
+        self.by_block: dict[int, list[int]] = {}
+        for i, q in enumerate(quotes):
+            self.by_block.setdefault(q.block, []).append(i)
+
+    # -- contexts ------------------------------------------------------------------------
+    def before(self, i: int) -> str:
+        q = self.quotes[i]
+        b = self.blocks[q.block]
+        prev = [j for j in self.by_block[q.block] if j < i]
+        start = self.quotes[prev[-1]].end if prev else b.start
+        return self.text[start:q.start]
+
+    def after(self, i: int) -> str:
+        q = self.quotes[i]
+        b = self.blocks[q.block]
+        nxt = [j for j in self.by_block[q.block] if j > i]
+        end = self.quotes[nxt[0]].start if nxt else b.end
+        return self.text[q.end:end]
+
+    def addressee(self, i: int) -> str | None:
+        q = self.quotes[i]
+        inner = self.text[q.inner_start:q.inner_end]
+        m = _VOCATIVE.search(inner)
+        if m:
+            form = m.group(1) or m.group(2)
+            key = self.reg.lookup(form)
+            if key:
+                return key
+        head = re.match(r"^\W*([A-Z][a-z]+)[,!]", inner)
+        if head:
+            return self.reg.lookup(head.group(1))
+        return None
+
+    # -- subject resolution --------------------------------------------------------------
+    def resolve_subject(self, subj: str, pos: int, exclude: str | None = None) -> str | None:
+        word = subj.strip()
+        low = word.lower()
+        if low == "i":
+            return NARRATOR
+        if low in ("he", "she"):
+            want = Gender.MALE if low == "he" else Gender.FEMALE
+            block_start = self.text.rfind("\n", 0, pos)
+            for m in self.reg.recent(pos, limit_chars=pos - block_start):
+                e = self.reg.entities[m.key]
+                if (m.subject and m.key != exclude and e.resolved_gender() is want
+                        and self.reg.candidate(m.key)):
+                    return m.key
+            for m in self.reg.recent(pos):
+                e = self.reg.entities[m.key]
+                if m.key != exclude and e.resolved_gender() is want and self.reg.candidate(m.key):
+                    return m.key
+            return None
+        if low in ("they", "we"):
+            return None
+        if word[0].isupper() and low.split()[0] not in ("the", "his", "her", "their", "my",
+                                                          "our", "your", "a", "an"):
+            key = self.reg.lookup(word)
+            if key is None:
+                # a name never seen in narration before: accept it as a new character
+                title, core = split_title(word)
+                if core.split()[0] in _NOT_NAMES or not self.reg.is_name(word):
+                    return None
+                self.reg._cluster(__import__("collections").Counter({word: 1}))
+                key = self.reg.lookup(word)
+            return key
+        key = self.reg.description_entity(word)
+        self.reg.add_mentions_of(key)
+        return key
+
+    def explicit(self, i: int) -> Attribution | None:
+        q = self.quotes[i]
+        if q.closed:
+            subj = subject_after(self.after(i))
+            if subj:
+                key = self.resolve_subject(subj, q.start)
+                if key:
+                    return Attribution(key, "speech_verb")
+        subj = subject_before(self._before_tag(i))
+        if subj:
+            key = self.resolve_subject(subj, q.start)
+            if key:
+                return Attribution(key, "speech_verb")
+        return None
+
+    def _before_tag(self, i: int) -> str:
+        q = self.quotes[i]
+        before = _last_sentence(self.before(i))
+        if not before.strip() and q.start == self.blocks[q.block].start and q.block > 0:
+            prev_b = self.blocks[q.block - 1]
+            tail = self.text[max(prev_b.start, prev_b.end - 300):prev_b.end]
+            if tail.rstrip().endswith(":") and not self.by_block.get(q.block - 1):
+                before = _last_sentence(tail)
+        return before
+
+    def has_verb(self, i: int) -> bool:
+        """A speech verb right beside the quote (used to tell speech from titles)."""
+        return bool(subject_after(self.after(i)) or subject_before(self._before_tag(i)))
+
+    def named_in(self, start: int, end: int, exclude: set[str]) -> str | None:
+        for m in self.reg.between(start, end):
+            if m.key not in exclude and self.reg.candidate(m.key):
+                return m.key
+        return None
+
+    def nearby(self, i: int, exclude: set[str]) -> Attribution | None:
+        q = self.quotes[i]
+        after = self.after(i)
+        first = _first_sentence(after)
+        key = self.named_in(q.end, q.end + len(first), exclude)
+        if key:
+            return Attribution(key, "named_nearby")
+        before = self.before(i)
+        last = _last_sentence(before)
+        if last.strip():
+            start = q.start - len(last)
+            key = self.named_in(start, q.start, exclude)
+            if key:
+                return Attribution(key, "named_nearby")
+            pron = re.search(r"\b(he|she)\b", last, re.IGNORECASE)
+            if pron:
+                key = self.resolve_subject(pron.group(1), start + pron.start(), exclude=None)
+                if key and key not in exclude:
+                    return Attribution(key, "named_nearby")
+        return None
+
+    def kin(self, i: int, exclude: set[str]) -> Attribution | None:
+        q = self.quotes[i]
+        inner = self.text[q.inner_start:q.inner_end]
+        if not _KIN.match(inner):
+            return None
+        for lo, hi in ((q.end, q.end + 1500), (max(0, q.start - 1500), q.start)):
+            for m in _CHILD_DESC.finditer(self.text, lo, hi):
+                key = self.reg.description_entity(m.group(0))
+                self.reg.entities[key].child = True
+                self.reg.add_mentions_of(key)
+                if key not in exclude:
+                    return Attribution(key, "kin_vocative")
+        return None
+
+    def turn_taking(self, i: int, exclude: set[str]) -> Attribution | None:
+        q = self.quotes[i]
+        speakers: list[str] = []
+        block = q.block
+        gap = 0
+        j = i - 1
+        while j >= 0 and len(speakers) < 2:
+            pq = self.quotes[j]
+            if block - pq.block > 1 + gap:
+                break
+            r = self.result[j]
+            if pq.block != q.block and r and (not speakers or speakers[-1] != r.speaker):
+                speakers.append(r.speaker)
+            if pq.block < block:
+                block = pq.block
+            j -= 1
+        if len(speakers) == 2 and speakers[1] not in exclude:
+            return Attribution(speakers[1], "turn_taking")
+        if len(speakers) == 1:
+            # the other party: the last character mentioned who is not the last speaker
+            for m in self.reg.recent(q.start, limit_chars=1500):
+                if m.key != speakers[0] and m.key not in exclude and self.reg.candidate(m.key):
+                    return Attribution(m.key, "turn_taking")
+        return None
+
+    def paragraph_is_dialogue_only(self, i: int) -> bool:
+        q = self.quotes[i]
+        b = self.blocks[q.block]
+        rest = self.text[b.start:b.end]
+        for j in self.by_block[q.block]:
+            qq = self.quotes[j]
+            rest = rest.replace(self.text[qq.start:qq.end], "")
+        return len(re.findall(r"\w+", rest)) <= 1
+
+    def fallback(self, i: int, exclude: set[str]) -> Attribution | None:
+        q = self.quotes[i]
+        b = self.blocks[q.block]
+        if q.block + 1 < len(self.blocks) and not self.by_block.get(q.block + 1):
+            nb = self.blocks[q.block + 1]
+            key = self.named_in(nb.start, nb.end, exclude)
+            if key and self.paragraph_is_dialogue_only(i):
+                return Attribution(key, "next_paragraph")
+        for m in self.reg.recent(b.start):
+            if m.key not in exclude and self.reg.candidate(m.key):
+                return Attribution(m.key, "previous")
+        return None
+
+    def run(self) -> list[Attribution]:
+        for i, q in enumerate(self.quotes):
+            self.result[i] = self.explicit(i)
+            r = self.result[i]
+            if r and r.speaker in self.reg.entities:
+                self.reg.entities[r.speaker].spoke = True  # type: ignore[attr-defined]
+        for i, q in enumerate(self.quotes):
+            if self.result[i] is not None:
+                continue
+            exclude: set[str] = set()
+            addressee = self.addressee(i)
+            if addressee:
+                exclude.add(addressee)
+            prev_same = [j for j in self.by_block[q.block] if j < i]
+            r: Attribution | None = None
+            if prev_same and self.result[prev_same[-1]]:
+                prev = self.result[prev_same[-1]]
+                assert prev is not None
+                r = Attribution(prev.speaker, "continued")
+            elif q.continues and i > 0 and self.result[i - 1]:
+                prev = self.result[i - 1]
+                assert prev is not None
+                r = Attribution(prev.speaker, "continued")
+            if r is None and not self.paragraph_is_dialogue_only(i):
+                r = self.nearby(i, exclude)
+            if r is None:
+                r = self.kin(i, exclude)
+            if r is None:
+                r = self.turn_taking(i, exclude)
+            if r is None:
+                r = self.fallback(i, exclude)
+            if r is None:
+                r = Attribution("someone", "unknown")
+            self.result[i] = r
+            if r.speaker in self.reg.entities:
+                self.reg.entities[r.speaker].spoke = True  # type: ignore[attr-defined]
+            # later quotes of the paragraph with only a weak guess follow a tagged one
+        return [r or Attribution("someone", "unknown") for r in self.result]
+
+
+def attribute_quotes(text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
+                     registry: Registry) -> list[Attribution]:
+    """One `Attribution` per quote (speech quotes only), in order."""
+    return _Attributor(text, blocks, quotes, registry).run()
+
+
+def has_speech_verb(text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
+                    registry: Registry) -> list[bool]:
+    a = _Attributor(text, blocks, quotes, registry)
+    return [a.has_verb(i) for i in range(len(quotes))]
