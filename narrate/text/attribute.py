@@ -27,7 +27,14 @@ from dataclasses import dataclass
 
 from narrate.script import NARRATOR, Gender
 from narrate.text.blocks import Block
-from narrate.text.names import _NOT_NAMES, PERSON_NOUNS, Registry, split_title
+from narrate.text.names import (
+    _NOT_NAMES,
+    PERSON_NOUNS,
+    RELATIONS,
+    Registry,
+    gender_of_noun,
+    split_title,
+)
 from narrate.text.quotes import Quote
 
 __all__ = ["Attribution", "attribute_quotes"]
@@ -54,7 +61,8 @@ _ADVERBS = frozenset((
 _AUX = frozenset("had has have would will could should did was then".split())
 _PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
 _DETERMINERS = frozenset("the a an his her their my our your this that one another".split())
-_TOKEN = re.compile(r"[A-Za-z][\w’'-]*\.?|[^\w\s]")
+_TOKEN = re.compile(r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Capt|Col|Gen|Rev|Prof|Lt|Sgt)\.|"
+                    r"[A-Za-z][\w’'-]*|[^\w\s]")
 _SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bSt)[.!?…]"
                            r"[”\"’']?(?=\s)|\n[ \t]*\n")
 _KIN = re.compile(r"^\W*(?:Mommy|Mom|Mum|Mummy|Mama|Mamma|Momma|Ma|Mother|Daddy|Dad|Papa|Pa|"
@@ -98,6 +106,12 @@ def _subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
         for j in range(i + 1, min(i + 4, len(tokens))):
             w = tokens[j].lower()
             if w in PERSON_NOUNS:
+                if w == "voice" and j + 2 < len(tokens) and tokens[j + 1] == "of" and \
+                        tokens[j + 2][0].isupper():
+                    k = j + 2
+                    while k < len(tokens) and tokens[k][0].isupper() and k - j < 5:
+                        k += 1
+                    return " ".join(tokens[i:k]), k - i
                 return " ".join(tokens[i:j + 1]), j + 1 - i
             if not re.match(r"[a-z][a-z-]*$", tokens[j]):
                 return None
@@ -201,6 +215,24 @@ class _Attributor:
         for i, q in enumerate(quotes):
             self.by_block.setdefault(q.block, []).append(i)
 
+        self.narrator = (self.reg.lookup("Narrator") or self.reg.lookup("I")
+                         or self._named_narrator() or NARRATOR)
+
+    def _named_narrator(self) -> str | None:
+        """In a first-person story, the name others call the narrator by: the commonest
+        vocative of a character never named in the narration itself."""
+        narrated = {m.key for m in self.reg.mentions}
+        votes: dict[str, int] = {}
+        for i in range(len(self.quotes)):
+            key = self.addressee(i)
+            if key and key not in narrated:
+                votes[key] = votes.get(key, 0) + 1
+        if not votes:
+            return None
+        first_person = len(re.findall(r"\bI\b", self.text)) > 0.004 * len(self.text.split())
+        best = max(votes, key=lambda k: votes[k])
+        return best if first_person and votes[best] >= 2 else None
+
     # -- contexts ------------------------------------------------------------------------
     def before(self, i: int) -> str:
         q = self.quotes[i]
@@ -235,7 +267,7 @@ class _Attributor:
         word = subj.strip()
         low = word.lower()
         if low == "i":
-            return NARRATOR
+            return self.narrator
         if low in ("he", "she"):
             want = Gender.MALE if low == "he" else Gender.FEMALE
             block_start = self.text.rfind("\n", 0, pos)
@@ -262,7 +294,30 @@ class _Attributor:
                 self.reg._cluster(__import__("collections").Counter({word: 1}))
                 key = self.reg.lookup(word)
             return key
-        key = self.reg.description_entity(word)
+        return self.resolve_description(word, pos, exclude)
+
+    def resolve_description(self, desc: str, pos: int, exclude: str | None) -> str | None:
+        """"his wife" -> the possessor's wife (same surname); "the voice of John" -> John;
+        with a cast, "the young man" -> the cast member of that gender last mentioned."""
+        of = re.search(r"\bof\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)\s*$", desc)
+        if of:
+            return self.resolve_subject(of.group(1), pos, exclude)
+        words = desc.lower().split()
+        head = words[-1]
+        gender = gender_of_noun(head)
+        if words[0] in ("his", "her") and head in RELATIONS:
+            owner = self.resolve_subject("he" if words[0] == "his" else "she", pos)
+            if owner and owner != NARRATOR:
+                target = self.reg.relative(owner, gender)
+                if target:
+                    return target
+        key = self.reg.description_entity(desc)
+        e = self.reg.entities[key]
+        if e.description and self.reg.has_cast and gender is not Gender.UNKNOWN:
+            for m in self.reg.recent(pos):
+                c = self.reg.entities[m.key]
+                if c.from_cast and m.key != exclude and c.resolved_gender() is gender:
+                    return m.key
         self.reg.add_mentions_of(key)
         return key
 

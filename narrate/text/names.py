@@ -47,6 +47,9 @@ NEUTRAL_NOUNS = {"child", "kid", "stranger", "voice", "doctor", "judge", "driver
                  "speaker", "fisherman", "keeper", "gardener", "beggar", "merchant", "traveller",
                  "traveler", "hunter", "shepherd", "creature", "animal", "horse", "dog", "cat"}
 PERSON_NOUNS = MALE_NOUNS | FEMALE_NOUNS | NEUTRAL_NOUNS
+RELATIONS = {"wife", "husband", "mother", "father", "son", "daughter", "brother", "sister",
+             "aunt", "uncle", "lady", "mistress", "master", "grandmother", "grandfather",
+             "cousin", "niece", "nephew", "mom", "dad", "mama", "papa"}
 CHILD_WORDS = {"little", "tiny", "small", "child", "kid", "baby", "boy", "girl", "toddler",
                "young"}
 
@@ -245,6 +248,24 @@ class Registry:
         if e.from_cast or e.description or getattr(e, "spoke", False):
             return True
         return not self.has_cast and e.resolved_gender() is not Gender.UNKNOWN
+
+    def relative(self, owner: str, gender: Gender) -> str | None:
+        """A character sharing `owner`'s surname with the given gender ("his wife")."""
+        e = self.entities.get(owner)
+        if e is None:
+            return None
+        surnames = {split_title(f)[1].split()[-1] for f in e.forms if split_title(f)[1]}
+        hits = []
+        for k, other in self.entities.items():
+            if k == owner or other.description or other.resolved_gender() is not gender:
+                continue
+            if any(split_title(f)[1] and split_title(f)[1].split()[-1] in surnames
+                   for f in other.forms):
+                hits.append(k)
+        titled = [k for k in hits if any(split_title(f)[0] for f in self.entities[k].forms)]
+        if len(hits) == 1:
+            return hits[0]
+        return titled[0] if len(titled) == 1 else None
 
     def is_name(self, form: str) -> bool:
         return self._is_name(form, True)
