@@ -22,7 +22,7 @@ that the text never repeats.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from narrate.script import NARRATOR, Gender
@@ -39,28 +39,13 @@ from narrate.text.quotes import Quote
 
 __all__ = ["Attribution", "attribute_quotes"]
 
-SPEECH_VERBS = frozenset((
-    "said says say saying asked asks ask replied replies answered answers cried cries exclaimed "
-    "exclaims shouted shouts whispered whispers muttered mutters murmured murmurs called calls "
-    "continued continues added adds began begins returned returns remarked remarks observed "
-    "observes repeated responded screamed yelled laughed sighed teased demanded inquired enquired "
-    "declared insisted admitted explained urged pleaded begged protested interrupted interposed "
-    "suggested growled snapped retorted rejoined rejoins concluded sobbed gasped gasps roared "
-    "breathed whimpered stammered faltered ventured resumed persisted pursued echoed told "
-    "assured grumbled groaned hissed panted wailed mused agreed objected warned commanded ordered "
-    "announced thundered bellowed drawled chuckled smiled grinned nodded shrieked squeaked moaned "
-    "sneered joked cooed mumbled blurted barked corrected confessed conceded offered prompted "
-    "reminded whined wondered exploded admonished implored entreated bawled spoke speaks "
-    "shrugged hollered piped lied cautioned noted gushed boasted quipped sang soothed proposed "
-    "reasoned inquires went put broke cut struck chimed").split())
+SPEECH_VERBS = frozenset(["said", "says", "say", "saying", "asked", "asks", "ask", "replied", "replies", "answered", "answers", "cried", "cries", "exclaimed", "exclaims", "shouted", "shouts", "whispered", "whispers", "muttered", "mutters", "murmured", "murmurs", "called", "calls", "continued", "continues", "added", "adds", "began", "begins", "returned", "returns", "remarked", "remarks", "observed", "observes", "repeated", "responded", "screamed", "yelled", "laughed", "sighed", "teased", "demanded", "inquired", "enquired", "declared", "insisted", "admitted", "explained", "urged", "pleaded", "begged", "protested", "interrupted", "interposed", "suggested", "growled", "snapped", "retorted", "rejoined", "rejoins", "concluded", "sobbed", "gasped", "gasps", "roared", "breathed", "whimpered", "stammered", "faltered", "ventured", "resumed", "persisted", "pursued", "echoed", "told", "assured", "grumbled", "groaned", "hissed", "panted", "wailed", "mused", "agreed", "objected", "warned", "commanded", "ordered", "announced", "thundered", "bellowed", "drawled", "chuckled", "smiled", "grinned", "nodded", "shrieked", "squeaked", "moaned", "sneered", "joked", "cooed", "mumbled", "blurted", "barked", "corrected", "confessed", "conceded", "offered", "prompted", "reminded", "whined", "wondered", "exploded", "admonished", "implored", "entreated", "bawled", "spoke", "speaks", "shrugged", "hollered", "piped", "lied", "cautioned", "noted", "gushed", "boasted", "quipped", "sang", "soothed", "proposed", "reasoned", "inquires", "went", "put", "broke", "cut", "struck", "chimed"])
 _PHRASAL = {"went": "on", "put": "in", "broke": "in", "cut": "in", "struck": "in",
             "chimed": "in"}
-_ADVERBS = frozenset((
-    "then again also now only still simply just at last once more later finally presently "
-    "suddenly quickly softly aloud back out up quietly gently slowly").split())
-_AUX = frozenset("had has have would will could should did was then".split())
+_ADVERBS = frozenset(["then", "again", "also", "now", "only", "still", "simply", "just", "at", "last", "once", "more", "later", "finally", "presently", "suddenly", "quickly", "softly", "aloud", "back", "out", "up", "quietly", "gently", "slowly"])
+_AUX = frozenset(["had", "has", "have", "would", "will", "could", "should", "did", "was", "then"])
 _PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
-_DETERMINERS = frozenset("the a an his her their my our your this that one another".split())
+_DETERMINERS = frozenset(["the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that", "one", "another"])
 _TOKEN = re.compile(r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Capt|Col|Gen|Rev|Prof|Lt|Sgt)\.|"
                     r"[A-Za-z][\w’'-]*|[^\w\s]")
 _SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bSt)[.!?…]"
@@ -182,6 +167,10 @@ def subject_before(before: str) -> str | None:
             if subj:
                 return subj
     return None
+
+
+UNKNOWN = "someone"
+"""Entity key of a speaker no rule could find."""
 
 
 @dataclass(frozen=True)
@@ -363,10 +352,10 @@ class _Attributor:
         key = self.named_in(q.end, q.end + len(first), exclude)
         if key:
             return Attribution(key, "named_nearby")
-        before = self.before(i)
+        before = self.before(i).rstrip()
         last = _last_sentence(before)
         if last.strip():
-            start = q.start - len(last)
+            start = q.start - len(self.before(i)) + len(before) - len(last)
             key = self.named_in(start, q.start, exclude)
             if key:
                 return Attribution(key, "named_nearby")
@@ -439,43 +428,48 @@ class _Attributor:
         return None
 
     def run(self) -> list[Attribution]:
+        explicit: dict[int, Attribution | None] = {}
+
+        def tagged(j: int) -> Attribution | None:
+            if j not in explicit:
+                explicit[j] = self.explicit(j)
+            return explicit[j]
+
         for i, q in enumerate(self.quotes):
-            self.result[i] = self.explicit(i)
-            r = self.result[i]
-            if r and r.speaker in self.reg.entities:
-                self.reg.entities[r.speaker].spoke = True  # type: ignore[attr-defined]
-        for i, q in enumerate(self.quotes):
-            if self.result[i] is not None:
-                continue
-            exclude: set[str] = set()
-            addressee = self.addressee(i)
-            if addressee:
-                exclude.add(addressee)
-            prev_same = [j for j in self.by_block[q.block] if j < i]
-            r: Attribution | None = None
-            if prev_same and self.result[prev_same[-1]]:
-                prev = self.result[prev_same[-1]]
-                assert prev is not None
-                r = Attribution(prev.speaker, "continued")
-            elif q.continues and i > 0 and self.result[i - 1]:
-                prev = self.result[i - 1]
-                assert prev is not None
-                r = Attribution(prev.speaker, "continued")
-            if r is None and not self.paragraph_is_dialogue_only(i):
-                r = self.nearby(i, exclude)
+            r = tagged(i)
             if r is None:
-                r = self.kin(i, exclude)
-            if r is None:
-                r = self.turn_taking(i, exclude)
-            if r is None:
-                r = self.fallback(i, exclude)
-            if r is None:
-                r = Attribution("someone", "unknown")
+                r = self.untagged(i, tagged)
             self.result[i] = r
             if r.speaker in self.reg.entities:
                 self.reg.entities[r.speaker].spoke = True  # type: ignore[attr-defined]
-            # later quotes of the paragraph with only a weak guess follow a tagged one
-        return [r or Attribution("someone", "unknown") for r in self.result]
+        return [r or Attribution(UNKNOWN, "unknown") for r in self.result]
+
+    def untagged(self, i: int, tagged: Callable[[int], Attribution | None]) -> Attribution:
+        q = self.quotes[i]
+        exclude: set[str] = set()
+        addressee = self.addressee(i)
+        if addressee:
+            exclude.add(addressee)
+        same = self.by_block[q.block]
+        prev_same = [j for j in same if j < i]
+        later = [j for j in same if j > i]
+        if prev_same and self.result[prev_same[-1]]:
+            prev = self.result[prev_same[-1]]
+            assert prev is not None
+            return Attribution(prev.speaker, "continued")
+        if q.continues and i > 0 and self.result[i - 1]:
+            prev = self.result[i - 1]
+            assert prev is not None
+            return Attribution(prev.speaker, "continued")
+        for j in later:
+            r = tagged(j)
+            if r:
+                return Attribution(r.speaker, "continued")
+        r: Attribution | None = None
+        if not self.paragraph_is_dialogue_only(i):
+            r = self.nearby(i, exclude)
+        return (r or self.kin(i, exclude) or self.turn_taking(i, exclude)
+                or self.fallback(i, exclude) or Attribution(UNKNOWN, "unknown"))
 
 
 def attribute_quotes(text: str, blocks: Sequence[Block], quotes: Sequence[Quote],

@@ -43,7 +43,7 @@ FEMALE_NOUNS = {"woman", "girl", "daughter", "wife", "mother", "mom", "mommy", "
 NEUTRAL_NOUNS = {"child", "kid", "stranger", "voice", "doctor", "judge", "driver", "clerk",
                  "servant", "officer", "guard", "farmer", "boatman", "visitor", "coachman",
                  "porter", "student", "teacher", "lawyer", "cook", "baby", "baker", "one",
-                 "other", "friend", "partner", "host", "crowd", "child", "youth", "newcomer",
+                 "other", "friend", "partner", "host", "crowd", "youth", "newcomer",
                  "speaker", "fisherman", "keeper", "gardener", "beggar", "merchant", "traveller",
                  "traveler", "hunter", "shepherd", "creature", "animal", "horse", "dog", "cat"}
 PERSON_NOUNS = MALE_NOUNS | FEMALE_NOUNS | NEUTRAL_NOUNS
@@ -60,7 +60,7 @@ _NOT_NAMES = {
     "These", "Those", "There", "Here", "If", "Yes", "No", "Not", "Oh", "Ah", "Well", "Now",
     "Sure", "Even", "Every", "All", "Some", "One", "Two", "After", "Before", "While", "Because",
     "Still", "Just", "Only", "Later", "Finally", "Once", "Instead", "Nothing", "Everything",
-    "Something", "Someone", "Everyone", "Nobody", "Why", "Yet", "Though", "Although", "Do",
+    "Something", "Someone", "Everyone", "Nobody", "Yet", "Though", "Although", "Do",
     "Does", "Did", "Is", "Are", "Was", "Were", "Be", "Have", "Has", "Had", "Will", "Would",
     "Can", "Could", "Shall", "Should", "May", "Might", "Must", "Let", "Don't", "Dont", "O",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
@@ -279,8 +279,7 @@ class Registry:
             return False
         if all(t.lower() in self._lower_words for t in tokens):
             return False
-        if len(tokens) > 1 and tokens[-1].lower() in self._lower_words and not (
-                form.split()[0].rstrip(".").lower() in TITLES):
+        if len(tokens) > 1 and tokens[-1].lower() in self._lower_words and form.split()[0].rstrip(".").lower() not in TITLES:
             return False  # "Mirrorball Trophy", "White House": a thing, not a person
         return not (at_sentence_start and len(tokens) == 1 and tokens[0].lower() in
                     self._lower_words)
@@ -302,6 +301,8 @@ class Registry:
                 if not words:
                     continue
                 form = " ".join(words)
+                if text[max(0, start - 4):start].lower() == "the " and not split_title(form)[0]:
+                    continue  # "the Mirrorball", "the Stars": a thing or a group
                 sentence_start = _at_sentence_start(text, start)
                 if not self._is_name(form, sentence_start):
                     continue
@@ -320,13 +321,14 @@ class Registry:
         keys = self._cluster(counts)
         last_sentence = -1
         for start, end, form, _ in sorted(raw):
+            key: str | None
             if form in keys:
                 key = keys[form]
-            elif form[0].islower() or form.split()[0].lower() in (
-                    "the", "his", "her", "their", "my", "our", "your"):
-                continue  # descriptions join mentions only once they speak (see add_mention)
+            elif self.has_cast and self.lookup(form):
+                key = self.lookup(form)  # a cast member known by a description ("her son")
             else:
-                continue
+                continue  # descriptions join mentions only once they speak (add_mentions_of)
+            assert key is not None
             sent = _sentence_index_start(text, start)
             self.mentions.append(Mention(start, end, key, subject=sent != last_sentence))
             last_sentence = sent

@@ -13,9 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 __all__ = ["RULES", "normalize", "number_to_words", "year_to_words"]
 
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-         "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000, "thousand"))
 _ORDINAL_IRREGULAR = {"one": "first", "two": "second", "three": "third", "five": "fifth",
                       "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
@@ -210,8 +209,8 @@ def acronyms(text: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         word = m.group(0)
-        if shouting or word in _SPOKEN_ACRONYMS or _ROMAN.match(word) and len(word) > 1 and \
-                word != "DC":
+        if shouting or word in _SPOKEN_ACRONYMS or (_ROMAN.match(word) and len(word) > 1 and \
+                word != "DC"):
             return word.lower().capitalize() if shouting else word
         return " ".join(word)
 
