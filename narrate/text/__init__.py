@@ -21,10 +21,10 @@ from narrate.text.attribute import Attribution, attribute_quotes, has_speech_ver
 from narrate.text.blocks import is_hard_wrapped, split_blocks
 from narrate.text.clean import classify_blocks
 from narrate.text.names import Registry
-from narrate.text.normalize import normalize
+from narrate.text.normalize import normalize as speakable
 from narrate.text.quotes import Quote, detect_style, find_quotes, speech_rule
 
-__all__ = ["build_script", "normalize", "read_story"]
+__all__ = ["build_script", "read_story", "speakable"]
 
 MAX_STORY_BYTES = 64 * 1024 * 1024
 """Bytes: larger files are refused (a novel is well under 5 MB)."""
@@ -138,7 +138,7 @@ def _segments(text: str, blocks: Sequence, infos: Sequence, quotes: Sequence[Quo
 
     def narration(s: int, e: int, para: int, reason: str | None = None) -> None:
         chunk = text[s:e]
-        segments.append(Segment(SegmentKind.NARRATION, s, e, chunk, speak=normalize(chunk),
+        segments.append(Segment(SegmentKind.NARRATION, s, e, chunk, speak=speakable(chunk),
                                 speaker=NARRATOR, paragraph=para, section=section,
                                 reason=reason))
 
@@ -154,7 +154,7 @@ def _segments(text: str, blocks: Sequence, infos: Sequence, quotes: Sequence[Quo
                                     paragraph=b.index, section=section, reason=info.reason))
         elif info.kind in ("heading", "list_item"):
             kind = SegmentKind.HEADING if info.kind == "heading" else SegmentKind.LIST_ITEM
-            speak = normalize(chunk.replace("“", "").replace("”", "").replace("\"", ""))
+            speak = speakable(chunk.replace("“", "").replace("”", "").replace("\"", ""))
             segments.append(Segment(kind, b.start, b.end, chunk, speak=speak, speaker=NARRATOR,
                                     paragraph=b.index, section=section))
         else:
@@ -167,7 +167,7 @@ def _segments(text: str, blocks: Sequence, infos: Sequence, quotes: Sequence[Quo
                     inner = text[q.inner_start:q.inner_end]
                     segments.append(Segment(
                         SegmentKind.DIALOGUE, q.start, q.end, text[q.start:q.end],
-                        speak=normalize(inner), speaker=_display(att.speaker, registry),
+                        speak=speakable(inner), speaker=_display(att.speaker, registry),
                         paragraph=b.index, section=section, reason=att.reason))
                     cur = q.end
                 elif q.start in not_speech:

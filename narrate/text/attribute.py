@@ -251,6 +251,16 @@ class _Attributor:
             return self.reg.lookup(head.group(1))
         return None
 
+    def _scope_start(self, pos: int) -> int:
+        """Start of the paragraph holding `pos`, or of the one before when `pos` opens it."""
+        j = self.text.rfind("\n", 0, pos)
+        if not self.text[j + 1:pos].strip() and j > 0:
+            k = j
+            while k > 0 and self.text[k - 1] in "\n\r \t":
+                k -= 1
+            return self.text.rfind("\n", 0, k) + 1
+        return j + 1
+
     # -- subject resolution --------------------------------------------------------------
     def resolve_subject(self, subj: str, pos: int, exclude: str | None = None) -> str | None:
         word = subj.strip()
@@ -259,15 +269,25 @@ class _Attributor:
             return self.narrator
         if low in ("he", "she"):
             want = Gender.MALE if low == "he" else Gender.FEMALE
-            block_start = self.text.rfind("\n", 0, pos)
-            for m in self.reg.recent(pos, limit_chars=pos - block_start):
+            # the subject of a sentence in this paragraph (or the one before) first, then
+            # the nearest mention of that gender, then a subject whose gender is not known
+            scope = self._scope_start(pos)
+            local = list(self.reg.recent(pos, limit_chars=pos - scope))
+            for m in local:
                 e = self.reg.entities[m.key]
-                if (m.subject and m.key != exclude and e.resolved_gender() is want
-                        and self.reg.candidate(m.key)):
+                g = e.resolved_gender()
+                if m.subject and m.key != exclude and (
+                        (g is want and self.reg.candidate(m.key))
+                        or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description)):
                     return m.key
             for m in self.reg.recent(pos):
                 e = self.reg.entities[m.key]
                 if m.key != exclude and e.resolved_gender() is want and self.reg.candidate(m.key):
+                    return m.key
+            for m in local:
+                e = self.reg.entities[m.key]
+                if (m.subject and m.key != exclude and e.resolved_gender() is Gender.UNKNOWN
+                        and not e.description and (e.from_cast or not self.reg.has_cast)):
                     return m.key
             return None
         if low in ("they", "we"):

@@ -315,7 +315,7 @@ class Registry:
         mid = Counter(form for _, _, form, at_start in raw if not at_start)
         for start, end, form, at_start in list(raw):
             if (at_start and len(form.split()) == 1 and counts[form] == 1 and not mid[form]
-                    and not self.lookup(form)):
+                    and not self.lookup(form) and _not_a_name_word(text, start, end)):
                 raw.remove((start, end, form, at_start))
                 del counts[form]
         keys = self._cluster(counts)
@@ -350,13 +350,14 @@ class Registry:
             title, core = split_title(form)
             parts = core.split()
             target = None
+            known = list(dict.fromkeys([*keys, *self._form_index]))
             if len(parts) == 1 and not title:
-                firsts = [f for f in keys if split_title(f)[1].split()[0] == parts[0]
+                firsts = [f for f in known if split_title(f)[1].split()[0] == parts[0]
                           and len(split_title(f)[1].split()) > 1]
-                lasts = [f for f in keys if split_title(f)[1].split()[-1] == parts[0]
+                lasts = [f for f in known if split_title(f)[1].split()[-1] == parts[0]
                          and len(split_title(f)[1].split()) > 1]
-                first_keys = {keys[f] for f in firsts}
-                last_keys = {keys[f] for f in lasts}
+                first_keys = {keys.get(f) or self._form_index[f] for f in firsts}
+                last_keys = {keys.get(f) or self._form_index[f] for f in lasts}
                 if len(first_keys) == 1:
                     target = first_keys.pop()
                 elif not first_keys and len(last_keys) == 1:
@@ -387,10 +388,8 @@ class Registry:
         """Gender evidence: pronouns in the rest of a sentence whose subject is a name."""
         text = self.text
         for i, m in enumerate(self.mentions):
-            if not m.subject:
-                continue
             nxt = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(text)
-            stop = min(nxt, m.end + 160)
+            stop = min(nxt, m.end + (160 if m.subject else 60))
             window = text[m.end:stop]
             he = len(re.findall(r"\b(?:he|his|him|himself)\b", window, re.IGNORECASE))
             she = len(re.findall(r"\b(?:she|her|hers|herself)\b", window, re.IGNORECASE))
@@ -415,6 +414,18 @@ class Registry:
 
 
 _SENT_BREAK = re.compile(r"(?:[.!?…][”\"’']?\s+|\n)")
+
+
+_NON_NAME_SUFFIX = re.compile(r"(?:ed|ing|ly|ness|ment|tion|ful|less)$")
+
+
+def _not_a_name_word(text: str, start: int, end: int) -> bool:
+    """A lone capitalised word opening a sentence that reads as a common word: "Balanced
+    between them." (a suffix) or "Voice shaking, ..." (followed by a participle)."""
+    if _NON_NAME_SUFFIX.search(text[start:end]):
+        return True
+    nxt = re.match(r"\s+([a-z]+)", text[end:end + 30])
+    return bool(nxt and nxt.group(1).endswith("ing"))
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:

@@ -205,7 +205,10 @@ def acronyms(text: str) -> str:
     (a headline "YOU BELIEVED IN ME" is read as words) and it is not a known word-acronym.
     """
     letters = [c for c in text if c.isalpha()]
-    shouting = bool(letters) and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        # a shouted headline is read as words, not spelled out
+        return re.sub(r"[A-Z]{2,}", lambda m: m.group(0).capitalize(), text)
+    shouting = False
 
     def repl(m: re.Match[str]) -> str:
         word = m.group(0)
@@ -219,7 +222,7 @@ def acronyms(text: str) -> str:
 
 def ellipses(text: str) -> str:
     """"…" and "..." become a pause the voices honour: "..." kept once, spaced."""
-    text = re.sub(r"\s*(?:…|\.\s?\.\s?\.)(?:\s*\.)*", "... ", text)
+    text = re.sub(r"\s*(?:…|\.\s?\.\s?\.)(?:\s*\.)*\s*", "... ", text)
     return re.sub(r"\.\.\. (?=[\"”’'\s]*$)", "...", text)
 
 

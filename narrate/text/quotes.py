@@ -48,7 +48,7 @@ class Quote:
 
 
 _OPEN_CONTEXT = set(" \t\n\r([{—–-/:;,*_“‘\"'…")
-_DASH_START = re.compile(r"^(?:—|–|―|--)\s*\S")
+_DASH_START = re.compile(r"(?:—|–|―|--)\s*\S")
 _CONTRACTION = re.compile(
     r"(?i)(?:tis|twas|twere|twill|em|cause|n|un|ere|ave|alf|ow|im|er|is|e|bout|round|fore|"
     r"til|till|nuff|specially|spose|d|ll|s|t|re|ve|m)\b")
