@@ -174,13 +174,15 @@ def _with_story_text(segments: list[Segment], source: str | None,
     path = Path(source)
     if not path.is_absolute() and base is not None and not path.exists():
         path = base / path
+    from narrate.errors import InputError
+    from narrate.text import build_script, read_story
+
     try:
-        story = path.read_text(encoding="utf-8", newline="") if path.is_file() else None
-    except (OSError, UnicodeDecodeError):
-        story = None
-    if story is None or (segments and segments[-1].end > len(story)):
+        story = read_story(path)
+    except InputError:
+        return segments  # the story moved: the script still renders from its own text
+    if segments and segments[-1].end > len(story):
         return segments
-    from narrate.text import build_script
 
     fresh = {(s.start, s.end): s for s in build_script(story).segments}
     out = []

@@ -147,7 +147,7 @@ def _segments(text: str, blocks: Sequence, infos: Sequence, quotes: Sequence[Quo
             section += 1
         if b.start > pos:
             segments.append(Segment(SegmentKind.SPACE, pos, b.start, text[pos:b.start],
-                                    paragraph=b.index, section=section))
+                                    speaker=NARRATOR, paragraph=b.index, section=section))
         chunk = text[b.start:b.end]
         if info.kind == "skipped":
             segments.append(Segment(SegmentKind.SKIPPED, b.start, b.end, chunk, speaker=NARRATOR,
@@ -179,7 +179,7 @@ def _segments(text: str, blocks: Sequence, infos: Sequence, quotes: Sequence[Quo
                 narration(cur, b.end, b.index)
         pos = b.end
     if pos < len(text):
-        segments.append(Segment(SegmentKind.SPACE, pos, len(text), text[pos:],
+        segments.append(Segment(SegmentKind.SPACE, pos, len(text), text[pos:], speaker=NARRATOR,
                                 paragraph=len(blocks), section=section))
     return segments
 

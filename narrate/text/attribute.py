@@ -169,6 +169,9 @@ def subject_before(before: str) -> str | None:
     return None
 
 
+CONTEXT_CHARS = 600
+"""Characters of narration looked at on each side of a quote."""
+
 UNKNOWN = "someone"
 """Entity key of a speaker no rule could find."""
 
@@ -203,6 +206,14 @@ class _Attributor:
         self.by_block: dict[int, list[int]] = {}
         for i, q in enumerate(quotes):
             self.by_block.setdefault(q.block, []).append(i)
+        # neighbours within a paragraph, in O(1) (a 2 MB paragraph may hold 40,000 quotes)
+        self.prev_in_block: list[int | None] = [None] * len(quotes)
+        self.next_in_block: list[int | None] = [None] * len(quotes)
+        for ids in self.by_block.values():
+            for a, b in zip(ids, ids[1:], strict=False):
+                self.next_in_block[a] = b
+                self.prev_in_block[b] = a
+        self._dialogue_only: dict[int, bool] = {}
 
         self.narrator = (self.reg.lookup("Narrator") or self.reg.lookup("I")
                          or self._named_narrator() or NARRATOR)
@@ -224,18 +235,17 @@ class _Attributor:
 
     # -- contexts ------------------------------------------------------------------------
     def before(self, i: int) -> str:
+        """Narration between the previous quote of the paragraph (or its start) and quote i."""
         q = self.quotes[i]
-        b = self.blocks[q.block]
-        prev = [j for j in self.by_block[q.block] if j < i]
-        start = self.quotes[prev[-1]].end if prev else b.start
-        return self.text[start:q.start]
+        p = self.prev_in_block[i]
+        start = self.quotes[p].end if p is not None else self.blocks[q.block].start
+        return self.text[max(start, q.start - CONTEXT_CHARS):q.start]
 
     def after(self, i: int) -> str:
         q = self.quotes[i]
-        b = self.blocks[q.block]
-        nxt = [j for j in self.by_block[q.block] if j > i]
-        end = self.quotes[nxt[0]].start if nxt else b.end
-        return self.text[q.end:end]
+        n = self.next_in_block[i]
+        end = self.quotes[n].start if n is not None else self.blocks[q.block].end
+        return self.text[q.end:min(end, q.end + CONTEXT_CHARS)]
 
     def addressee(self, i: int) -> str | None:
         q = self.quotes[i]
@@ -253,7 +263,9 @@ class _Attributor:
 
     def _scope_start(self, pos: int) -> int:
         """Start of the paragraph holding `pos`, or of the one before when `pos` opens it."""
-        j = self.text.rfind("\n", 0, pos)
+        j = self.text.rfind("\n", max(0, pos - CONTEXT_CHARS), pos)
+        if j < 0:
+            return max(0, pos - CONTEXT_CHARS)
         if not self.text[j + 1:pos].strip() and j > 0:
             k = j
             while k > 0 and self.text[k - 1] in "\n\r \t":
@@ -426,13 +438,20 @@ class _Attributor:
         return None
 
     def paragraph_is_dialogue_only(self, i: int) -> bool:
-        q = self.quotes[i]
-        b = self.blocks[q.block]
-        rest = self.text[b.start:b.end]
-        for j in self.by_block[q.block]:
-            qq = self.quotes[j]
-            rest = rest.replace(self.text[qq.start:qq.end], "")
-        return len(re.findall(r"\w+", rest)) <= 1
+        """The paragraph holds quotes and at most one word of narration."""
+        block = self.quotes[i].block
+        if block not in self._dialogue_only:
+            b = self.blocks[block]
+            words, pos = 0, b.start
+            for j in self.by_block[block]:
+                qq = self.quotes[j]
+                words += len(re.findall(r"\w+", self.text[pos:qq.start]))
+                pos = qq.end
+                if words > 1:
+                    break
+            words += len(re.findall(r"\w+", self.text[pos:b.end])) if words <= 1 else 0
+            self._dialogue_only[block] = words <= 1
+        return self._dialogue_only[block]
 
     def fallback(self, i: int, exclude: set[str]) -> Attribution | None:
         q = self.quotes[i]
@@ -470,19 +489,18 @@ class _Attributor:
         addressee = self.addressee(i)
         if addressee:
             exclude.add(addressee)
-        same = self.by_block[q.block]
-        prev_same = [j for j in same if j < i]
-        later = [j for j in same if j > i]
-        if prev_same and self.result[prev_same[-1]]:
-            prev = self.result[prev_same[-1]]
+        p = self.prev_in_block[i]
+        if p is not None and self.result[p]:
+            prev = self.result[p]
             assert prev is not None
             return Attribution(prev.speaker, "continued")
         if q.continues and i > 0 and self.result[i - 1]:
             prev = self.result[i - 1]
             assert prev is not None
             return Attribution(prev.speaker, "continued")
-        for j in later:
-            r = tagged(j)
+        n = self.next_in_block[i]
+        if n is not None:
+            r = tagged(n)
             if r:
                 return Attribution(r.speaker, "continued")
         r: Attribution | None = None

@@ -16,6 +16,9 @@ __all__ = ["Block", "is_hard_wrapped", "split_blocks"]
 WRAP_WIDTH = 100
 """Characters: lines this long or longer are paragraphs, not wrapped lines."""
 
+MIN_WRAPPED = 45
+"""Characters: the median wrapped line is at least this long."""
+
 _BULLET = re.compile(r"[ \t]*(?:[•·▪◦●‣∙*+-]|\d{1,3}[.)])[ \t]+\S")
 _LINE = re.compile(r"[^\n]*\n?")
 
@@ -44,9 +47,12 @@ def is_hard_wrapped(text: str) -> bool:
     if len(lengths) < 4:
         return False
     long_lines = sum(1 for n in lengths if n >= WRAP_WIDTH)
-    followed = sum(1 for a, b in zip(text.split("\n"), text.split("\n")[1:], strict=False)
-                   if a.strip() and b.strip())
-    return long_lines <= 0.05 * len(lengths) and followed >= 0.3 * len(lengths)
+    lines = text.split("\n")
+    wrapped = sorted(len(a.rstrip()) for a, b in zip(lines, lines[1:], strict=False)
+                     if a.strip() and b.strip())
+    # a wrapped line runs close to the wrap width; short single lines are verse or chat
+    return (long_lines <= 0.05 * len(lengths) and len(wrapped) >= 0.3 * len(lengths)
+            and wrapped[len(wrapped) // 2] >= MIN_WRAPPED)
 
 
 def split_blocks(text: str) -> list[Block]:

@@ -93,6 +93,10 @@ _ABBREVIATIONS: Mapping[str, str] = {
     "Mr": "Mister", "Mrs": "Missus", "Dr": "Doctor"}
 
 
+_ABBREVIATION_RE = re.compile(r"(?<![\w.])(?:" + "|".join(
+    re.escape(k) for k in sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w])")
+
+
 def expand_abbreviations(text: str) -> str:
     """Titles and Latin abbreviations: "Dr. Hough" -> "Doctor Hough", "e.g." -> "for example"."""
     def repl(m: re.Match[str]) -> str:
@@ -103,9 +107,7 @@ def expand_abbreviations(text: str) -> str:
             return word
         return _ABBREVIATIONS[word]
 
-    keys = sorted(_ABBREVIATIONS, key=len, reverse=True)
-    pattern = r"(?<![\w.])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w])"
-    return re.sub(pattern, repl, text)
+    return _ABBREVIATION_RE.sub(repl, text)
 
 
 def times(text: str) -> str:

@@ -175,7 +175,7 @@ _SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’']*\s)|\n\s*\n")
 
 
 def _sentence_before(text: str, block_start: int, pos: int) -> str:
-    before = text[block_start:pos]
+    before = text[max(block_start, pos - 400):pos]
     last = None
     for m in _SENTENCE_END.finditer(before):
         last = m
