@@ -43,10 +43,10 @@ def test_edits_are_honoured(story, tmp_path):
     text += "# pronounce: Mila = Meela\n"
     path.write_text(text, encoding="utf-8")
     back = load_script(path)
-    pavel = [s for s in back.segments if s.speaker == "Pavel"][0]
+    pavel = next(s for s in back.segments if s.speaker == "Pavel")
     assert pavel.voice == "kokoro:am_adam" and pavel.speak == "Forever,"
     assert any("Meela" in s.speak for s in back.segments)
-    assert [s for s in back.segments if s.text == "About The Author"][0].spoken
+    assert next(s for s in back.segments if s.text == "About The Author").spoken
 
 
 def test_bad_lines_are_one_clear_error(tmp_path):

@@ -32,7 +32,8 @@ def test_title_case():
 
 def _kinds(text):
     blocks = split_blocks(text)
-    return [(text[b.start:b.end], i.kind) for b, i in zip(blocks, classify_blocks(text, blocks))]
+    infos = classify_blocks(text, blocks)
+    return [(text[b.start:b.end], i.kind) for b, i in zip(blocks, infos, strict=True)]
 
 
 def test_headings_lists_and_text():

@@ -6,7 +6,8 @@ import narrate.text.normalize as n
 @pytest.mark.parametrize(("rule", "given", "expected"), [
     (n.strip_markup, "**Bold** and _soft_ words", "Bold and soft words"),
     (n.strip_bullet, "  • in the early days", "in the early days"),
-    (n.expand_abbreviations, "Dr. Hough met Mr. Gray, e.g. at noon", "Doctor Hough met Mister Gray, for example at noon"),
+    (n.expand_abbreviations, "Dr. Hough met Mr. Gray, e.g. at noon",
+     "Doctor Hough met Mister Gray, for example at noon"),
     (n.times, "at 2 a.m. sharp", "at two A M sharp"),
     (n.times, "by 10:30 pm", "by ten thirty P M"),
     (n.ages, "a 19-year-old dancer", "a nineteen-year-old dancer"),

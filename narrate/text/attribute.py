@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from narrate.script import NARRATOR, Gender
 from narrate.text.blocks import Block
@@ -37,15 +38,39 @@ from narrate.text.names import (
 )
 from narrate.text.quotes import Quote
 
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
 __all__ = ["Attribution", "attribute_quotes"]
 
-SPEECH_VERBS = frozenset(["said", "says", "say", "saying", "asked", "asks", "ask", "replied", "replies", "answered", "answers", "cried", "cries", "exclaimed", "exclaims", "shouted", "shouts", "whispered", "whispers", "muttered", "mutters", "murmured", "murmurs", "called", "calls", "continued", "continues", "added", "adds", "began", "begins", "returned", "returns", "remarked", "remarks", "observed", "observes", "repeated", "responded", "screamed", "yelled", "laughed", "sighed", "teased", "demanded", "inquired", "enquired", "declared", "insisted", "admitted", "explained", "urged", "pleaded", "begged", "protested", "interrupted", "interposed", "suggested", "growled", "snapped", "retorted", "rejoined", "rejoins", "concluded", "sobbed", "gasped", "gasps", "roared", "breathed", "whimpered", "stammered", "faltered", "ventured", "resumed", "persisted", "pursued", "echoed", "told", "assured", "grumbled", "groaned", "hissed", "panted", "wailed", "mused", "agreed", "objected", "warned", "commanded", "ordered", "announced", "thundered", "bellowed", "drawled", "chuckled", "smiled", "grinned", "nodded", "shrieked", "squeaked", "moaned", "sneered", "joked", "cooed", "mumbled", "blurted", "barked", "corrected", "confessed", "conceded", "offered", "prompted", "reminded", "whined", "wondered", "exploded", "admonished", "implored", "entreated", "bawled", "spoke", "speaks", "shrugged", "hollered", "piped", "lied", "cautioned", "noted", "gushed", "boasted", "quipped", "sang", "soothed", "proposed", "reasoned", "inquires", "went", "put", "broke", "cut", "struck", "chimed"])
+SPEECH_VERBS = _words(
+    "said says say saying asked asks ask replied replies answered answers cried cries exclaimed "
+    "exclaims shouted shouts whispered whispers muttered mutters murmured murmurs called calls "
+    "continued continues added adds began begins returned returns remarked remarks observed "
+    "observes repeated responded screamed yelled laughed sighed teased demanded inquired "
+    "enquired declared insisted admitted explained urged pleaded begged protested interrupted "
+    "interposed suggested growled snapped retorted rejoined rejoins concluded sobbed gasped "
+    "gasps roared breathed whimpered stammered faltered ventured resumed persisted pursued "
+    "echoed told assured grumbled groaned hissed panted wailed mused agreed objected warned "
+    "commanded ordered announced thundered bellowed drawled chuckled smiled grinned nodded "
+    "shrieked squeaked moaned sneered joked cooed mumbled blurted barked corrected confessed "
+    "conceded offered prompted reminded whined wondered exploded admonished implored entreated "
+    "bawled spoke speaks shrugged hollered piped lied cautioned noted gushed boasted quipped "
+    "sang soothed proposed reasoned inquires went put broke cut struck chimed"
+)
 _PHRASAL = {"went": "on", "put": "in", "broke": "in", "cut": "in", "struck": "in",
             "chimed": "in"}
-_ADVERBS = frozenset(["then", "again", "also", "now", "only", "still", "simply", "just", "at", "last", "once", "more", "later", "finally", "presently", "suddenly", "quickly", "softly", "aloud", "back", "out", "up", "quietly", "gently", "slowly"])
+_ADVERBS = _words(
+    "then again also now only still simply just at last once more later finally presently "
+    "suddenly quickly softly aloud back out up quietly gently slowly"
+)
 _AUX = frozenset(["had", "has", "have", "would", "will", "could", "should", "did", "was", "then"])
 _PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
-_DETERMINERS = frozenset(["the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that", "one", "another"])
+_DETERMINERS = _words(
+    "the a an his her their my our your this that one another"
+)
 _TOKEN = re.compile(r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Capt|Col|Gen|Rev|Prof|Lt|Sgt)\.|"
                     r"[A-Za-z][\w’'-]*|[^\w\s]")
 _SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bSt)[.!?…]"
@@ -210,7 +235,7 @@ class _Attributor:
         self.prev_in_block: list[int | None] = [None] * len(quotes)
         self.next_in_block: list[int | None] = [None] * len(quotes)
         for ids in self.by_block.values():
-            for a, b in zip(ids, ids[1:], strict=False):
+            for a, b in pairwise(ids):
                 self.next_in_block[a] = b
                 self.prev_in_block[b] = a
         self._dialogue_only: dict[int, bool] = {}
@@ -309,7 +334,7 @@ class _Attributor:
             key = self.reg.lookup(word)
             if key is None:
                 # a name never seen in narration before: accept it as a new character
-                title, core = split_title(word)
+                _title, core = split_title(word)
                 if core.split()[0] in _NOT_NAMES or not self.reg.is_name(word):
                     return None
                 self.reg._cluster(__import__("collections").Counter({word: 1}))
@@ -474,7 +499,7 @@ class _Attributor:
                 explicit[j] = self.explicit(j)
             return explicit[j]
 
-        for i, q in enumerate(self.quotes):
+        for i in range(len(self.quotes)):
             r = tagged(i)
             if r is None:
                 r = self.untagged(i, tagged)

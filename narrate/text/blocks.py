@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 __all__ = ["Block", "is_hard_wrapped", "split_blocks"]
 
@@ -48,7 +49,7 @@ def is_hard_wrapped(text: str) -> bool:
         return False
     long_lines = sum(1 for n in lengths if n >= WRAP_WIDTH)
     lines = text.split("\n")
-    wrapped = sorted(len(a.rstrip()) for a, b in zip(lines, lines[1:], strict=False)
+    wrapped = sorted(len(a.rstrip()) for a, b in pairwise(lines)
                      if a.strip() and b.strip())
     # a wrapped line runs close to the wrap width; short single lines are verse or chat
     return (long_lines <= 0.05 * len(lengths) and len(wrapped) >= 0.3 * len(lengths)

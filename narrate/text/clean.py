@@ -114,7 +114,8 @@ def classify_blocks(text: str, blocks: Sequence[Block]) -> list[BlockInfo]:
             info = BlockInfo("skipped", f"page furniture: {_plain(chunk)!r}")
         elif _BULLET.match(chunk):
             info = BlockInfo("list_item")
-        elif rule_markdown_heading(chunk) or rule_chapter_heading(chunk) or ((b.blank_before or b.blank_after or b.index == 0) and rule_title_line(chunk)):
+        elif rule_markdown_heading(chunk) or rule_chapter_heading(chunk) or (
+                (b.blank_before or b.blank_after or b.index == 0) and rule_title_line(chunk)):
             info = BlockInfo("heading")
         infos.append(info)
     _skip_trailer(text, blocks, infos)

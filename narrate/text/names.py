@@ -148,7 +148,7 @@ class Entity:
         return Gender.UNKNOWN
 
     def character(self) -> Character:
-        aliases = [self.display] + sorted(f for f in self.forms if f != self.display)
+        aliases = [self.display, *sorted(f for f in self.forms if f != self.display)]
         return Character(self.display, tuple(aliases), self.resolved_gender(),
                          age="child" if self.child else None)
 
@@ -215,7 +215,7 @@ class Registry:
                 head in f.casefold().split() for f in e.forms)}
             if len(hits) == 1:
                 return hits.pop()
-        norm = " ".join(["the" if det in ("a", "an", "this", "that") else det] + rest).lower()
+        norm = " ".join(["the" if det in ("a", "an", "this", "that") else det, *rest]).lower()
         if norm not in self.entities:
             e = Entity(norm, norm, {norm}, gender_of_noun(head), description=True,
                        child=bool(CHILD_WORDS & {w.lower() for w in words}))
@@ -279,7 +279,8 @@ class Registry:
             return False
         if all(t.lower() in self._lower_words for t in tokens):
             return False
-        if len(tokens) > 1 and tokens[-1].lower() in self._lower_words and form.split()[0].rstrip(".").lower() not in TITLES:
+        if (len(tokens) > 1 and tokens[-1].lower() in self._lower_words
+                and form.split()[0].rstrip(".").lower() not in TITLES):
             return False  # "Mirrorball Trophy", "White House": a thing, not a person
         return not (at_sentence_start and len(tokens) == 1 and tokens[0].lower() in
                     self._lower_words)

@@ -11,9 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+
+def _words_in_order(spaced: str) -> list[str]:
+    return spaced.split()
+
+
 __all__ = ["RULES", "normalize", "number_to_words", "year_to_words"]
 
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_ONES = tuple(_words_in_order(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"))
 _TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000, "thousand"))
 _ORDINAL_IRREGULAR = {"one": "first", "two": "second", "three": "third", "five": "fifth",
@@ -63,7 +75,6 @@ def year_to_words(n: int) -> str:
 def ordinal_to_words(n: int) -> str:
     words = number_to_words(n)
     head, sep, last = words.rpartition("-" if "-" in words.split()[-1] else " ")
-    last = last if not sep else last
     if last in _ORDINAL_IRREGULAR:
         last = _ORDINAL_IRREGULAR[last]
     elif last.endswith("y"):
@@ -185,8 +196,8 @@ def numbers(text: str) -> str:
 
 
 _SPOKEN_ACRONYMS = {"NASA", "NATO", "UNESCO", "UNICEF", "AIDS", "SCUBA", "LASER", "RADAR", "OK",
-                    "FIFA", "NAFTA", "OPEC", "ASAP", "IKEA", "COVID", "GIF", "PIN", "SIM", "CAPTCHA",
-                    "EMMY", "OSCAR"}
+                    "FIFA", "NAFTA", "OPEC", "ASAP", "IKEA", "COVID", "GIF", "PIN", "SIM",
+                    "CAPTCHA", "EMMY", "OSCAR"}
 _ROMAN = re.compile(r"^(?=[MDCLXVI]+$)M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 
 
