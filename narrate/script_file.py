@@ -100,7 +100,8 @@ def dump_text(script: Script) -> str:
 
 def _parse_character(spec: str) -> Character:
     parts = [p.strip() for p in spec.split("|")]
-    name, gender, age, voice, aliases = parts[0], Gender.UNKNOWN, None, None, (parts[0],)
+    name, gender, age, voice = parts[0], Gender.UNKNOWN, None, None
+    aliases: tuple[str, ...] = (parts[0],)
     for p in parts[1:]:
         if p.startswith("voice:"):
             voice = p.split(":", 1)[1].strip() or None

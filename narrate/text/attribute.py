@@ -525,9 +525,9 @@ class _Attributor:
             return Attribution(prev.speaker, "continued")
         n = self.next_in_block[i]
         if n is not None:
-            r = tagged(n)
-            if r:
-                return Attribution(r.speaker, "continued")
+            later = tagged(n)
+            if later:
+                return Attribution(later.speaker, "continued")
         r: Attribution | None = None
         if not self.paragraph_is_dialogue_only(i):
             r = self.nearby(i, exclude)
