@@ -81,37 +81,47 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @click.option("--characters", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Cast hint: JSON {\"characters\": [{name, aliases, gender}]} or TOML.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the script to this file instead of stdout.")
+              help="Write an editable script: .json, or a text form (e.g. story.script.txt) "
+                   "to fix speakers, voices and pronunciations; render it with --script.")
 @reports_errors
 def script(story: Path, fmt: str, characters: Path | None, output: Path | None) -> None:
     """Split a story into narration and dialogue and show who speaks each line.
 
+    Skipped boilerplate (author boxes, teaser lists...) is listed with the reason.
+
     \b
     Example:
       narrate script story.txt --format json --characters cast.json
+      narrate script story.txt -o story.script.txt
     """
     from narrate.script import load_characters
     from narrate.text import build_script, read_story
 
     cast = load_characters(characters) if characters else ()
     result = build_script(read_story(story), characters=cast, title=story.stem, source=str(story))
-    text = result.to_json() if fmt == "json" else _listing(result)
     if output:
-        from narrate.episode import atomic_write_text
+        from narrate.script_file import save_script
 
-        atomic_write_text(output, text + "\n")
-    else:
-        click.echo(text)
+        save_script(result, output)
+        click.echo(f"wrote {output} ({len(result.spoken)} spoken segments, "
+                   f"{len(result.speakers())} speakers)", err=True)
+        return
+    click.echo(result.to_json() if fmt == "json" else _listing(result))
 
 
 def _listing(result: Any) -> str:
     lines = []
     for seg in result.segments:
-        if seg.kind.value == "space":
+        kind = seg.kind.value
+        if kind == "space":
             continue
-        who = seg.speaker or "Narrator"
-        label = f"{seg.kind.value}:{who}" if seg.kind.value == "dialogue" else seg.kind.value
-        lines.append(f"[{label}] {seg.text.strip()}")
+        if kind == "dialogue":
+            label = f"dialogue:{seg.speaker}"
+        elif kind == "skipped":
+            label = f"skipped: {seg.reason}"
+        else:
+            label = kind
+        lines.append(f"[{label}] {' '.join(seg.text.split())}")
     return "\n".join(lines)
 
 
