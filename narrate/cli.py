@@ -96,7 +96,8 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @click.option("--characters", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Cast hint: JSON {\"characters\": [{name, aliases, gender}]} or TOML.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the script to this file instead of stdout.")
+              help="Write an editable script: .json, or a text form (e.g. story.script.txt) "
+                   "to fix speakers, voices and pronunciations; render it with --script.")
 @cast_options
 @reports_errors
 def script(story: Path, fmt: str, characters: Path | None, output: Path | None,
@@ -105,9 +106,12 @@ def script(story: Path, fmt: str, characters: Path | None, output: Path | None,
     """Split a story into narration and dialogue, show who speaks each line and with which
     voice (the show's saved cast is read, not changed).
 
+    Skipped boilerplate (author boxes, teaser lists...) is listed with the reason.
+
     \b
     Example:
       narrate script story.txt --format json --characters cast.json
+      narrate script story.txt -o story.script.txt
     """
     from narrate.casting import (
         DEFAULT_NARRATOR,
@@ -127,25 +131,31 @@ def script(story: Path, fmt: str, characters: Path | None, output: Path | None,
                            narrator=narrator or DEFAULT_NARRATOR,
                            overrides=parse_voice_overrides(voice), save=False)
     result = apply_cast(result, voices)
-    text = result.to_json() if fmt == "json" else _listing(result)
     if output:
-        from narrate.episode import atomic_write_text
+        from narrate.script_file import save_script
 
-        atomic_write_text(output, text + "\n")
-    else:
-        click.echo(text)
+        save_script(result, output)
+        click.echo(f"wrote {output} ({len(result.spoken)} spoken segments, "
+                   f"{len(result.speakers())} speakers)", err=True)
+        return
+    click.echo(result.to_json() if fmt == "json" else _listing(result))
 
 
 def _listing(result: Any) -> str:
     lines = []
     for seg in result.segments:
-        if seg.kind.value == "space":
+        kind = seg.kind.value
+        if kind == "space":
             continue
-        who = seg.speaker or "Narrator"
-        label = f"{seg.kind.value}:{who}" if seg.kind.value == "dialogue" else seg.kind.value
+        if kind == "dialogue":
+            label = f"dialogue:{seg.speaker}"
+        elif kind == "skipped":
+            label = f"skipped: {seg.reason}"
+        else:
+            label = kind
         if seg.voice:
             label += f" ({seg.voice})"
-        lines.append(f"[{label}] {seg.text.strip()}")
+        lines.append(f"[{label}] {' '.join(seg.text.split())}")
     return "\n".join(lines)
 
 

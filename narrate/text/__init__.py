@@ -1,20 +1,36 @@
-"""Story text -> Script. (First cut: paragraphs, quoted dialogue, nearest-name speakers.)"""
+"""Story text -> Script: clean, segment, attribute every quote and normalise for speech.
+
+The pipeline, one module per stage:
+
+* `blocks`    - paragraphs and their offsets (web one-line-per-paragraph or hard-wrapped text)
+* `clean`     - headings, list items and page boilerplate (kept as `skipped` segments)
+* `quotes`    - quotation spans and which of them are speech
+* `names`     - characters, aliases and genders (from the text and an optional cast)
+* `attribute` - who speaks each quote
+* `normalize` - the text to speak
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from narrate.errors import InputError
 from narrate.script import NARRATOR, Character, Gender, Script, Segment, SegmentKind
+from narrate.text.attribute import Attribution, attribute_quotes, has_speech_verb
+from narrate.text.blocks import is_hard_wrapped, split_blocks
+from narrate.text.clean import classify_blocks
+from narrate.text.names import Registry
+from narrate.text.normalize import normalize as speakable
+from narrate.text.quotes import Quote, detect_style, find_quotes, speech_rule
 
-__all__ = ["build_script", "read_story"]
+__all__ = ["build_script", "read_story", "speakable"]
 
-_QUOTE = re.compile(r"“[^”\n]*”?|\"[^\"\n]*\"?")
-_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*\b")
-_STOP = {"The", "A", "An", "He", "She", "It", "They", "I", "We", "You", "His", "Her", "But",
-         "And", "As", "In", "On", "At", "Then", "When", "What", "Mommy", "Mom"}
+MAX_STORY_BYTES = 64 * 1024 * 1024
+"""Bytes: larger files are refused (a novel is well under 5 MB)."""
+
+UNKNOWN_SPEAKER = "Someone"
+"""Speaker of a quote no rule could attribute."""
 
 
 def read_story(path: str | Path) -> str:
@@ -23,53 +39,163 @@ def read_story(path: str | Path) -> str:
     if not path.exists():
         raise InputError(f"no such story file: {path}")
     if path.is_dir():
-        raise InputError(f"{path} is a directory, not a story file")
+        raise InputError(f"{path} is a directory, not a story file; give a .txt file")
     try:
+        size = path.stat().st_size
+        if size > MAX_STORY_BYTES:
+            raise InputError(f"{path} is {size // 2**20} MB; stories over "
+                             f"{MAX_STORY_BYTES // 2**20} MB are refused (split it into parts)")
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror}") from e
     if b"\x00" in data[:8192]:
-        raise InputError(f"{path} looks binary, not a text story")
+        raise InputError(f"{path} looks binary, not a text story; give a UTF-8 .txt file")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InputError(f"{path} is not UTF-8 text (byte {e.start})") from e
-    if not text.strip():
+        raise InputError(f"{path} is not UTF-8 text (bad byte at offset {e.start}); "
+                         f"convert it, e.g. `iconv -f latin1 -t utf-8`") from e
+    if text.startswith("\ufeff"):
+        # keep offsets valid for the file: the BOM stays in the text and becomes a space segment
+        pass
+    if not text.strip("\ufeff \t\r\n"):
         raise InputError(f"{path} is empty")
     return text
 
 
 def build_script(text: str, *, characters: Sequence[Character] = (), title: str = "",
                  source: str | None = None) -> Script:
+    """Segments that tile `text` (kind, speaker, offsets, text to speak) and the speakers."""
+    blocks = split_blocks(text)
+    infos = classify_blocks(text, blocks)
+    story = [info.kind == "text" for info in infos]
+    style = detect_style(text, [b for b, s in zip(blocks, story, strict=True) if s])
+    quotes = find_quotes(text, blocks, style, story)
+    narration = _narration_spans(text, blocks, story, quotes)
+    registry = Registry(text, characters, narration)
+    verbs = has_speech_verb(text, blocks, quotes, registry)
+    speech: list[Quote] = []
+    not_speech: dict[int, str] = {}
+    for q, verb in zip(quotes, verbs, strict=True):
+        prev_tail = ""
+        if q.block > 0:
+            pb = blocks[q.block - 1]
+            prev_tail = text[max(pb.start, pb.end - 300):pb.end]
+        why = speech_rule(text, q, prev_tail, verb, blocks[q.block].start)
+        if why:
+            not_speech[q.start] = why
+        else:
+            speech.append(q)
+    attributions = attribute_quotes(text, blocks, speech, registry)
+    segments = _segments(text, blocks, infos, quotes, speech, attributions, not_speech,
+                         registry)
+    cast = _speaking_characters(segments, registry)
+    meta = {"quote_style": style.value, "hard_wrapped": is_hard_wrapped(text)}
+    return Script(tuple(segments), cast, title=title, source=source, meta=meta)
+
+
+def _narration_spans(text: str, blocks: Sequence, story: Sequence[bool],
+                     quotes: Sequence[Quote]) -> list[tuple[int, int]]:
+    spans = []
+    qi = 0
+    for b, use in zip(blocks, story, strict=True):
+        if not use:
+            continue
+        pos = b.start
+        while qi < len(quotes) and quotes[qi].start < b.end:
+            q = quotes[qi]
+            if q.start > pos:
+                spans.append((pos, q.start))
+            pos = max(pos, q.end)
+            qi += 1
+        if pos < b.end:
+            spans.append((pos, b.end))
+    return spans
+
+
+def _display(key: str, registry: Registry) -> str:
+    if key == NARRATOR:
+        return NARRATOR
+    e = registry.entities.get(key)
+    if e is None:
+        return UNKNOWN_SPEAKER
+    if e.from_cast or e.description:
+        return e.display
+    forms = sorted(e.forms, key=lambda f: (-len(f.split()), f))
+    return forms[0] if forms else e.display
+
+
+def _segments(text: str, blocks: Sequence, infos: Sequence, quotes: Sequence[Quote],
+              speech: Sequence[Quote], attributions: Sequence[Attribution],
+              not_speech: dict[int, str], registry: Registry) -> list[Segment]:
     segments: list[Segment] = []
+    section = 0
     pos = 0
-    found: dict[str, Character] = {c.name: c for c in characters}
-    for para_index, m in enumerate(re.finditer(r"[^\n]+", text)):
-        if m.start() > pos:
-            segments.append(Segment(SegmentKind.SPACE, pos, m.start(), text[pos:m.start()],
-                                    paragraph=para_index))
-        line_start, line = m.start(), m.group()
-        cursor = 0
-        for q in _QUOTE.finditer(line):
-            if q.start() > cursor:
-                chunk = line[cursor:q.start()]
-                segments.append(_narration(chunk, line_start + cursor, para_index))
-            names = [n for n in _NAME.findall(line) if n not in _STOP]
-            speaker = names[0] if names else "Someone"
-            found.setdefault(speaker, Character(speaker, (speaker,), Gender.UNKNOWN))
-            inner = q.group().strip("“”\"")
-            segments.append(Segment(SegmentKind.DIALOGUE, line_start + q.start(),
-                                    line_start + q.end(), q.group(), speak=inner,
-                                    speaker=speaker, paragraph=para_index))
-            cursor = q.end()
-        if cursor < len(line):
-            segments.append(_narration(line[cursor:], line_start + cursor, para_index))
-        pos = m.end()
+    speech_at = {q.start: (q, a) for q, a in zip(speech, attributions, strict=True)}
+    by_block: dict[int, list[Quote]] = {}
+    for q in quotes:
+        by_block.setdefault(q.block, []).append(q)
+
+    def narration(s: int, e: int, para: int, reason: str | None = None) -> None:
+        chunk = text[s:e]
+        segments.append(Segment(SegmentKind.NARRATION, s, e, chunk, speak=speakable(chunk),
+                                speaker=NARRATOR, paragraph=para, section=section,
+                                reason=reason))
+
+    for b, info in zip(blocks, infos, strict=True):
+        if info.kind == "heading" and segments:
+            section += 1
+        if b.start > pos:
+            segments.append(Segment(SegmentKind.SPACE, pos, b.start, text[pos:b.start],
+                                    speaker=NARRATOR, paragraph=b.index, section=section))
+        chunk = text[b.start:b.end]
+        if info.kind == "skipped":
+            segments.append(Segment(SegmentKind.SKIPPED, b.start, b.end, chunk, speaker=NARRATOR,
+                                    paragraph=b.index, section=section, reason=info.reason))
+        elif info.kind in ("heading", "list_item"):
+            kind = SegmentKind.HEADING if info.kind == "heading" else SegmentKind.LIST_ITEM
+            speak = speakable(chunk.replace("“", "").replace("”", "").replace("\"", ""))
+            segments.append(Segment(kind, b.start, b.end, chunk, speak=speak, speaker=NARRATOR,
+                                    paragraph=b.index, section=section))
+        else:
+            cur = b.start
+            for q in by_block.get(b.index, []):
+                if q.start in speech_at:
+                    if q.start > cur:
+                        narration(cur, q.start, b.index)
+                    _, att = speech_at[q.start]
+                    inner = text[q.inner_start:q.inner_end]
+                    segments.append(Segment(
+                        SegmentKind.DIALOGUE, q.start, q.end, text[q.start:q.end],
+                        speak=speakable(inner), speaker=_display(att.speaker, registry),
+                        paragraph=b.index, section=section, reason=att.reason))
+                    cur = q.end
+                elif q.start in not_speech:
+                    if q.start > cur:
+                        narration(cur, q.start, b.index)
+                    narration(q.start, q.end, b.index, reason=not_speech[q.start])
+                    cur = q.end
+            if cur < b.end:
+                narration(cur, b.end, b.index)
+        pos = b.end
     if pos < len(text):
-        segments.append(Segment(SegmentKind.SPACE, pos, len(text), text[pos:]))
-    return Script(tuple(segments), tuple(found.values()), title=title, source=source)
+        segments.append(Segment(SegmentKind.SPACE, pos, len(text), text[pos:], speaker=NARRATOR,
+                                paragraph=len(blocks), section=section))
+    return segments
 
 
-def _narration(chunk: str, start: int, paragraph: int) -> Segment:
-    return Segment(SegmentKind.NARRATION, start, start + len(chunk), chunk,
-                   speak=chunk.replace("**", "").strip(), speaker=NARRATOR, paragraph=paragraph)
+def _speaking_characters(segments: Sequence[Segment], registry: Registry) -> tuple[Character, ...]:
+    seen: dict[str, Character] = {}
+    by_display = {_display(k, registry): e for k, e in registry.entities.items()}
+    for s in segments:
+        if s.kind is not SegmentKind.DIALOGUE or not s.speaker or s.speaker in seen:
+            continue
+        if s.speaker == NARRATOR:
+            seen[NARRATOR] = Character(NARRATOR, (NARRATOR, "I"), Gender.UNKNOWN)
+        elif s.speaker in by_display:
+            c = by_display[s.speaker].character()
+            seen[s.speaker] = Character(s.speaker, tuple(dict.fromkeys(
+                [s.speaker, *c.aliases])), c.gender, age=c.age)
+        else:
+            seen[s.speaker] = Character(s.speaker, (s.speaker,), Gender.UNKNOWN)
+    return tuple(seen.values())

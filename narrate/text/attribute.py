@@ -1,0 +1,547 @@
+"""Decide who speaks each quotation.
+
+Rules, tried in order for each quote (the first that answers wins; `reason` records which):
+
+1. ``speech_verb``: a speech verb beside the quote — after it (", said Bruno", ", he asked",
+   ", the old man cried") or before it ("Bruno whispered, “...", "he said:"). Pronouns resolve
+   to the nearest character of that gender mentioned before; "I" is the narrator.
+2. ``continued``: a later quote in the same paragraph, or a paragraph continuing an unclosed
+   quote, keeps the speaker of the quote before it.
+3. ``named_nearby``: the character named in the sentence right after the quote or the last
+   sentence before it, in the same paragraph (not the one addressed by a vocative).
+4. ``kin_vocative``: "Mommy, ..." is said by the addressee's child ("her son") found nearby.
+5. ``turn_taking``: in a run of dialogue paragraphs the two last speakers alternate.
+6. ``next_paragraph`` / ``previous``: the first character named in the next paragraph (a
+   stand-alone line introduced after it), else the last one mentioned.
+
+Known failure cases: a pronoun whose antecedent is the listener ("he said to Tom. “...” he
+added"), a conversation among three people without tags, speakers named only by a description
+that the text never repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from narrate.script import NARRATOR, Gender
+from narrate.text.blocks import Block
+from narrate.text.names import (
+    _NOT_NAMES,
+    PERSON_NOUNS,
+    RELATIONS,
+    Registry,
+    gender_of_noun,
+    split_title,
+)
+from narrate.text.quotes import Quote
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+__all__ = ["Attribution", "attribute_quotes"]
+
+SPEECH_VERBS = _words(
+    "said says say saying asked asks ask replied replies answered answers cried cries exclaimed "
+    "exclaims shouted shouts whispered whispers muttered mutters murmured murmurs called calls "
+    "continued continues added adds began begins returned returns remarked remarks observed "
+    "observes repeated responded screamed yelled laughed sighed teased demanded inquired "
+    "enquired declared insisted admitted explained urged pleaded begged protested interrupted "
+    "interposed suggested growled snapped retorted rejoined rejoins concluded sobbed gasped "
+    "gasps roared breathed whimpered stammered faltered ventured resumed persisted pursued "
+    "echoed told assured grumbled groaned hissed panted wailed mused agreed objected warned "
+    "commanded ordered announced thundered bellowed drawled chuckled smiled grinned nodded "
+    "shrieked squeaked moaned sneered joked cooed mumbled blurted barked corrected confessed "
+    "conceded offered prompted reminded whined wondered exploded admonished implored entreated "
+    "bawled spoke speaks shrugged hollered piped lied cautioned noted gushed boasted quipped "
+    "sang soothed proposed reasoned inquires went put broke cut struck chimed"
+)
+_PHRASAL = {"went": "on", "put": "in", "broke": "in", "cut": "in", "struck": "in",
+            "chimed": "in"}
+_ADVERBS = _words(
+    "then again also now only still simply just at last once more later finally presently "
+    "suddenly quickly softly aloud back out up quietly gently slowly"
+)
+_AUX = frozenset(["had", "has", "have", "would", "will", "could", "should", "did", "was", "then"])
+_PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
+_DETERMINERS = _words(
+    "the a an his her their my our your this that one another"
+)
+_TOKEN = re.compile(r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Capt|Col|Gen|Rev|Prof|Lt|Sgt)\.|"
+                    r"[A-Za-z][\w’'-]*|[^\w\s]")
+_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bSt)[.!?…]"
+                           r"[”\"’']?(?=\s)|\n[ \t]*\n")
+_KIN = re.compile(r"^\W*(?:Mommy|Mom|Mum|Mummy|Mama|Mamma|Momma|Ma|Mother|Daddy|Dad|Papa|Pa|"
+                  r"Father|Grandma|Grandpa|Granny)\b[,!.?]")
+_CHILD_DESC = re.compile(r"\b(?:her|his|their)\s+(?:(?:little|young|baby|small|tiny|eldest|"
+                         r"youngest|oldest|own)\s+)?(son|daughter|boy|girl|child|kid)\b")
+_CAP = r"[A-Z][\w’'-]*"
+_VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
+
+
+def _is_adverb(word: str) -> bool:
+    w = word.lower()
+    return w in _ADVERBS or (w.endswith("ly") and len(w) > 3)
+
+
+def _is_verb(tokens: list[str], i: int) -> int:
+    """Length of the speech verb at ``tokens[i]`` (2 for "went on"), 0 when none."""
+    if i >= len(tokens):
+        return 0
+    w = tokens[i].lower()
+    if w not in SPEECH_VERBS:
+        return 0
+    if w in _PHRASAL:
+        return 2 if i + 1 < len(tokens) and tokens[i + 1].lower() == _PHRASAL[w] else 0
+    return 1
+
+
+def _subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """A subject starting at ``tokens[i]``: (phrase, tokens used)."""
+    if i >= len(tokens):
+        return None
+    t = tokens[i]
+    if t.lower() in _PRONOUNS and (t == "I" or t.islower() or i == 0 or t in ("He", "She")):
+        return t, 1
+    if t[0].isupper() and t.lower() not in _DETERMINERS:
+        j = i
+        while j < len(tokens) and tokens[j][0].isupper() and j - i < 4:
+            j += 1
+        return " ".join(tokens[i:j]), j - i
+    if t.lower() in _DETERMINERS:
+        for j in range(i + 1, min(i + 4, len(tokens))):
+            w = tokens[j].lower()
+            if w in PERSON_NOUNS:
+                if w == "voice" and j + 2 < len(tokens) and tokens[j + 1] == "of" and \
+                        tokens[j + 2][0].isupper():
+                    k = j + 2
+                    while k < len(tokens) and tokens[k][0].isupper() and k - j < 5:
+                        k += 1
+                    return " ".join(tokens[i:k]), k - i
+                return " ".join(tokens[i:j + 1]), j + 1 - i
+            if not re.match(r"[a-z][a-z-]*$", tokens[j]):
+                return None
+    return None
+
+
+def _subject_before(tokens: list[str], i: int) -> str | None:
+    """The subject ending just before ``tokens[i]`` (skipping adverbs and auxiliaries)."""
+    j = i - 1
+    while j >= 0 and (_is_adverb(tokens[j]) or tokens[j].lower() in _AUX) and i - j <= 3:
+        j -= 1
+    if j < 0:
+        return None
+    t = tokens[j]
+    if t.lower() in _PRONOUNS:
+        return t
+    if t[0].isupper() and t.lower() not in _DETERMINERS:
+        k = j
+        while k > 0 and tokens[k - 1][0].isupper() and j - k < 3 and \
+                tokens[k - 1].lower() not in _DETERMINERS and tokens[k - 1].lower() not in \
+                _PRONOUNS:
+            k -= 1
+        return " ".join(tokens[k:j + 1])
+    if t.lower() in PERSON_NOUNS:
+        for k in range(j - 1, max(-1, j - 4), -1):
+            if tokens[k].lower() in _DETERMINERS:
+                return " ".join(tokens[k:j + 1])
+            if not re.match(r"[a-z][a-z-]*$", tokens[k]):
+                break
+    return None
+
+
+def subject_after(after: str) -> str | None:
+    """Speaker named in a tag after a quote: ", said the parson." / " he whispered"."""
+    tokens = [t for t in _TOKEN.findall(after[:160])]
+    while tokens and tokens[0] in ",;:—–-":
+        tokens.pop(0)
+    i = 0
+    while i < len(tokens) and _is_adverb(tokens[i]) and i < 2:
+        i += 1
+    n = _is_verb(tokens, i)
+    if n:
+        k = i + n
+        while k < len(tokens) and _is_adverb(tokens[k]) and k - i - n < 2:
+            k += 1
+        found = _subject_at(tokens, k)
+        if found:
+            return found[0]
+    found = _subject_at(tokens, 0)
+    if found:
+        k = found[1]
+        while k < len(tokens) and (_is_adverb(tokens[k]) or tokens[k].lower() in _AUX) \
+                and k - found[1] < 3:
+            k += 1
+        if _is_verb(tokens, k):
+            return found[0]
+    return None
+
+
+def subject_before(before: str) -> str | None:
+    """Speaker named in a tag before a quote: "Bruno whispered, " / "he said:"."""
+    tokens = _TOKEN.findall(before[-240:])
+    if any(t in ".!?" for t in tokens[-1:]):
+        return None
+    for i in range(len(tokens) - 1, max(-1, len(tokens) - 14), -1):
+        if _is_verb(tokens, i):
+            subj = _subject_before(tokens, i)
+            if subj:
+                return subj
+    return None
+
+
+CONTEXT_CHARS = 600
+"""Characters of narration looked at on each side of a quote."""
+
+UNKNOWN = "someone"
+"""Entity key of a speaker no rule could find."""
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str
+    """Entity key, or `NARRATOR` for a first-person narrator."""
+    reason: str
+
+
+def _last_sentence(s: str) -> str:
+    last = None
+    for m in _SENTENCE_END.finditer(s):
+        last = m
+    return s[last.end():] if last else s
+
+
+def _first_sentence(s: str) -> str:
+    m = _SENTENCE_END.search(s)
+    return s[:m.end()] if m else s
+
+
+class _Attributor:
+    def __init__(self, text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
+                 registry: Registry):
+        self.text = text
+        self.blocks = blocks
+        self.quotes = quotes
+        self.reg = registry
+        self.result: list[Attribution | None] = [None] * len(quotes)
+        self.by_block: dict[int, list[int]] = {}
+        for i, q in enumerate(quotes):
+            self.by_block.setdefault(q.block, []).append(i)
+        # neighbours within a paragraph, in O(1) (a 2 MB paragraph may hold 40,000 quotes)
+        self.prev_in_block: list[int | None] = [None] * len(quotes)
+        self.next_in_block: list[int | None] = [None] * len(quotes)
+        for ids in self.by_block.values():
+            for a, b in pairwise(ids):
+                self.next_in_block[a] = b
+                self.prev_in_block[b] = a
+        self._dialogue_only: dict[int, bool] = {}
+
+        self.narrator = (self.reg.lookup("Narrator") or self.reg.lookup("I")
+                         or self._named_narrator() or NARRATOR)
+
+    def _named_narrator(self) -> str | None:
+        """In a first-person story, the name others call the narrator by: the commonest
+        vocative of a character never named in the narration itself."""
+        narrated = {m.key for m in self.reg.mentions}
+        votes: dict[str, int] = {}
+        for i in range(len(self.quotes)):
+            key = self.addressee(i)
+            if key and key not in narrated:
+                votes[key] = votes.get(key, 0) + 1
+        if not votes:
+            return None
+        first_person = len(re.findall(r"\bI\b", self.text)) > 0.004 * len(self.text.split())
+        best = max(votes, key=lambda k: votes[k])
+        return best if first_person and votes[best] >= 2 else None
+
+    # -- contexts ------------------------------------------------------------------------
+    def before(self, i: int) -> str:
+        """Narration between the previous quote of the paragraph (or its start) and quote i."""
+        q = self.quotes[i]
+        p = self.prev_in_block[i]
+        start = self.quotes[p].end if p is not None else self.blocks[q.block].start
+        return self.text[max(start, q.start - CONTEXT_CHARS):q.start]
+
+    def after(self, i: int) -> str:
+        q = self.quotes[i]
+        n = self.next_in_block[i]
+        end = self.quotes[n].start if n is not None else self.blocks[q.block].end
+        return self.text[q.end:min(end, q.end + CONTEXT_CHARS)]
+
+    def addressee(self, i: int) -> str | None:
+        q = self.quotes[i]
+        inner = self.text[q.inner_start:q.inner_end]
+        m = _VOCATIVE.search(inner)
+        if m:
+            form = m.group(1) or m.group(2)
+            key = self.reg.lookup(form)
+            if key:
+                return key
+        head = re.match(r"^\W*([A-Z][a-z]+)[,!]", inner)
+        if head:
+            return self.reg.lookup(head.group(1))
+        return None
+
+    def _scope_start(self, pos: int) -> int:
+        """Start of the paragraph holding `pos`, or of the one before when `pos` opens it."""
+        j = self.text.rfind("\n", max(0, pos - CONTEXT_CHARS), pos)
+        if j < 0:
+            return max(0, pos - CONTEXT_CHARS)
+        if not self.text[j + 1:pos].strip() and j > 0:
+            k = j
+            while k > 0 and self.text[k - 1] in "\n\r \t":
+                k -= 1
+            return self.text.rfind("\n", 0, k) + 1
+        return j + 1
+
+    # -- subject resolution --------------------------------------------------------------
+    def resolve_subject(self, subj: str, pos: int, exclude: str | None = None) -> str | None:
+        word = subj.strip()
+        low = word.lower()
+        if low == "i":
+            return self.narrator
+        if low in ("he", "she"):
+            want = Gender.MALE if low == "he" else Gender.FEMALE
+            # the subject of a sentence in this paragraph (or the one before) first, then
+            # the nearest mention of that gender, then a subject whose gender is not known
+            scope = self._scope_start(pos)
+            local = list(self.reg.recent(pos, limit_chars=pos - scope))
+            for m in local:
+                e = self.reg.entities[m.key]
+                g = e.resolved_gender()
+                if m.subject and m.key != exclude and (
+                        (g is want and self.reg.candidate(m.key))
+                        or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description)):
+                    return m.key
+            for m in self.reg.recent(pos):
+                e = self.reg.entities[m.key]
+                if m.key != exclude and e.resolved_gender() is want and self.reg.candidate(m.key):
+                    return m.key
+            for m in local:
+                e = self.reg.entities[m.key]
+                if (m.subject and m.key != exclude and e.resolved_gender() is Gender.UNKNOWN
+                        and not e.description and (e.from_cast or not self.reg.has_cast)):
+                    return m.key
+            return None
+        if low in ("they", "we"):
+            return None
+        if word[0].isupper() and low.split()[0] not in ("the", "his", "her", "their", "my",
+                                                          "our", "your", "a", "an"):
+            key = self.reg.lookup(word)
+            if key is None:
+                # a name never seen in narration before: accept it as a new character
+                _title, core = split_title(word)
+                if core.split()[0] in _NOT_NAMES or not self.reg.is_name(word):
+                    return None
+                self.reg._cluster(__import__("collections").Counter({word: 1}))
+                key = self.reg.lookup(word)
+            return key
+        return self.resolve_description(word, pos, exclude)
+
+    def resolve_description(self, desc: str, pos: int, exclude: str | None) -> str | None:
+        """"his wife" -> the possessor's wife (same surname); "the voice of John" -> John;
+        with a cast, "the young man" -> the cast member of that gender last mentioned."""
+        of = re.search(r"\bof\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)\s*$", desc)
+        if of:
+            return self.resolve_subject(of.group(1), pos, exclude)
+        words = desc.lower().split()
+        head = words[-1]
+        gender = gender_of_noun(head)
+        if words[0] in ("his", "her") and head in RELATIONS:
+            owner = self.resolve_subject("he" if words[0] == "his" else "she", pos)
+            if owner and owner != NARRATOR:
+                target = self.reg.relative(owner, gender)
+                if target:
+                    return target
+        key = self.reg.description_entity(desc)
+        e = self.reg.entities[key]
+        if e.description and self.reg.has_cast and gender is not Gender.UNKNOWN:
+            for m in self.reg.recent(pos):
+                c = self.reg.entities[m.key]
+                if c.from_cast and m.key != exclude and c.resolved_gender() is gender:
+                    return m.key
+        self.reg.add_mentions_of(key)
+        return key
+
+    def explicit(self, i: int) -> Attribution | None:
+        q = self.quotes[i]
+        if q.closed:
+            subj = subject_after(self.after(i))
+            if subj:
+                key = self.resolve_subject(subj, q.start)
+                if key:
+                    return Attribution(key, "speech_verb")
+        subj = subject_before(self._before_tag(i))
+        if subj:
+            key = self.resolve_subject(subj, q.start)
+            if key:
+                return Attribution(key, "speech_verb")
+        return None
+
+    def _before_tag(self, i: int) -> str:
+        q = self.quotes[i]
+        before = _last_sentence(self.before(i))
+        if not before.strip() and q.start == self.blocks[q.block].start and q.block > 0:
+            prev_b = self.blocks[q.block - 1]
+            tail = self.text[max(prev_b.start, prev_b.end - 300):prev_b.end]
+            if tail.rstrip().endswith(":") and not self.by_block.get(q.block - 1):
+                before = _last_sentence(tail)
+        return before
+
+    def has_verb(self, i: int) -> bool:
+        """A speech verb right beside the quote (used to tell speech from titles)."""
+        return bool(subject_after(self.after(i)) or subject_before(self._before_tag(i)))
+
+    def named_in(self, start: int, end: int, exclude: set[str]) -> str | None:
+        for m in self.reg.between(start, end):
+            if m.key not in exclude and self.reg.candidate(m.key):
+                return m.key
+        return None
+
+    def nearby(self, i: int, exclude: set[str]) -> Attribution | None:
+        q = self.quotes[i]
+        after = self.after(i)
+        first = _first_sentence(after)
+        key = self.named_in(q.end, q.end + len(first), exclude)
+        if key:
+            return Attribution(key, "named_nearby")
+        before = self.before(i).rstrip()
+        last = _last_sentence(before)
+        if last.strip():
+            start = q.start - len(self.before(i)) + len(before) - len(last)
+            key = self.named_in(start, q.start, exclude)
+            if key:
+                return Attribution(key, "named_nearby")
+            pron = re.search(r"\b(he|she)\b", last, re.IGNORECASE)
+            if pron:
+                key = self.resolve_subject(pron.group(1), start + pron.start(), exclude=None)
+                if key and key not in exclude:
+                    return Attribution(key, "named_nearby")
+        return None
+
+    def kin(self, i: int, exclude: set[str]) -> Attribution | None:
+        q = self.quotes[i]
+        inner = self.text[q.inner_start:q.inner_end]
+        if not _KIN.match(inner):
+            return None
+        for lo, hi in ((q.end, q.end + 1500), (max(0, q.start - 1500), q.start)):
+            for m in _CHILD_DESC.finditer(self.text, lo, hi):
+                key = self.reg.description_entity(m.group(0))
+                self.reg.entities[key].child = True
+                self.reg.add_mentions_of(key)
+                if key not in exclude:
+                    return Attribution(key, "kin_vocative")
+        return None
+
+    def turn_taking(self, i: int, exclude: set[str]) -> Attribution | None:
+        q = self.quotes[i]
+        speakers: list[str] = []
+        block = q.block
+        gap = 0
+        j = i - 1
+        while j >= 0 and len(speakers) < 2:
+            pq = self.quotes[j]
+            if block - pq.block > 1 + gap:
+                break
+            r = self.result[j]
+            if pq.block != q.block and r and (not speakers or speakers[-1] != r.speaker):
+                speakers.append(r.speaker)
+            if pq.block < block:
+                block = pq.block
+            j -= 1
+        if len(speakers) == 2 and speakers[1] not in exclude:
+            return Attribution(speakers[1], "turn_taking")
+        if len(speakers) == 1:
+            # the other party: the last character mentioned who is not the last speaker
+            for m in self.reg.recent(q.start, limit_chars=1500):
+                if m.key != speakers[0] and m.key not in exclude and self.reg.candidate(m.key):
+                    return Attribution(m.key, "turn_taking")
+        return None
+
+    def paragraph_is_dialogue_only(self, i: int) -> bool:
+        """The paragraph holds quotes and at most one word of narration."""
+        block = self.quotes[i].block
+        if block not in self._dialogue_only:
+            b = self.blocks[block]
+            words, pos = 0, b.start
+            for j in self.by_block[block]:
+                qq = self.quotes[j]
+                words += len(re.findall(r"\w+", self.text[pos:qq.start]))
+                pos = qq.end
+                if words > 1:
+                    break
+            words += len(re.findall(r"\w+", self.text[pos:b.end])) if words <= 1 else 0
+            self._dialogue_only[block] = words <= 1
+        return self._dialogue_only[block]
+
+    def fallback(self, i: int, exclude: set[str]) -> Attribution | None:
+        q = self.quotes[i]
+        b = self.blocks[q.block]
+        if q.block + 1 < len(self.blocks) and not self.by_block.get(q.block + 1):
+            nb = self.blocks[q.block + 1]
+            key = self.named_in(nb.start, nb.end, exclude)
+            if key and self.paragraph_is_dialogue_only(i):
+                return Attribution(key, "next_paragraph")
+        for m in self.reg.recent(b.start):
+            if m.key not in exclude and self.reg.candidate(m.key):
+                return Attribution(m.key, "previous")
+        return None
+
+    def run(self) -> list[Attribution]:
+        explicit: dict[int, Attribution | None] = {}
+
+        def tagged(j: int) -> Attribution | None:
+            if j not in explicit:
+                explicit[j] = self.explicit(j)
+            return explicit[j]
+
+        for i in range(len(self.quotes)):
+            r = tagged(i)
+            if r is None:
+                r = self.untagged(i, tagged)
+            self.result[i] = r
+            if r.speaker in self.reg.entities:
+                self.reg.entities[r.speaker].spoke = True  # type: ignore[attr-defined]
+        return [r or Attribution(UNKNOWN, "unknown") for r in self.result]
+
+    def untagged(self, i: int, tagged: Callable[[int], Attribution | None]) -> Attribution:
+        q = self.quotes[i]
+        exclude: set[str] = set()
+        addressee = self.addressee(i)
+        if addressee:
+            exclude.add(addressee)
+        p = self.prev_in_block[i]
+        if p is not None and self.result[p]:
+            prev = self.result[p]
+            assert prev is not None
+            return Attribution(prev.speaker, "continued")
+        if q.continues and i > 0 and self.result[i - 1]:
+            prev = self.result[i - 1]
+            assert prev is not None
+            return Attribution(prev.speaker, "continued")
+        n = self.next_in_block[i]
+        if n is not None:
+            later = tagged(n)
+            if later:
+                return Attribution(later.speaker, "continued")
+        r: Attribution | None = None
+        if not self.paragraph_is_dialogue_only(i):
+            r = self.nearby(i, exclude)
+        return (r or self.kin(i, exclude) or self.turn_taking(i, exclude)
+                or self.fallback(i, exclude) or Attribution(UNKNOWN, "unknown"))
+
+
+def attribute_quotes(text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
+                     registry: Registry) -> list[Attribution]:
+    """One `Attribution` per quote (speech quotes only), in order."""
+    return _Attributor(text, blocks, quotes, registry).run()
+
+
+def has_speech_verb(text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
+                    registry: Registry) -> list[bool]:
+    a = _Attributor(text, blocks, quotes, registry)
+    return [a.has_verb(i) for i in range(len(quotes))]

@@ -1,0 +1,146 @@
+"""Classify blocks: story text, headings, list items and web-page boilerplate.
+
+Scraped pages carry author boxes, comment buttons, "News" teaser lists and feed footers after
+the story. Those blocks become `skipped` segments with a reason, never deleted silently. Each
+rule is a small named function; the first that matches decides.
+
+Known failure cases: a one-line paragraph in Title Case with no final stop ("A Night To
+Remember") is taken for a heading; a teaser list without any marker line ("News", "Related",
+"End of content"...) is kept as story text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from narrate.text.blocks import Block
+
+__all__ = ["BlockInfo", "classify_blocks", "is_title_case"]
+
+_MARKERS = re.compile(
+    r"(?i)^(?:about the author|reply|leave a (?:reply|comment)|comments?|\d+ comments?|news|"
+    r"related(?: posts| articles| stories)?|you may also like|read (?:more|next)|more stories|"
+    r"recommended(?: for you)?|trending(?: now)?|popular(?: posts)?|advertisement|sponsored|"
+    r"share(?: this(?: article| story)?)?|tags?|end of content|no more pages to load|load more|"
+    r"show more|see more|previous (?:post|article)|next (?:post|article)|subscribe)[:.!]?$")
+_END_MARKERS = re.compile(r"(?i)^(?:end of content|no more pages to load|load more|show more)$")
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for",
+                "by", "with", "from", "as", "into", "vs", "via", "per", "is", "it", "its"}
+_BULLET = re.compile(r"^(?:[•·▪◦●‣∙*+-]|\d{1,3}[.)])\s+")
+_CHAPTER = re.compile(r"(?i)^(?:chapter|book|part|act|scene|prologue|epilogue)\b[\w .:-]{0,40}$")
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+
+
+@dataclass(frozen=True)
+class BlockInfo:
+    kind: str
+    """"text", "heading", "list_item" or "skipped"."""
+    reason: str | None = None
+
+
+def is_title_case(text: str, *, min_words: int = 2) -> bool:
+    """Every significant word capitalised ("The Night the World Held Its Breath")."""
+    words = _WORD.findall(text)
+    if len(words) < min_words:
+        return False
+    significant = [w for w in words[1:] if w.lower() not in _SMALL_WORDS]
+    return words[0][0].isupper() and all(w[0].isupper() for w in significant)
+
+
+def _plain(text: str) -> str:
+    return text.replace("**", "").replace("__", "").strip().strip("#").strip()
+
+
+def rule_marker(text: str) -> str | None:
+    """A page-furniture line: "Reply", "About The Author", "End of content"..."""
+    return "page furniture" if _MARKERS.match(_plain(text)) else None
+
+
+def rule_markdown_heading(text: str) -> str | None:
+    """``# Title`` or a block opening or closing a bold span: ``**Title**``."""
+    stripped = text.strip()
+    if re.match(r"#+\s", stripped) and len(stripped) < 200:
+        return "heading"
+    if (stripped.startswith("**") or stripped.endswith("**")) and len(stripped.split()) <= 25:
+        return "heading"
+    return None
+
+
+def rule_chapter_heading(text: str) -> str | None:
+    """"Chapter 1", "CHAPTER IV. The Storm", "Part Two"."""
+    return "heading" if _CHAPTER.match(_plain(text)) else None
+
+
+def rule_title_line(text: str) -> str | None:
+    """A short stand-alone line in Title Case or capitals without a final stop."""
+    plain = _plain(text)
+    words = plain.split()
+    if not 1 <= len(words) <= 14 or "\n" in plain:
+        return None
+    bare = plain.strip("“”\"‘’'")
+    quoted = bare != plain
+    if bare.endswith((",", ";", ":")):
+        return None
+    if bare.endswith((".", "!", "?", "…")) and not quoted:
+        return None
+    letters = [c for c in bare if c.isalpha()]
+    if len(words) >= 2 and letters and all(c.isupper() for c in letters) and not quoted:
+        return "heading"
+    if is_title_case(bare, min_words=3 if quoted else 2):
+        return "heading"
+    return None
+
+
+BLOCK_RULES: Sequence[Callable[[str], str | None]] = (
+    rule_marker, rule_markdown_heading, rule_chapter_heading, rule_title_line)
+
+
+def _teaser_like(text: str) -> bool:
+    """A related-article teaser: a truncated excerpt or a headline."""
+    plain = _plain(text)
+    return plain.endswith(("…", "...")) or bool(rule_title_line(plain)) or bool(
+        _MARKERS.match(plain)) or (is_title_case(plain, min_words=5) and len(plain) < 200)
+
+
+def classify_blocks(text: str, blocks: Sequence[Block]) -> list[BlockInfo]:
+    """One `BlockInfo` per block."""
+    infos: list[BlockInfo] = []
+    for b in blocks:
+        chunk = text[b.start:b.end]
+        info = BlockInfo("text")
+        if rule_marker(chunk):
+            info = BlockInfo("skipped", f"page furniture: {_plain(chunk)!r}")
+        elif _BULLET.match(chunk):
+            info = BlockInfo("list_item")
+        elif rule_markdown_heading(chunk) or rule_chapter_heading(chunk) or (
+                (b.blank_before or b.blank_after or b.index == 0) and rule_title_line(chunk)):
+            info = BlockInfo("heading")
+        infos.append(info)
+    _skip_trailer(text, blocks, infos)
+    return infos
+
+
+def _skip_trailer(text: str, blocks: Sequence[Block], infos: list[BlockInfo]) -> None:
+    """From a marker line in the second half on, skip the page's trailer (teasers, footers).
+
+    The trailer must look like one: at least half of the blocks after the marker are teasers,
+    headlines or more markers.
+    """
+    n = len(blocks)
+    for i in range(n // 2, n):
+        chunk = text[blocks[i].start:blocks[i].end]
+        if not _MARKERS.match(_plain(chunk)):
+            continue
+        rest = [text[b.start:b.end] for b in blocks[i + 1:]]
+        if rest and sum(_teaser_like(r) for r in rest) * 2 < len(rest):
+            continue
+        label = _plain(chunk)
+        for j in range(i, n):
+            if j == i or infos[j].kind != "skipped":
+                end = text[blocks[j].start:blocks[j].end]
+                why = (f"page furniture: {_plain(end)!r}" if _END_MARKERS.match(_plain(end))
+                       or j == i else f"page trailer after {label!r} (teasers, links)")
+                infos[j] = BlockInfo("skipped", why)
+        return

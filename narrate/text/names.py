@@ -1,0 +1,444 @@
+"""Who is in the story: proper names, descriptions ("her son"), aliases and genders.
+
+Without a cast file, characters are found from capitalised word runs that never occur in lower
+case elsewhere (so "Confetti" at a sentence start is not a name). A one-word name joins the
+full name whose first word it is ("Witney" -> "Witney Carson"), else the one whose last word it
+is, when that is unique. Genders come from the cast, a title ("Mrs"), a gendered noun ("her
+son") or the pronouns that follow the name.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from narrate.script import Character, Gender
+
+__all__ = ["Entity", "Mention", "Registry", "description_head", "find_descriptions",
+           "gender_of_noun"]
+
+MALE_TITLES = {"mr", "sir", "lord", "uncle", "king", "prince", "master", "monsieur", "count",
+               "duke", "baron", "father", "brother", "mister", "herr", "señor", "signor", "don"}
+FEMALE_TITLES = {"mrs", "ms", "miss", "lady", "aunt", "queen", "princess", "madame", "madam",
+                 "mme", "mlle", "mademoiselle", "countess", "duchess", "mother", "sister",
+                 "missus", "dame", "frau", "señora", "signora"}
+OTHER_TITLES = {"dr", "doctor", "captain", "capt", "colonel", "major", "general", "professor",
+                "prof", "rev", "reverend", "judge", "parson", "old", "little", "young", "saint",
+                "st", "lieutenant", "sergeant", "officer", "mx"}
+TITLES = MALE_TITLES | FEMALE_TITLES | OTHER_TITLES
+
+MALE_NOUNS = {"man", "boy", "son", "husband", "father", "dad", "daddy", "papa", "brother",
+              "uncle", "gentleman", "king", "prince", "lord", "sir", "grandfather", "grandpa",
+              "nephew", "fellow", "lad", "monk", "priest", "parson", "waiter", "landlord",
+              "old man", "boyfriend", "groom", "duke", "count", "baron", "squire", "host",
+              "mister", "guy", "chap", "master", "sailor", "soldier", "captain"}
+FEMALE_NOUNS = {"woman", "girl", "daughter", "wife", "mother", "mom", "mommy", "mama", "mum",
+                "sister", "aunt", "lady", "queen", "princess", "grandmother", "grandma", "niece",
+                "maid", "bride", "girlfriend", "widow", "duchess", "countess", "landlady",
+                "hostess", "nun", "mistress", "madam", "actress", "waitress", "nurse",
+                "housekeeper", "governess"}
+NEUTRAL_NOUNS = {"child", "kid", "stranger", "voice", "doctor", "judge", "driver", "clerk",
+                 "servant", "officer", "guard", "farmer", "boatman", "visitor", "coachman",
+                 "porter", "student", "teacher", "lawyer", "cook", "baby", "baker", "one",
+                 "other", "friend", "partner", "host", "crowd", "youth", "newcomer",
+                 "speaker", "fisherman", "keeper", "gardener", "beggar", "merchant", "traveller",
+                 "traveler", "hunter", "shepherd", "creature", "animal", "horse", "dog", "cat"}
+PERSON_NOUNS = MALE_NOUNS | FEMALE_NOUNS | NEUTRAL_NOUNS
+RELATIONS = {"wife", "husband", "mother", "father", "son", "daughter", "brother", "sister",
+             "aunt", "uncle", "lady", "mistress", "master", "grandmother", "grandfather",
+             "cousin", "niece", "nephew", "mom", "dad", "mama", "papa"}
+CHILD_WORDS = {"little", "tiny", "small", "child", "kid", "baby", "boy", "girl", "toddler",
+               "young"}
+
+_NOT_NAMES = {
+    "The", "A", "An", "He", "She", "It", "They", "We", "You", "I", "His", "Her", "Its", "Their",
+    "Our", "My", "Your", "But", "And", "Or", "So", "As", "In", "On", "At", "To", "Of", "For",
+    "With", "From", "By", "Then", "When", "What", "Where", "Who", "Why", "How", "This", "That",
+    "These", "Those", "There", "Here", "If", "Yes", "No", "Not", "Oh", "Ah", "Well", "Now",
+    "Sure", "Even", "Every", "All", "Some", "One", "Two", "After", "Before", "While", "Because",
+    "Still", "Just", "Only", "Later", "Finally", "Once", "Instead", "Nothing", "Everything",
+    "Something", "Someone", "Everyone", "Nobody", "Yet", "Though", "Although", "Do",
+    "Does", "Did", "Is", "Are", "Was", "Were", "Be", "Have", "Has", "Had", "Will", "Would",
+    "Can", "Could", "Shall", "Should", "May", "Might", "Must", "Let", "Don't", "Dont", "O",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "June", "July", "August", "September", "October",
+    "November", "December", "God", "Lord", "Heaven", "Chapter", "Mrs", "Mr", "Miss", "Ms",
+    "Dr", "Sir", "Madam", "Madame", "Me", "Him", "Us", "Them", "Never", "Ever", "Perhaps",
+    "Again", "Good", "Dear", "Very", "Too", "Thank", "Thanks", "Please", "Hello", "Goodbye",
+    "Hey", "Hi", "Okay", "OK", "Amid", "Inside", "Outside", "Over", "Under", "Into", "Through",
+    "Across", "During", "Each", "Both", "Many", "Much", "Most", "Such", "Mommy", "Mom",
+    "Daddy", "Dad", "Mama", "Papa", "Honey", "Darling", "Sweetheart", "Mother", "Father",
+    "Come", "Go", "See", "Look", "Listen", "Wait", "Stop", "Tell", "Say", "Said", "Ask"}
+
+_TOKEN = r"[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:['’-][A-Za-zà-ÿ]+)*"
+_TITLE_RE = (r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Aunt|Uncle|Captain|Capt|Colonel|Major|"
+             r"Professor|Prof|Madame|Mme|Mlle|Monsieur|King|Queen|Prince|Princess|Count|"
+             r"Countess|Parson|Rev|Reverend|Judge|Doctor|Master|Mistress|Little|Old|Young|"
+             r"Saint|St|Father|Mother|Sister|Brother|Dame|Lieutenant|Sergeant)")
+NAME_RE = re.compile(rf"\b(?:{_TITLE_RE}\.?\s+)?{_TOKEN}(?:[ \t]+(?:(?:de|van|von|du|da|del|le|la|"
+                     rf"di|St\.?)[ \t]+)?{_TOKEN})*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+_DESC_RAW = re.compile(r"\b(the|a|an|his|her|their|my|our|your|this|that|one|another)\s+"
+                       r"((?:[a-z][a-z-]*\s+){0,2}[a-z][a-z-]*)\b", re.IGNORECASE)
+
+
+def find_descriptions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """"the old man", "her son": a determiner, up to two words, a person noun."""
+    found = []
+    for m in _DESC_RAW.finditer(text, start, end):
+        words = m.group(2).split()
+        for k, w in enumerate(words):
+            if w.lower() in PERSON_NOUNS and w.lower() not in ("one", "other", "crowd", "voice"):
+                phrase_end = m.start(2) + len(" ".join(words[:k + 1]))
+                if text.startswith(("'s", "’s"), phrase_end):
+                    break
+                found.append((m.start(), phrase_end, text[m.start():phrase_end]))
+                break
+            if not w.islower():
+                break
+    return found
+
+
+def gender_of_noun(noun: str) -> Gender:
+    noun = noun.lower()
+    if noun in MALE_NOUNS:
+        return Gender.MALE
+    if noun in FEMALE_NOUNS:
+        return Gender.FEMALE
+    return Gender.UNKNOWN
+
+
+def description_head(desc: str) -> str:
+    return desc.split()[-1].lower() if desc.split() else ""
+
+
+def split_title(name: str) -> tuple[str, str]:
+    """("Mr.", "Bennet") from "Mr. Bennet"; ("", name) without a title."""
+    parts = name.split(None, 1)
+    if len(parts) == 2 and parts[0].rstrip(".").lower() in TITLES:
+        return parts[0], parts[1]
+    return "", name
+
+
+@dataclass
+class Entity:
+    """A character (or a candidate) with every form the text uses for them."""
+
+    key: str
+    display: str
+    forms: set[str] = field(default_factory=set)
+    gender: Gender = Gender.UNKNOWN
+    from_cast: bool = False
+    description: bool = False
+    child: bool = False
+    he: int = 0
+    she: int = 0
+
+    def resolved_gender(self) -> Gender:
+        if self.gender is not Gender.UNKNOWN:
+            return self.gender
+        if self.he >= 2 * self.she + 1:
+            return Gender.MALE
+        if self.she >= 2 * self.he + 1:
+            return Gender.FEMALE
+        return Gender.UNKNOWN
+
+    def character(self) -> Character:
+        aliases = [self.display, *sorted(f for f in self.forms if f != self.display)]
+        return Character(self.display, tuple(aliases), self.resolved_gender(),
+                         age="child" if self.child else None)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    key: str
+    subject: bool
+    """First mention of its sentence (a likely grammatical subject)."""
+
+
+class Registry:
+    """Entities and their mentions in narration, with lookups by form and position."""
+
+    def __init__(self, text: str, cast: Sequence[Character], narration: Sequence[tuple[int, int]]):
+        self.text = text
+        self.entities: dict[str, Entity] = {}
+        self._form_index: dict[str, str] = {}
+        self._folded_index: dict[str, str] = {}
+        self.has_cast = bool(cast)
+        for c in cast:
+            e = Entity(c.name, c.name, {c.name, *c.aliases}, c.gender, from_cast=True,
+                       child=c.age == "child")
+            self.entities[e.key] = e
+            for form in e.forms:
+                self._form_index.setdefault(form, e.key)
+                self._folded_index.setdefault(form.casefold(), e.key)
+        self._lower_words = {w for w in re.findall(r"\b[a-z][a-z'’-]+\b", text)}
+        self.mentions: list[Mention] = []
+        self._discover(narration)
+        self._starts = [m.start for m in self.mentions]
+
+    # -- lookups -------------------------------------------------------------------------
+    def lookup(self, form: str) -> str | None:
+        """The entity key for a surface form (a name, an alias or a description)."""
+        form = _POSSESSIVE.sub("", form.strip(" ,.;:!?")) if form else form
+        if not form:
+            return None
+        if form in self._form_index:
+            return self._form_index[form]
+        key = self._folded_index.get(form.casefold())
+        if key:
+            return key
+        title, core = split_title(form)
+        if title and core in self._form_index:
+            e = self.entities[self._form_index[core]]
+            if not any(split_title(f)[0] and split_title(f)[0] != title for f in e.forms):
+                return e.key
+        return None
+
+    def description_entity(self, desc: str) -> str:
+        """Key for a description ("the old man"), mapped to a cast member when one fits."""
+        desc = " ".join(desc.split())
+        key = self.lookup(desc)
+        if key:
+            return key
+        words = desc.split()
+        det, rest = words[0].lower(), words[1:]
+        head = rest[-1].lower() if rest else det
+        if self.has_cast:
+            hits = {e.key for e in self.entities.values() if e.from_cast and any(
+                head in f.casefold().split() for f in e.forms)}
+            if len(hits) == 1:
+                return hits.pop()
+        norm = " ".join(["the" if det in ("a", "an", "this", "that") else det, *rest]).lower()
+        if norm not in self.entities:
+            e = Entity(norm, norm, {norm}, gender_of_noun(head), description=True,
+                       child=bool(CHILD_WORDS & {w.lower() for w in words}))
+            self.entities[norm] = e
+            self._folded_index.setdefault(norm, norm)
+        return norm
+
+    def recent(self, pos: int, *, limit_chars: int = 4000) -> Iterable[Mention]:
+        """Mentions before `pos`, nearest first."""
+        i = bisect.bisect_left(self._starts, pos)
+        while i > 0:
+            i -= 1
+            m = self.mentions[i]
+            if pos - m.start > limit_chars:
+                return
+            yield m
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self._starts, start)
+        j = bisect.bisect_left(self._starts, end)
+        return self.mentions[i:j]
+
+    # -- discovery -----------------------------------------------------------------------
+    def candidate(self, key: str) -> bool:
+        """Whether an entity may be a speaker: a cast member (when there is a cast), a
+        description, or a name with a known gender."""
+        e = self.entities.get(key)
+        if e is None:
+            return False
+        if e.from_cast or e.description or getattr(e, "spoke", False):
+            return True
+        return not self.has_cast and e.resolved_gender() is not Gender.UNKNOWN
+
+    def relative(self, owner: str, gender: Gender) -> str | None:
+        """A character sharing `owner`'s surname with the given gender ("his wife")."""
+        e = self.entities.get(owner)
+        if e is None:
+            return None
+        surnames = {split_title(f)[1].split()[-1] for f in e.forms if split_title(f)[1]}
+        hits = []
+        for k, other in self.entities.items():
+            if k == owner or other.description or other.resolved_gender() is not gender:
+                continue
+            if any(split_title(f)[1] and split_title(f)[1].split()[-1] in surnames
+                   for f in other.forms):
+                hits.append(k)
+        titled = [k for k in hits if any(split_title(f)[0] for f in self.entities[k].forms)]
+        if len(hits) == 1:
+            return hits[0]
+        return titled[0] if len(titled) == 1 else None
+
+    def is_name(self, form: str) -> bool:
+        return self._is_name(form, True)
+
+    def _is_name(self, form: str, at_sentence_start: bool) -> bool:
+        first = form.split()[0].rstrip(".")
+        if first in _NOT_NAMES and len(form.split()) == 1:
+            return False
+        tokens = [t for t in form.split() if t.rstrip(".").lower() not in TITLES]
+        if not tokens:
+            return False
+        if all(t.lower() in self._lower_words for t in tokens):
+            return False
+        if (len(tokens) > 1 and tokens[-1].lower() in self._lower_words
+                and form.split()[0].rstrip(".").lower() not in TITLES):
+            return False  # "Mirrorball Trophy", "White House": a thing, not a person
+        return not (at_sentence_start and len(tokens) == 1 and tokens[0].lower() in
+                    self._lower_words)
+
+    def _discover(self, narration: Sequence[tuple[int, int]]) -> None:
+        text = self.text
+        raw: list[tuple[int, int, str, bool]] = []
+        counts: Counter[str] = Counter()
+        for s, e in narration:
+            for m in NAME_RE.finditer(text, s, e):
+                form = _POSSESSIVE.sub("", m.group())
+                # drop a leading non-name word: "Sure Witney" cannot happen, "When Leo" can
+                words = form.split()
+                start = m.start()
+                while words and words[0] in _NOT_NAMES and words[0].rstrip(".") not in (
+                        "Mr", "Mrs", "Ms", "Dr", "Miss", "Sir", "Lady", "Lord"):
+                    start += len(words[0]) + 1
+                    words = words[1:]
+                if not words:
+                    continue
+                form = " ".join(words)
+                if text[max(0, start - 4):start].lower() == "the " and not split_title(form)[0]:
+                    continue  # "the Mirrorball", "the Stars": a thing or a group
+                sentence_start = _at_sentence_start(text, start)
+                if not self._is_name(form, sentence_start):
+                    continue
+                raw.append((start, start + len(form), form, sentence_start))
+                counts[form] += 1
+            for ds, de, phrase in find_descriptions(text, s, e):
+                if phrase.split()[0].lower() in ("a", "an", "one", "another", "this", "that"):
+                    continue  # an indefinite description introduces, it does not refer back
+                raw.append((ds, de, phrase, False))
+        mid = Counter(form for _, _, form, at_start in raw if not at_start)
+        for start, end, form, at_start in list(raw):
+            if (at_start and len(form.split()) == 1 and counts[form] == 1 and not mid[form]
+                    and not self.lookup(form) and _not_a_name_word(text, start, end)):
+                raw.remove((start, end, form, at_start))
+                del counts[form]
+        keys = self._cluster(counts)
+        last_sentence = -1
+        for start, end, form, _ in sorted(raw):
+            key: str | None
+            if form in keys:
+                key = keys[form]
+            elif self.has_cast and self.lookup(form):
+                key = self.lookup(form)  # a cast member known by a description ("her son")
+            else:
+                continue  # descriptions join mentions only once they speak (add_mentions_of)
+            assert key is not None
+            sent = _sentence_index_start(text, start)
+            self.mentions.append(Mention(start, end, key, subject=sent != last_sentence))
+            last_sentence = sent
+        self._desc_raw = [(s, e, f) for s, e, f, _ in raw if f not in keys]
+        self._count_pronouns()
+
+    def _cluster(self, counts: Counter[str]) -> dict[str, str]:
+        keys: dict[str, str] = {}
+        forms = sorted(counts, key=lambda f: (-len(f.split()), -counts[f]))
+        for form in forms:
+            key = self.lookup(form)
+            if key:
+                keys[form] = key
+                continue
+            if self.has_cast:
+                # the cast file lists the speakers; other names still take part in pronoun
+                # resolution (as non-speakers) so that "he" is not forced onto a cast member
+                pass
+            title, core = split_title(form)
+            parts = core.split()
+            target = None
+            known = list(dict.fromkeys([*keys, *self._form_index]))
+            if len(parts) == 1 and not title:
+                firsts = [f for f in known if split_title(f)[1].split()[0] == parts[0]
+                          and len(split_title(f)[1].split()) > 1]
+                lasts = [f for f in known if split_title(f)[1].split()[-1] == parts[0]
+                         and len(split_title(f)[1].split()) > 1]
+                first_keys = {keys.get(f) or self._form_index[f] for f in firsts}
+                last_keys = {keys.get(f) or self._form_index[f] for f in lasts}
+                if len(first_keys) == 1:
+                    target = first_keys.pop()
+                elif not first_keys and len(last_keys) == 1:
+                    target = last_keys.pop()
+            elif title and core in keys:
+                other = self.entities[keys[core]]
+                if not any(split_title(f)[0] and split_title(f)[0] != title for f in other.forms):
+                    target = other.key
+            elif len(parts) > 1:
+                # "Mr. Bennet" and "Bennet" when only one titled form exists are one person
+                pass
+            if target is None:
+                gender = Gender.UNKNOWN
+                t = title.rstrip(".").lower()
+                if t in MALE_TITLES:
+                    gender = Gender.MALE
+                elif t in FEMALE_TITLES:
+                    gender = Gender.FEMALE
+                target = form
+                self.entities[form] = Entity(form, form, {form}, gender,
+                                             child=title.lower().startswith("little"))
+            self.entities[target].forms.add(form)
+            keys[form] = target
+            self._form_index.setdefault(form, target)
+        return keys
+
+    def _count_pronouns(self) -> None:
+        """Gender evidence: pronouns in the rest of a sentence whose subject is a name."""
+        text = self.text
+        for i, m in enumerate(self.mentions):
+            nxt = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(text)
+            stop = min(nxt, m.end + (160 if m.subject else 60))
+            window = text[m.end:stop]
+            he = len(re.findall(r"\b(?:he|his|him|himself)\b", window, re.IGNORECASE))
+            she = len(re.findall(r"\b(?:she|her|hers|herself)\b", window, re.IGNORECASE))
+            e = self.entities[m.key]
+            if he and not she:
+                e.he += 1
+            elif she and not he:
+                e.she += 1
+
+    def add_mentions_of(self, key: str) -> None:
+        """Start tracking a description ("her son") once it has spoken."""
+        e = self.entities[key]
+        if not e.description or getattr(e, "_tracked", False):
+            return
+        e._tracked = True  # type: ignore[attr-defined]
+        forms = {f.casefold() for f in e.forms}
+        new = [Mention(s, end, key, subject=False) for s, end, f in self._desc_raw
+               if " ".join(f.split()).casefold() in forms]
+        if new:
+            self.mentions = sorted(self.mentions + new, key=lambda m: m.start)
+            self._starts = [m.start for m in self.mentions]
+
+
+_SENT_BREAK = re.compile(r"(?:[.!?…][”\"’']?\s+|\n)")
+
+
+_NON_NAME_SUFFIX = re.compile(r"(?:ed|ing|ly|ness|ment|tion|ful|less)$")
+
+
+def _not_a_name_word(text: str, start: int, end: int) -> bool:
+    """A lone capitalised word opening a sentence that reads as a common word: "Balanced
+    between them." (a suffix) or "Voice shaking, ..." (followed by a participle)."""
+    if _NON_NAME_SUFFIX.search(text[start:end]):
+        return True
+    nxt = re.match(r"\s+([a-z]+)", text[end:end + 30])
+    return bool(nxt and nxt.group(1).endswith("ing"))
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    j = pos - 1
+    while j >= 0 and text[j] in " \t“\"‘'*_(—":
+        j -= 1
+    return j < 0 or text[j] in ".!?…\n:”\"" or text[j] == "\r"
+
+
+def _sentence_index_start(text: str, pos: int) -> int:
+    window = text[max(0, pos - 300):pos]
+    last = -1
+    for m in _SENT_BREAK.finditer(window):
+        last = m.end()
+    return max(0, pos - 300) + (last if last >= 0 else 0)

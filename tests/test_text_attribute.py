@@ -1,0 +1,83 @@
+from narrate.script import Character, Gender, SegmentKind
+from narrate.text import build_script
+
+
+def _speakers(text, **kw):
+    s = build_script(text, **kw)
+    return [seg.speaker for seg in s.segments if seg.kind is SegmentKind.DIALOGUE]
+
+
+def test_verb_before_and_after():
+    text = ("Ada looked up. “Hello,” Ada said.\n"
+            "“Who is there?” asked Bram.\n"
+            "Bram whispered, “Only me.”\n")
+    assert _speakers(text) == ["Ada", "Bram", "Bram"]
+
+
+def test_pronoun_by_gender():
+    text = ("Ada and Bram walked home. Ada held her lamp high; Bram kept his hands in his "
+            "pockets.\n“Cold tonight,” he said.\n“Colder tomorrow,” she answered.\n")
+    assert _speakers(text) == ["Bram", "Ada"]
+
+
+def test_pronoun_prefers_sentence_subject():
+    text = ("Lena smiled at her friend. Oskar handed the map to Piet, letting him hold it. "
+            "His hands shook.\n“Want it?” he asked.\n")
+    assert _speakers(text) == ["Oskar"]
+
+
+def test_turn_taking_in_conversation():
+    text = ("“Are you ready?” asked Rosa.\n\n“Almost,” said Ivan.\n\n“Hurry, then.”\n\n"
+            "“I am hurrying.”\n\nThe clock struck.\n")
+    assert _speakers(text) == ["Rosa", "Ivan", "Rosa", "Ivan"]
+
+
+def test_aliases_join_full_name_and_first_name():
+    text = ("Marta Vale walked in. She sat.\n“Tea?” Marta asked.\n"
+            "Later Marta Vale laughed.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["Marta Vale"]
+    assert "Marta" in s.character("Marta Vale").aliases
+
+
+def test_cast_file_names_aliases_and_gender():
+    cast = [Character("Witold Brand", ("Witold Brand", "Wit", "Papa"), Gender.MALE)]
+    text = "The boy ran in.\n“Wit, look!” he shouted.\n“I see,” said Wit.\n"
+    assert _speakers(text, characters=cast)[1] == "Witold Brand"
+
+
+def test_different_people_sharing_a_name_word():
+    text = ("Nora Hale waved to Hale Brenner. Hale Brenner grinned at her.\n"
+            "“Good show,” said Hale.\n")
+    assert _speakers(text) == ["Hale Brenner"]
+
+
+def test_kin_vocative_goes_to_the_child():
+    text = ("Jana Novak stood on the stage, her hands shaking.\n“Mommy, you won!”\n"
+            "She turned to see her son running toward her. He held her tight.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["her son"]
+    assert s.character("her son").age == "child"
+    assert s.character("her son").gender is Gender.MALE
+
+
+def test_description_speaker_reported_as_the_story_says():
+    text = "The road was long.\n\n“Good night,” said the old man.\n"
+    assert _speakers(text) == ["the old man"]
+
+
+def test_relational_description_resolves_to_relative():
+    text = ("Mr. Dorrit sat by the fire. He read his paper. Mrs. Dorrit came in; she was cross.\n\n"
+            "“You never listen,” said his wife.\n")
+    assert _speakers(text) == ["Mrs. Dorrit"]
+
+
+def test_first_person_narrator():
+    text = "I waited by the gate.\n\n“Who goes there?” I asked.\n"
+    assert _speakers(text) == ["Narrator"]
+
+
+def test_characters_list_has_every_speaker():
+    s = build_script("“Hi,” said Ulla. “Bye,” said Sven.\n")
+    names = {c.name for c in s.characters}
+    assert names == {"Ulla", "Sven"}

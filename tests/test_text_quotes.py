@@ -1,0 +1,60 @@
+from narrate.script import SegmentKind
+from narrate.text import build_script
+
+
+def _dialogue(text, **kw):
+    s = build_script(text, **kw)
+    return [(seg.text, seg.speaker) for seg in s.segments if seg.kind is SegmentKind.DIALOGUE]
+
+
+def test_curly_quotes_interrupted_and_resumed():
+    d = _dialogue("“I came,” Mara said softly. “And I stayed.”\n")
+    assert d == [("“I came,”", "Mara"), ("“And I stayed.”", "Mara")]
+
+
+def test_straight_quotes_and_apostrophes():
+    d = _dialogue('Tom\'s dog barked. "Don\'t go," said Tom.\n')
+    assert d == [('"Don\'t go,"', "Tom")]
+
+
+def test_unbalanced_quote_closes_at_paragraph_end():
+    text = "“Wait for me, she cried.\nThe train left without anyone.\n"
+    s = build_script(text)
+    kinds = [(seg.kind, seg.text) for seg in s.segments if seg.kind is not SegmentKind.SPACE]
+    assert kinds[0][0] is SegmentKind.DIALOGUE and kinds[0][1].endswith("cried.")
+    assert kinds[1] == (SegmentKind.NARRATION, "The train left without anyone.")
+
+
+def test_speech_over_several_paragraphs_keeps_speaker():
+    text = ('"It began long ago," said Odile. "We were young.\n\n'
+            '"Then the war came.\n\n"And we left."\n\nThe room was quiet.\n')
+    d = _dialogue(text)
+    assert [who for _, who in d] == ["Odile"] * 4
+
+
+def test_single_quote_style():
+    text = ("‘Good morning,’ said Jasper.\n\n‘Is it?’ asked Nell.\n\n"
+            "‘It is,’ said Jasper. ‘The boat’s in.’\n\n‘Oh!’ said Nell.\n")
+    assert [w for _, w in _dialogue(text)] == ["Jasper", "Nell", "Jasper", "Jasper", "Nell"]
+
+
+def test_em_dash_dialogue():
+    text = "—Come up, Kinch! he called.\n\n—Coming, said the other.\n\n—Hurry up.\n\nHe went.\n"
+    d = _dialogue(text)
+    assert len(d) == 3
+
+
+def test_titles_headlines_and_posts_stay_with_narrator():
+    text = ("They danced a waltz titled “Falling Slowly,” to a hushed room.\n"
+            "The papers ran it: “A Night the Whole City Will Remember Forever.”\n"
+            "Later he posted one line beneath a photo:\n“Some days you simply fly.”\n"
+            "It was a so-called “miracle” cure.\n")
+    assert _dialogue(text) == []
+    s = build_script(text)
+    reasons = [seg.reason for seg in s.segments if seg.reason]
+    assert len(reasons) == 4
+
+
+def test_quote_inside_heading_is_not_dialogue():
+    text = "**“WE DID IT.”**\n\nThe crowd cheered for the pair.\n"
+    assert _dialogue(text) == []
