@@ -28,3 +28,10 @@ def short_story(tmp_path: Path) -> Path:
     path = tmp_path / "the-kettle.txt"
     path.write_text(SHORT_STORY, encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _own_voices_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renders save the show's cast in the voices folder: keep each test's in its tmp_path, never
+    the repository's voices/ (tests that need a particular folder set NARRATE_VOICES_DIR)."""
+    monkeypatch.setenv("NARRATE_VOICES_DIR", str(tmp_path / "voices"))
