@@ -80,6 +80,10 @@ _KIN = re.compile(r"^\W*(?:Mommy|Mom|Mum|Mummy|Mama|Mamma|Momma|Ma|Mother|Daddy|
 _CHILD_DESC = re.compile(r"\b(?:her|his|their)\s+(?:(?:little|young|baby|small|tiny|eldest|"
                          r"youngest|oldest|own)\s+)?(son|daughter|boy|girl|child|kid)\b")
 _CAP = r"[A-Z][\w’'-]*"
+_SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called myself)\s+"
+                         rf"({_CAP}(?: {_CAP})*)")
+_VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
+                           rf"({_CAP}(?: {_CAP})*)(?=\s*[,.!?;—])")
 _VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
 
 
@@ -244,19 +248,34 @@ class _Attributor:
                          or self._named_narrator() or NARRATOR)
 
     def _named_narrator(self) -> str | None:
-        """In a first-person story, the name others call the narrator by: the commonest
-        vocative of a character never named in the narration itself."""
-        narrated = {m.key for m in self.reg.mentions}
+        """In a first-person story, the name others call the narrator by: "my name is Pip",
+        "called me Pip", else the character most often addressed inside quotes ("I think,
+        Watson, ...") who is never the subject of a third-person speech tag."""
+        first_person = len(re.findall(r"\bI\b", self.text)) > 0.004 * len(self.text.split())
+        if not first_person:
+            return None
         votes: dict[str, int] = {}
-        for i in range(len(self.quotes)):
-            key = self.addressee(i)
-            if key and key not in narrated:
-                votes[key] = votes.get(key, 0) + 1
+        for m in _SELF_NAMED.finditer(self.text):
+            key = self.reg.lookup(m.group(1))
+            if key:
+                votes[key] = votes.get(key, 0) + 2
+        for q in self.quotes:
+            for m in _VOCATIVE_ANY.finditer(self.text, q.inner_start, q.inner_end):
+                key = self.reg.lookup(m.group(1))
+                if key and not self.reg.entities[key].description:
+                    votes[key] = votes.get(key, 0) + 1
         if not votes:
             return None
-        first_person = len(re.findall(r"\bI\b", self.text)) > 0.004 * len(self.text.split())
-        best = max(votes, key=lambda k: votes[k])
-        return best if first_person and votes[best] >= 2 else None
+        tagged: set[str] = set()
+        for i in range(len(self.quotes)):
+            subj = (subject_after(self.after(i)) if self.quotes[i].closed else None) \
+                or subject_before(self._before_tag(i))
+            if subj and subj[0].isupper() and subj.lower() not in _PRONOUNS:
+                key = self.reg.lookup(subj)
+                if key:
+                    tagged.add(key)
+        ranked = sorted((k for k in votes if k not in tagged), key=lambda k: -votes[k])
+        return ranked[0] if ranked and votes[ranked[0]] >= 2 else None
 
     # -- contexts ------------------------------------------------------------------------
     def before(self, i: int) -> str:
