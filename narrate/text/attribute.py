@@ -22,6 +22,7 @@ that the text never repeats.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -259,11 +260,23 @@ class _Attributor:
             key = self.reg.lookup(m.group(1))
             if key:
                 votes[key] = votes.get(key, 0) + 2
+        unseen: dict[str, int] = {}
         for q in self.quotes:
             for m in _VOCATIVE_ANY.finditer(self.text, q.inner_start, q.inner_end):
                 key = self.reg.lookup(m.group(1))
                 if key and not self.reg.entities[key].description:
                     votes[key] = votes.get(key, 0) + 1
+                elif key is None and not self.reg.has_cast and self.reg.is_name(m.group(1)) \
+                        and split_title(m.group(1))[1].split()[0] not in _NOT_NAMES:
+                    unseen[m.group(1)] = unseen.get(m.group(1), 0) + 1
+        if unseen:
+            # a name heard only in dialogue ("I think, Watson, ...") may be the narrator's
+            form = max(unseen, key=lambda f: unseen[f])
+            if unseen[form] >= 2 and unseen[form] > max(votes.values(), default=0):
+                self.reg._cluster(Counter({form: 1}))
+                key = self.reg.lookup(form)
+                if key:
+                    votes[key] = unseen[form]
         if not votes:
             return None
         tagged: set[str] = set()
@@ -356,7 +369,7 @@ class _Attributor:
                 _title, core = split_title(word)
                 if core.split()[0] in _NOT_NAMES or not self.reg.is_name(word):
                     return None
-                self.reg._cluster(__import__("collections").Counter({word: 1}))
+                self.reg._cluster(Counter({word: 1}))
                 key = self.reg.lookup(word)
             return key
         return self.resolve_description(word, pos, exclude)
