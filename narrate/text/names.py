@@ -54,6 +54,9 @@ RELATIONS = {"wife", "husband", "mother", "father", "son", "daughter", "brother"
 CHILD_WORDS = {"little", "tiny", "small", "child", "kid", "baby", "boy", "girl", "toddler",
                "young"}
 
+_TITLE_WORD = {"dr": "doctor", "capt": "captain", "prof": "professor", "rev": "reverend",
+               "mr": "mister", "col": "colonel", "gen": "general"}
+
 _NOT_NAMES = {
     "The", "A", "An", "He", "She", "It", "They", "We", "You", "I", "His", "Her", "Its", "Their",
     "Our", "My", "Your", "But", "And", "Or", "So", "As", "In", "On", "At", "To", "Of", "For",
@@ -233,10 +236,23 @@ class Registry:
                 head in f.casefold().split() for f in e.forms)}
             if len(hits) == 1:
                 return hits.pop()
+        if det == "the" and len(words) == 2:
+            # "the parson" is Parson Tringham when he is the only one with that title
+            titled = {e.key for e in self.entities.values() if not e.description and any(
+                _TITLE_WORD.get(t, t) == head for t in
+                (split_title(f)[0].rstrip(".").lower() for f in e.forms) if t)}
+            if len(titled) == 1:
+                return titled.pop()
         norm = " ".join(["the" if det in ("a", "an", "this", "that") else det, *rest]).lower()
         if norm not in self.entities:
             e = Entity(norm, norm, {norm}, gender_of_noun(head), description=True,
                        child=bool(CHILD_WORDS & {w.lower() for w in words}))
+            if norm.startswith("the ") and rest:
+                # keep the form the story introduced them by ("a man"), when it has one
+                intro = re.search(r"\b(an?|one) " + re.escape(" ".join(rest)) + r"\b",
+                                  self.text, re.IGNORECASE)
+                if intro:
+                    e.forms.add(intro.group().lower())
             self.entities[norm] = e
             self._folded_index.setdefault(norm, norm)
         return norm
