@@ -244,6 +244,8 @@ class _Attributor:
                 self.next_in_block[a] = b
                 self.prev_in_block[b] = a
         self._dialogue_only: dict[int, bool] = {}
+        self._addressee: str | None = None
+        """Who the quote being attributed addresses (for "his wife" in its tag)."""
 
         self.narrator = (self.reg.lookup("Narrator") or self.reg.lookup("I")
                          or self._named_narrator() or NARRATOR)
@@ -314,8 +316,12 @@ class _Attributor:
             if key:
                 return key
         head = re.match(r"^\W*([A-Z][a-z]+)[,!]", inner)
-        if head:
+        if head and self.reg.lookup(head.group(1)):
             return self.reg.lookup(head.group(1))
+        for m in _VOCATIVE_ANY.finditer(inner):
+            key = self.reg.lookup(m.group(1))
+            if key:
+                return key
         return None
 
     def _scope_start(self, pos: int) -> int:
@@ -384,11 +390,14 @@ class _Attributor:
         head = words[-1]
         gender = gender_of_noun(head)
         if words[0] in ("his", "her") and head in RELATIONS:
-            owner = self.resolve_subject("he" if words[0] == "his" else "she", pos)
-            if owner and owner != NARRATOR:
-                target = self.reg.relative(owner, gender)
-                if target:
-                    return target
+            # "“My dear Mr. Bennet,” said his lady": the one addressed is the owner first
+            owners = [self._addressee, self.resolve_subject(
+                "he" if words[0] == "his" else "she", pos)]
+            for owner in owners:
+                if owner and owner != NARRATOR:
+                    target = self.reg.relative(owner, gender)
+                    if target and target != exclude:
+                        return target
         key = self.reg.description_entity(desc)
         e = self.reg.entities[key]
         if e.description and self.reg.has_cast and gender is not Gender.UNKNOWN:
@@ -401,6 +410,7 @@ class _Attributor:
 
     def explicit(self, i: int) -> Attribution | None:
         q = self.quotes[i]
+        self._addressee = self.addressee(i)
         if q.closed:
             subj = subject_after(self.after(i))
             if subj:
