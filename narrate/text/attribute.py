@@ -245,6 +245,7 @@ class _Attributor:
                 self.prev_in_block[b] = a
         self._dialogue_only: dict[int, bool] = {}
         self._addressee: str | None = None
+        self._tags: dict[int, tuple[str | None, str | None]] = {}
         """Who the quote being attributed addresses (for "his wife" in its tag)."""
 
         self.narrator = (self.reg.lookup("Narrator") or self.reg.lookup("I")
@@ -283,8 +284,8 @@ class _Attributor:
             return None
         tagged: set[str] = set()
         for i in range(len(self.quotes)):
-            subj = (subject_after(self.after(i)) if self.quotes[i].closed else None) \
-                or subject_before(self._before_tag(i))
+            after, before = self.tag_subjects(i)
+            subj = after or before
             if subj and subj[0].isupper() and subj.lower() not in _PRONOUNS:
                 key = self.reg.lookup(subj)
                 if key:
@@ -408,16 +409,22 @@ class _Attributor:
         self.reg.add_mentions_of(key)
         return key
 
+    def tag_subjects(self, i: int) -> tuple[str | None, str | None]:
+        """The subjects of a speech tag after quote i (when it is closed) and before it."""
+        if i not in self._tags:
+            after = subject_after(self.after(i)) if self.quotes[i].closed else None
+            self._tags[i] = (after, subject_before(self._before_tag(i)))
+        return self._tags[i]
+
     def explicit(self, i: int) -> Attribution | None:
         q = self.quotes[i]
         self._addressee = self.addressee(i)
-        if q.closed:
-            subj = subject_after(self.after(i))
-            if subj:
-                key = self.resolve_subject(subj, q.start)
-                if key:
-                    return Attribution(key, "speech_verb")
-        subj = subject_before(self._before_tag(i))
+        subj, before = self.tag_subjects(i)
+        if subj:
+            key = self.resolve_subject(subj, q.start)
+            if key:
+                return Attribution(key, "speech_verb")
+        subj = before
         if subj:
             key = self.resolve_subject(subj, q.start)
             if key:
@@ -436,7 +443,8 @@ class _Attributor:
 
     def has_verb(self, i: int) -> bool:
         """A speech verb right beside the quote (used to tell speech from titles)."""
-        return bool(subject_after(self.after(i)) or subject_before(self._before_tag(i)))
+        after, before = self.tag_subjects(i)
+        return bool(after or before)
 
     def named_in(self, start: int, end: int, exclude: set[str]) -> str | None:
         for m in self.reg.between(start, end):
