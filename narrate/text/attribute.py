@@ -202,6 +202,12 @@ def subject_before(before: str) -> str | None:
 CONTEXT_CHARS = 600
 """Characters of narration looked at on each side of a quote."""
 
+RECENT_SPEAKER_CHARS = 3000
+"""How far back a pronoun in a speech tag may find its speaker among earlier quotes."""
+
+ASIDE_WORDS = 12
+"""A paragraph of narration up to this many words keeps a conversation going."""
+
 UNKNOWN = "someone"
 """Entity key of a speaker no rule could find."""
 
@@ -420,16 +426,37 @@ class _Attributor:
         q = self.quotes[i]
         self._addressee = self.addressee(i)
         subj, before = self.tag_subjects(i)
-        if subj:
-            key = self.resolve_subject(subj, q.start)
-            if key:
-                return Attribution(key, "speech_verb")
-        subj = before
-        if subj:
-            key = self.resolve_subject(subj, q.start)
-            if key:
-                return Attribution(key, "speech_verb")
+        # "“Annie,” she teased": whoever the quote addresses is not the one speaking
+        for s in (subj, before):
+            if s:
+                key = (self.resolve_subject(s, q.start, exclude=self._addressee)
+                       or self.recent_speaker(i, s))
+                if key:
+                    return Attribution(key, "speech_verb")
         return None
+
+    def recent_speaker(self, i: int, pronoun: str) -> str | None:
+        """For "returned she" with no woman named nearby: the last speaker of that gender in
+        the conversation (speakers are the likeliest antecedents in dialogue)."""
+        low = pronoun.lower()
+        if low not in ("he", "she"):
+            return None
+        want = Gender.MALE if low == "he" else Gender.FEMALE
+        start = self.quotes[i].start
+        unknown = None
+        for j in range(i - 1, -1, -1):
+            if start - self.quotes[j].end > RECENT_SPEAKER_CHARS:
+                break
+            r = self.result[j]
+            e = self.reg.entities.get(r.speaker) if r else None
+            if not r or not e or r.speaker == self._addressee:
+                continue
+            g = e.resolved_gender()
+            if g is want:
+                return r.speaker
+            if g is Gender.UNKNOWN and not e.description and unknown is None:
+                unknown = r.speaker
+        return unknown
 
     def _before_tag(self, i: int) -> str:
         q = self.quotes[i]
@@ -491,12 +518,11 @@ class _Attributor:
         q = self.quotes[i]
         speakers: list[str] = []
         block = q.block
-        gap = 0
         j = i - 1
         while j >= 0 and len(speakers) < 2:
             pq = self.quotes[j]
-            if block - pq.block > 1 + gap:
-                break
+            if any(not self._is_aside(b) for b in range(pq.block + 1, block)):
+                break  # a narration paragraph between them ends the exchange
             r = self.result[j]
             if pq.block != q.block and r and (not speakers or speakers[-1] != r.speaker):
                 speakers.append(r.speaker)
@@ -511,6 +537,14 @@ class _Attributor:
                 if m.key != speakers[0] and m.key not in exclude and self.reg.candidate(m.key):
                     return Attribution(m.key, "turn_taking")
         return None
+
+    def _is_aside(self, block: int) -> bool:
+        """A short paragraph without quotes ("This was invitation enough.") that does not
+        interrupt a conversation; blank or skipped blocks do not either."""
+        if block in self.by_block:
+            return False
+        b = self.blocks[block]
+        return len(self.text[b.start:b.end].split()) <= ASIDE_WORDS
 
     def paragraph_is_dialogue_only(self, i: int) -> bool:
         """The paragraph holds quotes and at most one word of narration."""
