@@ -426,6 +426,12 @@ class _Attributor:
         q = self.quotes[i]
         self._addressee = self.addressee(i)
         subj, before = self.tag_subjects(i)
+        p = self.prev_in_block[i]
+        if before and p is not None and self.tag_subjects(p)[0] and self.result[p]:
+            # “Clara,” she said, “bring the bread.”: one tag between two quotes of one speaker
+            prev = self.result[p]
+            assert prev is not None
+            return Attribution(prev.speaker, prev.reason)
         # "“Annie,” she teased": whoever the quote addresses is not the one speaking
         for s in (subj, before):
             if s:
