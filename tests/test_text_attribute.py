@@ -81,3 +81,54 @@ def test_characters_list_has_every_speaker():
     s = build_script("“Hi,” said Ulla. “Bye,” said Sven.\n")
     names = {c.name for c in s.characters}
     assert names == {"Ulla", "Sven"}
+
+
+def test_given_name_gives_gender_without_pronouns():
+    # no pronoun follows either name: the given names decide who "she" is
+    text = ("Margaret and Hugo met at the gate.\n“You are late,” she said.\n"
+            "“The bus,” he said.\n")
+    assert _speakers(text) == ["Margaret", "Hugo"]
+
+
+def test_given_name_lexicon_is_a_hint_not_a_rule():
+    from narrate.text.given_names import gender_of_given_name
+    assert gender_of_given_name("Tom Sawyer") is Gender.MALE
+    assert gender_of_given_name("Harriet") is Gender.FEMALE
+    assert gender_of_given_name("Leslie") is Gender.UNKNOWN  # unisex names are left out
+    assert gender_of_given_name("") is Gender.UNKNOWN
+
+
+def test_short_aside_keeps_the_conversation_going():
+    text = ("“Are you ready?” asked Rosa.\n\n“Almost,” said Ivan.\n\n“Hurry, then.”\n\n"
+            "The kettle hissed.\n\n“I am hurrying.”\n\n“Not fast enough.”\n")
+    assert _speakers(text) == ["Rosa", "Ivan", "Rosa", "Ivan", "Rosa"]
+
+
+def test_pronoun_tag_falls_back_to_the_last_speaker_of_that_gender():
+    # the woman is never named in narration, only as "his wife" who spoke before
+    text = ("“My dear Mr. Pell,” said his wife, “the house is let.”\n\n"
+            "Mr. Pell said nothing.\n\n“It is,” returned she, “to a rich man.”\n")
+    s = build_script(text)
+    speakers = [seg.speaker for seg in s.segments if seg.kind is SegmentKind.DIALOGUE]
+    assert speakers[0] == speakers[-1] != "Mr. Pell"
+
+
+def test_addressee_is_not_the_speaker():
+    text = ("Nora stood by the stove with Clara.\n"
+            "“Clara,” she said, “bring the bread.”\n")
+    assert _speakers(text) == ["Nora", "Nora"]
+
+
+def test_named_first_person_narrator_from_vocatives():
+    text = ("I followed my friend into the hall.\n\n“You see, Wendel, the door was open,” "
+            "said Ashby.\n\n“I see it,” I said.\n\n“Then think, Wendel. Who opened it?”\n\n"
+            "I could not answer him.\n")
+    assert _speakers(text)[1] == "Wendel"
+
+
+def test_description_keeps_the_form_the_story_introduced():
+    text = ("A stranger came up the road with a sack.\n"
+            "“Is this the way to the mill?” asked the stranger.\n")
+    s = build_script(text)
+    c = s.character(_speakers(text)[0])
+    assert "a stranger" in c.aliases

@@ -22,6 +22,7 @@ that the text never repeats.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -80,6 +81,10 @@ _KIN = re.compile(r"^\W*(?:Mommy|Mom|Mum|Mummy|Mama|Mamma|Momma|Ma|Mother|Daddy|
 _CHILD_DESC = re.compile(r"\b(?:her|his|their)\s+(?:(?:little|young|baby|small|tiny|eldest|"
                          r"youngest|oldest|own)\s+)?(son|daughter|boy|girl|child|kid)\b")
 _CAP = r"[A-Z][\w’'-]*"
+_SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called myself)\s+"
+                         rf"({_CAP}(?: {_CAP})*)")
+_VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
+                           rf"((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}(?: {_CAP})*)(?=\s*[,.!?;—])")
 _VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
 
 
@@ -197,6 +202,12 @@ def subject_before(before: str) -> str | None:
 CONTEXT_CHARS = 600
 """Characters of narration looked at on each side of a quote."""
 
+RECENT_SPEAKER_CHARS = 3000
+"""How far back a pronoun in a speech tag may find its speaker among earlier quotes."""
+
+ASIDE_WORDS = 12
+"""A paragraph of narration up to this many words keeps a conversation going."""
+
 UNKNOWN = "someone"
 """Entity key of a speaker no rule could find."""
 
@@ -239,24 +250,54 @@ class _Attributor:
                 self.next_in_block[a] = b
                 self.prev_in_block[b] = a
         self._dialogue_only: dict[int, bool] = {}
+        self._addressee: str | None = None
+        self._tags: dict[int, tuple[str | None, str | None]] = {}
+        """Who the quote being attributed addresses (for "his wife" in its tag)."""
 
         self.narrator = (self.reg.lookup("Narrator") or self.reg.lookup("I")
                          or self._named_narrator() or NARRATOR)
 
     def _named_narrator(self) -> str | None:
-        """In a first-person story, the name others call the narrator by: the commonest
-        vocative of a character never named in the narration itself."""
-        narrated = {m.key for m in self.reg.mentions}
+        """In a first-person story, the name others call the narrator by: "my name is Pip",
+        "called me Pip", else the character most often addressed inside quotes ("I think,
+        Watson, ...") who is never the subject of a third-person speech tag."""
+        first_person = len(re.findall(r"\bI\b", self.text)) > 0.004 * len(self.text.split())
+        if not first_person:
+            return None
         votes: dict[str, int] = {}
-        for i in range(len(self.quotes)):
-            key = self.addressee(i)
-            if key and key not in narrated:
-                votes[key] = votes.get(key, 0) + 1
+        for m in _SELF_NAMED.finditer(self.text):
+            key = self.reg.lookup(m.group(1))
+            if key:
+                votes[key] = votes.get(key, 0) + 2
+        unseen: dict[str, int] = {}
+        for q in self.quotes:
+            for m in _VOCATIVE_ANY.finditer(self.text, q.inner_start, q.inner_end):
+                key = self.reg.lookup(m.group(1))
+                if key and not self.reg.entities[key].description:
+                    votes[key] = votes.get(key, 0) + 1
+                elif key is None and not self.reg.has_cast and self.reg.is_name(m.group(1)) \
+                        and split_title(m.group(1))[1].split()[0] not in _NOT_NAMES:
+                    unseen[m.group(1)] = unseen.get(m.group(1), 0) + 1
+        if unseen:
+            # a name heard only in dialogue ("I think, Watson, ...") may be the narrator's
+            form = max(unseen, key=lambda f: unseen[f])
+            if unseen[form] >= 2 and unseen[form] > max(votes.values(), default=0):
+                self.reg._cluster(Counter({form: 1}))
+                key = self.reg.lookup(form)
+                if key:
+                    votes[key] = unseen[form]
         if not votes:
             return None
-        first_person = len(re.findall(r"\bI\b", self.text)) > 0.004 * len(self.text.split())
-        best = max(votes, key=lambda k: votes[k])
-        return best if first_person and votes[best] >= 2 else None
+        tagged: set[str] = set()
+        for i in range(len(self.quotes)):
+            after, before = self.tag_subjects(i)
+            subj = after or before
+            if subj and subj[0].isupper() and subj.lower() not in _PRONOUNS:
+                key = self.reg.lookup(subj)
+                if key:
+                    tagged.add(key)
+        ranked = sorted((k for k in votes if k not in tagged), key=lambda k: -votes[k])
+        return ranked[0] if ranked and votes[ranked[0]] >= 2 else None
 
     # -- contexts ------------------------------------------------------------------------
     def before(self, i: int) -> str:
@@ -282,8 +323,12 @@ class _Attributor:
             if key:
                 return key
         head = re.match(r"^\W*([A-Z][a-z]+)[,!]", inner)
-        if head:
+        if head and self.reg.lookup(head.group(1)):
             return self.reg.lookup(head.group(1))
+        for m in _VOCATIVE_ANY.finditer(inner):
+            key = self.reg.lookup(m.group(1))
+            if key:
+                return key
         return None
 
     def _scope_start(self, pos: int) -> int:
@@ -337,7 +382,7 @@ class _Attributor:
                 _title, core = split_title(word)
                 if core.split()[0] in _NOT_NAMES or not self.reg.is_name(word):
                     return None
-                self.reg._cluster(__import__("collections").Counter({word: 1}))
+                self.reg._cluster(Counter({word: 1}))
                 key = self.reg.lookup(word)
             return key
         return self.resolve_description(word, pos, exclude)
@@ -352,11 +397,14 @@ class _Attributor:
         head = words[-1]
         gender = gender_of_noun(head)
         if words[0] in ("his", "her") and head in RELATIONS:
-            owner = self.resolve_subject("he" if words[0] == "his" else "she", pos)
-            if owner and owner != NARRATOR:
-                target = self.reg.relative(owner, gender)
-                if target:
-                    return target
+            # "“My dear Mr. Bennet,” said his lady": the one addressed is the owner first
+            owners = [self._addressee, self.resolve_subject(
+                "he" if words[0] == "his" else "she", pos)]
+            for owner in owners:
+                if owner and owner != NARRATOR:
+                    target = self.reg.relative(owner, gender)
+                    if target and target != exclude:
+                        return target
         key = self.reg.description_entity(desc)
         e = self.reg.entities[key]
         if e.description and self.reg.has_cast and gender is not Gender.UNKNOWN:
@@ -367,20 +415,54 @@ class _Attributor:
         self.reg.add_mentions_of(key)
         return key
 
+    def tag_subjects(self, i: int) -> tuple[str | None, str | None]:
+        """The subjects of a speech tag after quote i (when it is closed) and before it."""
+        if i not in self._tags:
+            after = subject_after(self.after(i)) if self.quotes[i].closed else None
+            self._tags[i] = (after, subject_before(self._before_tag(i)))
+        return self._tags[i]
+
     def explicit(self, i: int) -> Attribution | None:
         q = self.quotes[i]
-        if q.closed:
-            subj = subject_after(self.after(i))
-            if subj:
-                key = self.resolve_subject(subj, q.start)
+        self._addressee = self.addressee(i)
+        subj, before = self.tag_subjects(i)
+        p = self.prev_in_block[i]
+        if before and p is not None and self.tag_subjects(p)[0] and self.result[p]:
+            # “Clara,” she said, “bring the bread.”: one tag between two quotes of one speaker
+            prev = self.result[p]
+            assert prev is not None
+            return Attribution(prev.speaker, prev.reason)
+        # "“Annie,” she teased": whoever the quote addresses is not the one speaking
+        for s in (subj, before):
+            if s:
+                key = (self.resolve_subject(s, q.start, exclude=self._addressee)
+                       or self.recent_speaker(i, s))
                 if key:
                     return Attribution(key, "speech_verb")
-        subj = subject_before(self._before_tag(i))
-        if subj:
-            key = self.resolve_subject(subj, q.start)
-            if key:
-                return Attribution(key, "speech_verb")
         return None
+
+    def recent_speaker(self, i: int, pronoun: str) -> str | None:
+        """For "returned she" with no woman named nearby: the last speaker of that gender in
+        the conversation (speakers are the likeliest antecedents in dialogue)."""
+        low = pronoun.lower()
+        if low not in ("he", "she"):
+            return None
+        want = Gender.MALE if low == "he" else Gender.FEMALE
+        start = self.quotes[i].start
+        unknown = None
+        for j in range(i - 1, -1, -1):
+            if start - self.quotes[j].end > RECENT_SPEAKER_CHARS:
+                break
+            r = self.result[j]
+            e = self.reg.entities.get(r.speaker) if r else None
+            if not r or not e or r.speaker == self._addressee:
+                continue
+            g = e.resolved_gender()
+            if g is want:
+                return r.speaker
+            if g is Gender.UNKNOWN and not e.description and unknown is None:
+                unknown = r.speaker
+        return unknown
 
     def _before_tag(self, i: int) -> str:
         q = self.quotes[i]
@@ -394,7 +476,8 @@ class _Attributor:
 
     def has_verb(self, i: int) -> bool:
         """A speech verb right beside the quote (used to tell speech from titles)."""
-        return bool(subject_after(self.after(i)) or subject_before(self._before_tag(i)))
+        after, before = self.tag_subjects(i)
+        return bool(after or before)
 
     def named_in(self, start: int, end: int, exclude: set[str]) -> str | None:
         for m in self.reg.between(start, end):
@@ -441,12 +524,11 @@ class _Attributor:
         q = self.quotes[i]
         speakers: list[str] = []
         block = q.block
-        gap = 0
         j = i - 1
         while j >= 0 and len(speakers) < 2:
             pq = self.quotes[j]
-            if block - pq.block > 1 + gap:
-                break
+            if any(not self._is_aside(b) for b in range(pq.block + 1, block)):
+                break  # a narration paragraph between them ends the exchange
             r = self.result[j]
             if pq.block != q.block and r and (not speakers or speakers[-1] != r.speaker):
                 speakers.append(r.speaker)
@@ -461,6 +543,14 @@ class _Attributor:
                 if m.key != speakers[0] and m.key not in exclude and self.reg.candidate(m.key):
                     return Attribution(m.key, "turn_taking")
         return None
+
+    def _is_aside(self, block: int) -> bool:
+        """A short paragraph without quotes ("This was invitation enough.") that does not
+        interrupt a conversation; blank or skipped blocks do not either."""
+        if block in self.by_block:
+            return False
+        b = self.blocks[block]
+        return len(self.text[b.start:b.end].split()) <= ASIDE_WORDS
 
     def paragraph_is_dialogue_only(self, i: int) -> bool:
         """The paragraph holds quotes and at most one word of narration."""

@@ -19,13 +19,37 @@ from narrate.text.blocks import Block
 
 __all__ = ["BlockInfo", "classify_blocks", "is_title_case"]
 
-_MARKERS = re.compile(
-    r"(?i)^(?:about the author|reply|leave a (?:reply|comment)|comments?|\d+ comments?|news|"
-    r"related(?: posts| articles| stories)?|you may also like|read (?:more|next)|more stories|"
-    r"recommended(?: for you)?|trending(?: now)?|popular(?: posts)?|advertisement|sponsored|"
-    r"share(?: this(?: article| story)?)?|tags?|end of content|no more pages to load|load more|"
-    r"show more|see more|previous (?:post|article)|next (?:post|article)|subscribe)[:.!]?$")
-_END_MARKERS = re.compile(r"(?i)^(?:end of content|no more pages to load|load more|show more)$")
+# page furniture lines, matched as whole lines (a set: a case-insensitive regex alternation
+# of them costs milliseconds to compile at every process start)
+_MARKER_LINES = frozenset([
+    "about the author", "reply", "leave a reply", "leave a comment", "comment", "comments",
+    "news", "related", "related posts", "related articles", "related stories",
+    "you may also like", "read more", "read next", "more stories", "recommended",
+    "recommended for you", "trending", "trending now", "popular", "popular posts",
+    "advertisement", "sponsored", "share", "share this", "share this article",
+    "share this story", "tag", "tags", "end of content", "no more pages to load", "load more",
+    "show more", "see more", "previous post", "previous article", "next post", "next article",
+    "subscribe"])
+_END_LINES = frozenset(["end of content", "no more pages to load", "load more", "show more"])
+_COMMENT_COUNT = re.compile(r"\d+ comments?")
+
+
+class _Lines:
+    """`match(line)` like a compiled pattern, on a whole line: its casefolded words are one
+    of `lines` (a trailing ':', '.' or '!' allowed)."""
+
+    def __init__(self, lines: frozenset[str], count: bool):
+        self.lines = lines
+        self.count = count
+
+    def match(self, line: str) -> bool:
+        key = line[:-1] if line.endswith((":", ".", "!")) else line
+        key = key.casefold()
+        return key in self.lines or (self.count and bool(_COMMENT_COUNT.fullmatch(key)))
+
+
+_MARKERS = _Lines(_MARKER_LINES, count=True)
+_END_MARKERS = _Lines(_END_LINES, count=False)
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for",
                 "by", "with", "from", "as", "into", "vs", "via", "per", "is", "it", "its"}
 _BULLET = re.compile(r"^(?:[•·▪◦●‣∙*+-]|\d{1,3}[.)])\s+")

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from narrate.script import Character, Gender
+from narrate.text.given_names import gender_of_given_name
 
 __all__ = ["Entity", "Mention", "Registry", "description_head", "find_descriptions",
            "gender_of_noun"]
@@ -52,6 +53,9 @@ RELATIONS = {"wife", "husband", "mother", "father", "son", "daughter", "brother"
              "cousin", "niece", "nephew", "mom", "dad", "mama", "papa"}
 CHILD_WORDS = {"little", "tiny", "small", "child", "kid", "baby", "boy", "girl", "toddler",
                "young"}
+
+_TITLE_WORD = {"dr": "doctor", "capt": "captain", "prof": "professor", "rev": "reverend",
+               "mr": "mister", "col": "colonel", "gen": "general"}
 
 _NOT_NAMES = {
     "The", "A", "An", "He", "She", "It", "They", "We", "You", "I", "His", "Her", "Its", "Their",
@@ -103,6 +107,17 @@ def find_descriptions(text: str, start: int, end: int) -> list[tuple[int, int, s
     return found
 
 
+def _name_gender(*forms: str | Iterable[str]) -> Gender:
+    """Gender of the given names among `forms` (titles dropped) when they agree."""
+    found = set()
+    for f in forms:
+        for form in ([f] if isinstance(f, str) else f):
+            g = gender_of_given_name(split_title(form)[1])
+            if g is not Gender.UNKNOWN:
+                found.add(g)
+    return found.pop() if len(found) == 1 else Gender.UNKNOWN
+
+
 def gender_of_noun(noun: str) -> Gender:
     noun = noun.lower()
     if noun in MALE_NOUNS:
@@ -137,10 +152,16 @@ class Entity:
     child: bool = False
     he: int = 0
     she: int = 0
+    name_gender: Gender = Gender.UNKNOWN
+    """The usual gender of the given name ("Tom"), a weaker hint than a title or pronouns."""
 
     def resolved_gender(self) -> Gender:
         if self.gender is not Gender.UNKNOWN:
             return self.gender
+        if self.name_gender is Gender.MALE and not (self.she >= 2 and self.she >= 3 * self.he):
+            return Gender.MALE
+        if self.name_gender is Gender.FEMALE and not (self.he >= 2 and self.he >= 3 * self.she):
+            return Gender.FEMALE
         if self.he >= 2 * self.she + 1:
             return Gender.MALE
         if self.she >= 2 * self.he + 1:
@@ -173,7 +194,7 @@ class Registry:
         self.has_cast = bool(cast)
         for c in cast:
             e = Entity(c.name, c.name, {c.name, *c.aliases}, c.gender, from_cast=True,
-                       child=c.age == "child")
+                       child=c.age == "child", name_gender=_name_gender(c.name, c.aliases))
             self.entities[e.key] = e
             for form in e.forms:
                 self._form_index.setdefault(form, e.key)
@@ -215,10 +236,23 @@ class Registry:
                 head in f.casefold().split() for f in e.forms)}
             if len(hits) == 1:
                 return hits.pop()
+        if det == "the" and len(words) == 2:
+            # "the parson" is Parson Tringham when he is the only one with that title
+            titled = {e.key for e in self.entities.values() if not e.description and any(
+                _TITLE_WORD.get(t, t) == head for t in
+                (split_title(f)[0].rstrip(".").lower() for f in e.forms) if t)}
+            if len(titled) == 1:
+                return titled.pop()
         norm = " ".join(["the" if det in ("a", "an", "this", "that") else det, *rest]).lower()
         if norm not in self.entities:
             e = Entity(norm, norm, {norm}, gender_of_noun(head), description=True,
                        child=bool(CHILD_WORDS & {w.lower() for w in words}))
+            if norm.startswith("the ") and rest:
+                # keep the form the story introduced them by ("a man"), when it has one
+                intro = re.search(r"\b(an?|one) " + re.escape(" ".join(rest)) + r"\b",
+                                  self.text, re.IGNORECASE)
+                if intro:
+                    e.forms.add(intro.group().lower())
             self.entities[norm] = e
             self._folded_index.setdefault(norm, norm)
         return norm
@@ -379,7 +413,8 @@ class Registry:
                     gender = Gender.FEMALE
                 target = form
                 self.entities[form] = Entity(form, form, {form}, gender,
-                                             child=title.lower().startswith("little"))
+                                             child=title.lower().startswith("little"),
+                                             name_gender=_name_gender(form))
             self.entities[target].forms.add(form)
             keys[form] = target
             self._form_index.setdefault(form, target)

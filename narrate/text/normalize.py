@@ -264,10 +264,27 @@ RULES: Sequence[Callable[[str], str]] = (
     dashes, whitespace)
 
 
+# Most segments hold no digit, capitals run, '#', '&' or dash: a rule whose trigger is absent
+# is skipped (normalising is most of the scripting time otherwise).
+_TRIGGERS: dict[Callable[[str], str], re.Pattern[str]] = {
+    **dict.fromkeys((times, ages, currency, percentages, ordinals, decades, years, numbers),
+                    re.compile(r"\d")),
+    strip_markup: re.compile(r"[*_#]"),
+    strip_bullet: re.compile(r"^\s*(?:[•·▪◦●‣∙*+-]|\d)"),
+    hashtags: re.compile(r"#"),
+    acronyms: re.compile(r"[A-Z]{2}"),
+    symbols: re.compile(r"[&@]"),
+    ellipses: re.compile(r"…|\.\s?\."),
+    dashes: re.compile(r"[—–―]|--"),
+}
+
+
 def normalize(text: str, lexicon: Mapping[str, str] | None = None) -> str:
     """The text to speak for `text`; `lexicon` maps words to respellings (whole words)."""
     for rule in RULES:
-        text = rule(text)
+        trigger = _TRIGGERS.get(rule)
+        if trigger is None or trigger.search(text):
+            text = rule(text)
     if lexicon:
         for word, respelling in lexicon.items():
             text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", respelling, text)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from narrate.text.blocks import Block
 from narrate.text.clean import is_title_case
@@ -166,11 +167,24 @@ def find_quotes(text: str, blocks: Sequence[Block], style: QuoteStyle,
     return quotes
 
 
-_WRITTEN = re.compile(
-    r"(?i)\b(?:headlines?|posts?|posted|tweet(?:s|ed)?|wrote|written|writes|caption(?:ed)?|"
-    r"titled|entitled|named|dubbed|signs?|banner|inscription|inscribed|labell?ed|"
-    r"message|texted|article|song|album|book|film|movie|poem|novel|the words?|"
-    r"so-called|known as|reads?)\b")
+# words that announce written, not spoken, text (a set: a regex alternation of them costs
+# several milliseconds to compile at every process start)
+_WRITTEN_LIST = (
+    "headline headlines post posts posted tweet tweets tweeted wrote written writes caption "
+    "captioned titled entitled named dubbed sign signs banner inscription inscribed labeled "
+    "labelled message texted article song album book film movie poem novel so-called read "
+    "reads")
+_WRITTEN_WORDS = frozenset(_WRITTEN_LIST.split())
+_WRITTEN_PAIRS = frozenset([("the", "word"), ("the", "words"), ("known", "as")])
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+def _names_written_text(lead: str) -> bool:
+    words = _WORD.findall(lead.lower())
+    return any(w in _WRITTEN_WORDS for w in words) or any(
+        pair in _WRITTEN_PAIRS for pair in pairwise(words))
+
+
 _SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’']*\s)|\n\s*\n")
 
 
@@ -193,7 +207,7 @@ def speech_rule(text: str, quote: Quote, prev_block_tail: str, attributed: bool,
     lead = _sentence_before(text, block_start, quote.start)
     if quote.start == block_start and prev_block_tail.rstrip().endswith(":"):
         lead = prev_block_tail
-    if not attributed and _WRITTEN.search(lead[-120:]):
+    if not attributed and _names_written_text(lead[-120:]):
         return "written text (title, headline or post), read by the narrator"
     words = inner.split()
     if not attributed and is_title_case(inner.rstrip(".,!?…"), min_words=3) and not \
