@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev,serve,dask,check]"
+	# bytecode up front: `narrate script` start-up matters when it runs once per file
+	$(BIN)/python -m compileall -q narrate >/dev/null
 	touch $(STAMP)
 
 episodes: $(STAMP)
