@@ -26,6 +26,7 @@ TARGET_LUFS = -16.0
 TRUE_PEAK_DBTP = -1.0
 LUFS_TOLERANCE = 0.5  # what the target promises
 RETRY_OFF_LU = 0.2  # re-encode when the first try is further off than this
+TP_SAFETY_DB = 0.1  # re-encode when the true peak comes this close to the limit
 LIMIT_MARGIN_DB = 0.5  # limiter ceiling under the true-peak target: MP3 adds a little overshoot
 PROBE_STEPS_DB = (0.0, 2.5, 5.0)  # gains tried above "loudness before limiting = target"
 ENCODER_LOSS_LU = 0.3  # MP3 reads a little quieter than its PCM (0.45 LU measured at 64k)
@@ -130,9 +131,10 @@ def master_mp3(pcm: str | Path, rate: int, dest: str | Path, *, pcm_lufs: float,
                      got.integrated_lufs, got.true_peak_dbtp, gain)
         off = target - got.integrated_lufs
         over = got.true_peak_dbtp - settings.true_peak_dbtp
-        if pcm_lufs > -70 and (abs(off) > RETRY_OFF_LU or over > 0):
+        if pcm_lufs > -70 and (abs(off) > RETRY_OFF_LU or over > -TP_SAFETY_DB):
             gain += off / slope
-            ceiling -= max(0.0, over + 0.2)
+            if over > -TP_SAFETY_DB:  # encoder overshoot grows as the ceiling drops: go further
+                ceiling -= 1.5 * (over + TP_SAFETY_DB) + 0.3
             encode(pcm, rate, raw, gain_db=gain, ceiling_db=ceiling,
                    bitrate_kbps=settings.bitrate_kbps)
             got = measure_file(raw)
