@@ -12,6 +12,7 @@ in a loop (quadratic); raw data is joined once per chunk.
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from collections.abc import Iterable, Sequence
@@ -59,6 +60,8 @@ SPEECH_LUFS = -20.0  # every voice is levelled to this before the programme gain
 MUSIC_LUFS = -22.0  # music alone sits a little under the voices
 DUCK_DB = 15.0  # how far the bed drops under speech
 MAX_VOICE_GAIN_DB = 24.0
+MAX_PLR_DB = 12.0  # speech peaks at most this far above SPEECH_LUFS; limited per voice
+LEVEL_TRIALS = 4
 
 CHUNK_MS = 30_000  # raw PCM joined and written this much at a time
 TRIM_THRESHOLD = 0.01
@@ -143,29 +146,68 @@ def trim(samples: np.ndarray, pad_ms: int = 20) -> np.ndarray:
     return samples[max(0, loud[0] - pad): loud[-1] + pad + 1]
 
 
-class VoiceLeveller:
-    """Brings every voice to the same speech loudness.
+def peak_limit(samples: np.ndarray, ceiling: float, *, window_ms: float = 12.0) -> np.ndarray:
+    """Hold sample peaks under ``ceiling`` with a smooth look-ahead gain.
 
-    Each voice has its own streaming meter over all of its segments so far; a segment's gain is
-    the target minus that voice's running loudness. The first segment is levelled on itself, and
-    the estimate settles as the voice keeps speaking, so levels match without seeing the whole
-    episode first."""
+    The gain needed at each sample is spread over a window each side (minimum filter) and then
+    smoothed by a moving average of the same width, so it is already down when a peak arrives
+    and never rises above what any sample in reach needs."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    peak = np.abs(samples)
+    if not len(samples) or peak.max() <= ceiling:
+        return samples
+    width = max(3, int(window_ms * MASTER_RATE / 1000) | 1)
+    need = np.minimum(1.0, ceiling / np.maximum(peak, 1e-9))
+    gain = uniform_filter1d(minimum_filter1d(need, 2 * width + 1), width)
+    gain = np.minimum(gain, minimum_filter1d(need, width))  # the average never overshoots a peak
+    return (samples * gain).astype(np.float32)
+
+
+class VoiceLeveller:
+    """Brings every voice to the same speech loudness, with its peaks held down.
+
+    Each voice's gain comes from a meter over everything that voice has said so far. Every
+    voice's peaks are then limited to the same ceiling, ``MAX_PLR_DB`` above the target, so the
+    final limiter (which acts on the whole mix) has little left to do and cannot squash a peaky
+    voice more than a smooth one. Limiting lowers loudness, so the gain is found by a few
+    trials against the voice's meter of *limited* output. The first segment is levelled on
+    itself; the estimate settles as the voice keeps speaking, so levels match without seeing
+    the whole episode first."""
 
     def __init__(self, target_lufs: float = SPEECH_LUFS) -> None:
         self.target_lufs = target_lufs
-        self._meters: dict[str, LoudnessMeter] = {}
+        self.ceiling = float(10 ** ((target_lufs + MAX_PLR_DB) / 20))
+        self._raw: dict[str, LoudnessMeter] = {}
+        self._out: dict[str, LoudnessMeter] = {}
+        self._gain: dict[str, float] = {}
 
     def level(self, voice: str, samples: np.ndarray) -> np.ndarray:
-        meter = self._meters.setdefault(voice, LoudnessMeter(MASTER_RATE))
-        meter.feed(samples)
-        loudness = meter.integrated()
+        raw = self._raw.setdefault(voice, LoudnessMeter(MASTER_RATE))
+        raw.feed(samples)
+        loudness = raw.integrated()
         if not math.isfinite(loudness):
             return samples
-        gain = max(-MAX_VOICE_GAIN_DB, min(MAX_VOICE_GAIN_DB, self.target_lufs - loudness))
-        return (samples * np.float32(10 ** (gain / 20))).astype(np.float32)
+        meter = self._out.setdefault(voice, LoudnessMeter(MASTER_RATE))
+        # Start from what limiting cost this voice so far (0 dB for its first segment).
+        gain = self.target_lufs - loudness + self._gain.get(voice, 0.0)
+        for _ in range(LEVEL_TRIALS):
+            gain = max(-MAX_VOICE_GAIN_DB, min(MAX_VOICE_GAIN_DB, gain))
+            out = peak_limit((samples * np.float32(10 ** (gain / 20))).astype(np.float32),
+                             self.ceiling)
+            trial = copy.deepcopy(meter)
+            trial.feed(out)
+            error = self.target_lufs - trial.integrated()
+            if not math.isfinite(error) or abs(error) < 0.1:
+                break
+            gain += error
+        self._out[voice] = trial
+        self._gain[voice] = gain - (self.target_lufs - loudness)
+        return out
 
     def loudness(self) -> dict[str, float]:
-        return {voice: round(m.integrated(), 2) for voice, m in self._meters.items()}
+        """Each voice's loudness as it arrived, before levelling."""
+        return {voice: round(m.integrated(), 2) for voice, m in self._raw.items()}
 
 
 class PcmWriter:

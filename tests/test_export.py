@@ -196,3 +196,74 @@ def check_cues_match_audio(vtt: Path, mp3: Path) -> None:
         assert rms(start + 30, end - 30) > -30  # speech inside
         assert rms(start - 120, start - 20) < -50  # silence just before
         assert rms(end + 20, end + 120) < -50  # and just after
+
+
+def voice_loudness(out: Path, episode: Episode) -> dict[str, float]:
+    """Speech loudness of each voice over its cues in the final, decoded MP3."""
+    x = decode(out / episode.mp3).samples.astype(np.float64)
+    voices = {c.character: c.voice for c in episode.cast}
+    text = (out / episode.vtt).read_text(encoding="utf-8")
+    parts: dict[str, list[np.ndarray]] = {}
+    timing = r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})"
+    cues = re.findall(timing + r"\n<v ([^>]+)>", text)[1:-1]  # title and credits lie over music
+    for *t, speaker in cues:
+        a = ((int(t[0]) * 60 + int(t[1])) * 60 + int(t[2])) * 1000 + int(t[3])
+        b = ((int(t[4]) * 60 + int(t[5])) * 60 + int(t[6])) * 1000 + int(t[7])
+        voice = voices.get(speaker, voices["Narrator"])
+        parts.setdefault(voice, []).append(x[a * MASTER_RATE // 1000: b * MASTER_RATE // 1000])
+    meter_ = pyloudnorm.Meter(MASTER_RATE)
+    return {v: meter_.integrated_loudness(np.concatenate(p)) for v, p in parts.items()}
+
+
+def test_real_voice_render_short(tmp_path):
+    """A fast render with the real narrator voice: loudness, chapters and cue timing."""
+    story = tmp_path / "quay.txt"
+    story.write_text(STORY, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["render", "-q", "--no-music", "-o", str(out), str(story)])
+    assert result.exit_code == 0, result.output
+    episode = Episode.load(out / "quay.episode.json")
+    lufs, peak = meter(out / episode.mp3)
+    assert abs(lufs + 16) <= 0.5 and peak <= -1.0
+    assert ffmpeg_chapters(out / episode.mp3)
+    check_speech_inside_cues(out / episode.vtt, out / episode.mp3)
+
+
+@pytest.mark.slow
+def test_real_cast_voices_are_level_matched(tmp_path):
+    story = tmp_path / "talk.txt"
+    story.write_text(
+        "Mara put the kettle on and looked at her brother.\n\n"
+        "“You're late again,” Mara said. “The bus was full and the roads were wet.”\n\n"
+        "“I know,” Tom said. “I walked the whole way from the station in the rain.”\n\n"
+        "She laughed and handed him a towel, and for a while neither of them spoke.\n\n"
+        "“Next time, call me,” Mara said. “I would have come to get you in the car.”\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["render", "-q", "-o", str(out), str(story)])
+    assert result.exit_code == 0, result.output
+    episode = Episode.load(out / "talk.episode.json")
+    levels = voice_loudness(out, episode)
+    assert len(levels) >= 2, levels
+    assert max(levels.values()) - min(levels.values()) <= 1.0, levels
+    lufs, peak = meter(out / episode.mp3)
+    assert abs(lufs + 16) <= 0.5 and peak <= -1.0
+
+
+def check_speech_inside_cues(vtt: Path, mp3: Path) -> None:
+    """Real speech has quiet consonants, so: little energy just outside each story cue, much
+    inside it."""
+    x = decode(mp3).samples
+    text = vtt.read_text(encoding="utf-8")
+    cues = re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})", text)
+    for t in cues[1:-1]:
+        a = ((int(t[0]) * 60 + int(t[1])) * 60 + int(t[2])) * 1000 + int(t[3])
+        b = ((int(t[4]) * 60 + int(t[5])) * 60 + int(t[6])) * 1000 + int(t[7])
+
+        def rms(lo: int, hi: int) -> float:
+            part = x[lo * MASTER_RATE // 1000: hi * MASTER_RATE // 1000].astype(np.float64)
+            return float(20 * np.log10(np.sqrt(np.mean(part**2)) + 1e-9))
+
+        assert rms(a, b) > -35
+        assert rms(a - 150, a - 10) < -55
+        assert rms(b + 10, b + 150) < -55
