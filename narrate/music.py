@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,15 +49,27 @@ def _chord(degree: int) -> list[int]:
     return [MAJOR_SCALE[(degree + k) % 7] + 12 * ((degree + k) // 7) for k in (0, 2, 4)]
 
 
-def theme_style(show: str) -> dict[str, object]:
-    """The show's musical choices (key, tempo, progression, pattern): all from its name."""
+@dataclass(frozen=True)
+class ThemeStyle:
+    """A show's musical choices."""
+
+    root: int
+    """Key: semitones from A4."""
+    bar_s: float
+    progression: tuple[int, ...]
+    pattern: tuple[int, ...]
+    """Which chord note each arpeggio step plays."""
+
+
+def theme_style(show: str) -> ThemeStyle:
+    """The show's key, tempo, progression and pattern: all from its name."""
     rng = np.random.default_rng(_seed(show))
-    return {
-        "root": int(rng.integers(-9, -2)),  # semitones from A4: C4 down to F#3 keeps it warm
-        "bar_s": float(rng.choice([1.6, 1.75, 1.9, 2.0])),
-        "progression": PROGRESSIONS[int(rng.integers(len(PROGRESSIONS)))],
-        "pattern": [int(p) for p in rng.permutation([0, 1, 2, 1, 2, 0, 2, 1])],
-    }
+    return ThemeStyle(
+        root=int(rng.integers(-9, -2)),  # C4 down to F#3 keeps it warm
+        bar_s=float(rng.choice([1.6, 1.75, 1.9, 2.0])),
+        progression=PROGRESSIONS[int(rng.integers(len(PROGRESSIONS)))],
+        pattern=tuple(int(p) for p in rng.permutation([0, 1, 2, 1, 2, 0, 2, 1])),
+    )
 
 
 def generate_theme(show: str, *, seconds: float = 7.0, rate: int = MASTER_RATE) -> Audio:
@@ -64,9 +77,7 @@ def generate_theme(show: str, *, seconds: float = 7.0, rate: int = MASTER_RATE) 
 
     The same ``show`` and ``seconds`` always give the same samples."""
     style = theme_style(show)
-    root, bar_s = int(style["root"]), float(style["bar_s"])  # type: ignore[arg-type]
-    progression: tuple[int, ...] = style["progression"]  # type: ignore[assignment]
-    pattern: list[int] = style["pattern"]  # type: ignore[assignment]
+    root, bar_s, progression, pattern = style.root, style.bar_s, style.progression, style.pattern
     n = int(seconds * rate)
     out = np.zeros(n + 4 * rate, dtype=np.float32)
     bars = max(1, math.ceil(seconds / bar_s))

@@ -178,3 +178,27 @@ def test_assembly_memory_stays_flat(tmp_path):
     size = mix.pcm.stat().st_size
     assert size > 100_000_000  # 20 minutes of PCM went to disk...
     assert grown < 60_000_000  # ...not into memory
+
+
+@pytest.mark.slow
+def test_three_hour_assembly_memory(tmp_path, capsys):
+    """The issue's bound: a 3-hour episode assembles in well under 500 MB beyond the engines."""
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    proc = psutil.Process(os.getpid())
+
+    def stream(seconds: int):
+        for i in range(seconds // 12):  # twelve-second segments, two voices, made on demand
+            yield item(i, 12_000, paragraph=i, voice=("tone:low", "tone:mid")[i % 2],
+                       amp=(0.1, 0.3)[i % 2], freq=(180.0, 260.0)[i % 2])
+
+    before = proc.memory_info().rss
+    start = time.perf_counter()
+    mix = assemble([StoryInput("long", stream(3 * 3600))], tmp_path / "long.pcm")
+    grown = proc.memory_info().rss - before
+    with capsys.disabled():
+        print(f"\n3 h assembly: {time.perf_counter() - start:.0f} s, RSS +{grown / 1e6:.0f} MB, "
+              f"PCM {mix.pcm.stat().st_size / 1e6:.0f} MB")
+    assert mix.duration_ms > 3 * 3600 * 1000
+    assert grown < 500_000_000
