@@ -61,7 +61,8 @@ MUSIC_LUFS = -22.0  # music alone sits a little under the voices
 DUCK_DB = 15.0  # how far the bed drops under speech
 MAX_VOICE_GAIN_DB = 24.0
 MAX_PLR_DB = 12.0  # speech peaks at most this far above SPEECH_LUFS; limited per voice
-LEVEL_TRIALS = 4
+LEVEL_TRIALS = 8  # limiter-and-measure rounds per segment, at most
+LEVEL_TOLERANCE_LU = 0.1
 
 CHUNK_MS = 30_000  # raw PCM joined and written this much at a time
 TRIM_THRESHOLD = 0.01
@@ -191,16 +192,21 @@ class VoiceLeveller:
         meter = self._out.setdefault(voice, LoudnessMeter(MASTER_RATE))
         # Start from what limiting cost this voice so far (0 dB for its first segment).
         gain = self.target_lufs - loudness + self._gain.get(voice, 0.0)
+        slope = 1.0  # LU out per dB of gain; below 1 where the limiter bites
+        last: tuple[float, float] | None = None
         for _ in range(LEVEL_TRIALS):
             gain = max(-MAX_VOICE_GAIN_DB, min(MAX_VOICE_GAIN_DB, gain))
             out = peak_limit((samples * np.float32(10 ** (gain / 20))).astype(np.float32),
                              self.ceiling)
             trial = copy.deepcopy(meter)
             trial.feed(out)
-            error = self.target_lufs - trial.integrated()
-            if not math.isfinite(error) or abs(error) < 0.1:
+            reached = trial.integrated()
+            if not math.isfinite(reached) or abs(self.target_lufs - reached) < LEVEL_TOLERANCE_LU:
                 break
-            gain += error
+            if last is not None and abs(gain - last[0]) > 1e-3:  # secant step
+                slope = min(1.0, max(0.2, (reached - last[1]) / (gain - last[0])))
+            last = (gain, reached)
+            gain += (self.target_lufs - reached) / slope
         self._out[voice] = trial
         self._gain[voice] = gain - (self.target_lufs - loudness)
         return out
