@@ -320,9 +320,10 @@ def check_render(original: Script, rendered: Script, episode: Episode, out_dir: 
 
     out_dir = Path(out_dir)
     mp3 = out_dir / episode.mp3
-    vtt = transcript_for(mp3)
-    report = (check_episode(mp3) if vtt.exists() else
-              check_audio(decode(mp3, rate=WHISPER_RATE), timed_texts(cues), source=str(mp3)))
+    # The mixer's cues carry segment indices (needed to re-render); the VTT is the fallback.
+    timed = [t for t in timed_texts(cues) if t.index is not None]
+    report = (check_audio(decode(mp3, rate=WHISPER_RATE), timed, source=str(mp3)) if timed
+              else check_episode(mp3))
     flagged = [s for s in report.flagged if s.index is not None]
     if flagged and retry is not None:
         segments = list(original.segments)

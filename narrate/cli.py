@@ -178,17 +178,36 @@ def _listing(result: Any) -> str:
 @click.option("--check", "check_audio", is_flag=True,
               help="Transcribe the result, re-render segments that do not say their text once "
                    "with another voice, report the rest (needs the `check` extra).")
+@click.option("--episode", "episode_title", default=None, metavar="TITLE",
+              help="Episode title; with several stories, make them ONE episode of this title.")
+@click.option("--intro", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Your own intro music (any audio file) instead of the generated theme.")
+@click.option("--outro", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Your own outro music.")
+@click.option("--loudness", "loudness_lufs", type=float, default=-16.0, show_default=True,
+              help="Integrated loudness target in LUFS (e.g. -19 for mono).")
+@click.option("--bitrate", "bitrate_kbps", type=int, default=96, show_default=True,
+              help="MP3 bitrate in kbit/s (CBR, mono).")
+@click.option("--cover", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Cover image (JPEG/PNG; cropped square, 1400-3000 px). Default: drawn.")
+@click.option("--description", default=None, help="Episode description for tags and feed.")
 @verbosity_options
 @click.pass_context
 @reports_errors
 def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrator: str | None,
            show: str | None, no_music: bool, voice: tuple[str, ...], voices_dir: Path | None,
-           fallback_engine: str | None, check_audio: bool) -> None:
+           fallback_engine: str | None, check_audio: bool, episode_title: str | None,
+           intro: Path | None, outro: Path | None, loudness_lufs: float, bitrate_kbps: int,
+           cover: Path | None, description: str | None) -> None:
     """Render story files to MP3 episodes.
+
+    Each story becomes an episode (MP3 with tags, cover and chapters, plus .vtt, .srt,
+    .chapters.json and cover .jpg beside it); with --episode, all stories make one episode.
 
     \b
     Example:
       narrate render examples/*.txt -o output/
+      narrate render a.txt b.txt --episode "Two Tales" --loudness -19
     """
     from narrate.casting import DEFAULT_NARRATOR, parse_voice_overrides
     from narrate.pipeline import DEFAULT_SHOW, RenderOptions, render_stories
@@ -199,12 +218,16 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrato
         overrides.setdefault(NARRATOR, narrator)
     options = RenderOptions(narrator=narrator or DEFAULT_NARRATOR, show=show or DEFAULT_SHOW,
                             music=not no_music, voice_overrides=overrides, voices_dir=voices_dir,
-                            fallback_engine=fallback_engine, check=check_audio)
+                            fallback_engine=fallback_engine, check=check_audio,
+                            episode_title=episode_title, intro=intro, outro=outro,
+                            loudness_lufs=loudness_lufs, bitrate_kbps=bitrate_kbps, cover=cover,
+                            description=description)
     quiet = ctx.find_root().obj.get("quiet", False)
     progress = None if quiet else _progress_printer()
     for episode in render_stories(list(stories), out_dir, options=options, progress=progress):
         if not quiet:
-            click.echo(f"\r\x1b[K{out_dir / episode.mp3}  {episode.duration_s:.1f} s", err=True)
+            click.echo(f"\r\x1b[K{out_dir / episode.mp3}  {episode.duration_s:.1f} s  "
+                       f"{episode.loudness_lufs} LUFS  {episode.true_peak_dbtp} dBTP", err=True)
         check_report = episode.meta.get("check")
         if check_report:
             click.echo(check_report["summary"], err=True)

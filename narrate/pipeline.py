@@ -10,15 +10,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from narrate.casting import DEFAULT_NARRATOR, apply_cast, cast_for_show, with_offline_fallback
-from narrate.episode import CastCredit, Episode, episode_metadata_path
-from narrate.export import encode_mp3
+from narrate.casting import DEFAULT_NARRATOR, Cast, apply_cast, cast_for_show, with_offline_fallback
+from narrate.episode import (
+    CastCredit,
+    Episode,
+    atomic_write_bytes,
+    atomic_write_text,
+    episode_metadata_path,
+)
+from narrate.errors import InputError
+from narrate.export import BITRATE_KBPS, TARGET_LUFS, MasterSettings, check_settings, master_mp3
 from narrate.lexicon import apply_lexicon, lexicon_for_show
-from narrate.master import assemble, normalize_loudness
-from narrate.music import generate_theme
 from narrate.render import ProgressCallback, synthesize_script
 from narrate.script import Script
+from narrate.tags import Tags
 from narrate.text import build_script, read_story
 from narrate.voice_config import use_voices_dir
 
@@ -47,6 +54,16 @@ class RenderOptions:
     another voice, and report what is still wrong (needs the ``check`` extra)."""
     check_retry: bool = True
     """With ``check``: re-render flagged segments once (False: only report)."""
+    intro: Path | None = None
+    """The user's intro music (any file ffmpeg reads) instead of the generated theme."""
+    outro: Path | None = None
+    loudness_lufs: float = TARGET_LUFS
+    bitrate_kbps: int = BITRATE_KBPS
+    cover: Path | None = None
+    """The user's cover image; None draws one from the show and episode title."""
+    episode_title: str | None = None
+    """Title of the episode; with several stories, they make this one episode."""
+    description: str | None = None
 
 
 def slugify(text: str) -> str:
@@ -71,40 +88,32 @@ def render_script(script: Script, out_dir: str | Path, *, slug: str | None = Non
     options = options or RenderOptions()
     out_dir = Path(out_dir)
     slug = slug or slugify(script.title or "episode")
-    use_voices_dir(options.voices_dir)
-    cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
-                         narrator=options.narrator, overrides=options.voice_overrides)
-    cast = cast.for_script(script)
-    if options.fallback_engine:
-        cast = with_offline_fallback(cast, options.fallback_engine)
     original = script
-    script = apply_lexicon(apply_cast(script, cast),
-                           lexicon_for_show(options.show, options.voices_dir))
-    intro = generate_theme(options.show) if options.music else None
-    outro = generate_theme(options.show + " outro", seconds=6.0) if options.music else None
-    mix = assemble(synthesize_script(script, progress=progress), intro=intro, outro=outro)
-    mastered = normalize_loudness(mix.audio)
-    mp3 = encode_mp3(mastered, out_dir / f"{slug}.mp3")
-    previous = _previous_episode(mp3)
-    episode = Episode(
-        slug=slug, title=script.title or slug, mp3=mp3.name,
-        duration_s=round(len(mastered) / 1000, 3), show=options.show,
-        published=previous.published if previous else datetime.now(UTC).isoformat(
-            timespec="seconds"),
-        guid=previous.guid if previous else str(uuid.uuid5(EPISODE_NAMESPACE,
-                                                            f"{options.show}/{slug}")),
-        cast=tuple([CastCredit("Narrator", cast.narrator)]
-                   + [CastCredit(name, voice) for name, voice in cast.roles.items()]),
-    )
-    episode.save(out_dir)
+    script, cast = cast_story(script, options)
+    episode, cues = _produce([(script, cast)], out_dir, slug=slug,
+                             title=options.episode_title or script.title or slug,
+                             options=options, progress=progress)
     if options.check:
         from narrate.check import check_render
 
         retry = None if not options.check_retry else (
             lambda pinned: render_script(pinned, out_dir, slug=slug, progress=progress,
                                          options=replace(options, check_retry=False)))
-        episode = check_render(original, script, episode, out_dir, mix.cues, retry=retry)
+        episode = check_render(original, script, episode, out_dir, cues, retry=retry)
     return episode
+
+
+def cast_story(script: Script, options: RenderOptions) -> tuple[Script, Cast]:
+    """Cast a story with the show's saved cast, overrides and lexicon; voices set on segments."""
+    use_voices_dir(options.voices_dir)
+    cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
+                         narrator=options.narrator, overrides=options.voice_overrides)
+    cast = cast.for_script(script)
+    if options.fallback_engine:
+        cast = with_offline_fallback(cast, options.fallback_engine)
+    script = apply_lexicon(apply_cast(script, cast),
+                           lexicon_for_show(options.show, options.voices_dir))
+    return script, cast
 
 
 def _previous_episode(mp3: Path) -> Episode | None:
@@ -118,11 +127,181 @@ def _previous_episode(mp3: Path) -> Episode | None:
         return None
 
 
+def render_episode(paths: Sequence[str | Path], out_dir: str | Path, *, title: str,
+                   options: RenderOptions | None = None,
+                   progress: ProgressCallback | None = None) -> Episode:
+    """Render several story files as one episode: one after another, a chapter per story."""
+    options = options or RenderOptions()
+    scripts = [script_story(p) for p in paths]
+    stories = []
+    for script in scripts:
+        stories.append(cast_story(script, options))
+    return produce_episode(stories, out_dir, slug=slugify(title), title=title, options=options,
+                           progress=progress)
+
+
 def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
                    options: RenderOptions | None = None,
                    progress: ProgressCallback | None = None) -> list[Episode]:
     """Render each story file to its own episode. All inputs are read before any audio work,
     so a bad file fails fast."""
+    options = options or RenderOptions()
+    if options.episode_title and len(paths) > 1:
+        return [render_episode(paths, out_dir, title=options.episode_title, options=options,
+                               progress=progress)]
     scripts = [script_story(p) for p in paths]
     return [render_script(s, out_dir, slug=slugify(Path(p).stem), options=options,
                           progress=progress) for p, s in zip(paths, scripts, strict=True)]
+
+
+# --- mastering and export: everything after the synthesis stream ------------------------------
+
+DESCRIPTION_CHARS = 300  # of the story's opening, for tags and the feed
+
+
+def produce_episode(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
+                    title: str, options: RenderOptions,
+                    progress: ProgressCallback | None = None) -> Episode:
+    """Synthesise, assemble, master and export cast stories as one episode (see ``_produce``)."""
+    return _produce(stories, out_dir, slug=slug, title=title, options=options,
+                    progress=progress)[0]
+
+
+def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
+             title: str, options: RenderOptions,
+             progress: ProgressCallback | None = None) -> tuple[Episode, tuple[Any, ...]]:
+    """Synthesise, assemble, master and export cast stories as one episode.
+
+    Writes ``<slug>.mp3`` with tags, cover and chapters, ``<slug>.jpg``, ``<slug>.vtt``,
+    ``<slug>.srt``, ``<slug>.chapters.json`` and ``<slug>.episode.json``. Audio streams through a
+    temp PCM file beside the output, so memory does not grow with the episode's length."""
+    from narrate.cover import draw_cover, fit_cover
+    from narrate.master import StoryInput, assemble
+    from narrate.transcript import to_chapters_json, to_srt, to_vtt
+
+    settings = MasterSettings(target_lufs=options.loudness_lufs,
+                              bitrate_kbps=options.bitrate_kbps)
+    check_settings(settings)
+    for label, path in (("intro", options.intro), ("outro", options.outro),
+                        ("cover", options.cover)):
+        if path is not None and not Path(path).is_file():
+            raise InputError(f"no {label} file at {path}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    mp3 = out_dir / f"{slug}.mp3"
+    previous = _previous_episode(mp3)
+    published = previous.published if previous else datetime.now(UTC).isoformat(
+        timespec="seconds")
+    cover = fit_cover(options.cover) if options.cover else draw_cover(options.show, title)
+    narrator = stories[0][1].narrator
+    roles = _roles(stories)
+    parts = _show_parts(options, title, narrator, roles)
+    inputs = [StoryInput(script.title or title, synthesize_script(script, progress=progress))
+              for script, _ in stories]
+    pcm = out_dir / f".{slug}.pcm"
+    try:
+        mix = assemble(inputs, pcm, parts=parts,
+                       generated_music=options.intro is None and options.outro is None)
+        description = options.description or _description(stories, title, narrator, roles)
+        tags = Tags(title=title, show=options.show, date=published, description=description,
+                    cover_jpeg=cover, chapters=mix.chapters,
+                    credits=(("narrator", _voice_label(narrator)),
+                             *((character, _voice_label(v)) for character, v in roles.items())))
+        measured = master_mp3(mix.pcm, mix.rate, mp3, pcm_lufs=mix.loudness_lufs, tags=tags,
+                              settings=settings)
+    finally:
+        pcm.unlink(missing_ok=True)
+    names = {"image": f"{slug}.jpg", "vtt": f"{slug}.vtt", "srt": f"{slug}.srt",
+             "chapters_json": f"{slug}.chapters.json"}
+    atomic_write_bytes(out_dir / names["image"], cover)
+    atomic_write_text(out_dir / names["vtt"], to_vtt(mix.cues))
+    atomic_write_text(out_dir / names["srt"], to_srt(mix.cues))
+    atomic_write_text(out_dir / names["chapters_json"], to_chapters_json(mix.chapters,
+                                                                         title=title))
+    episode = Episode(
+        slug=slug, title=title, mp3=mp3.name, duration_s=round(mix.duration_ms / 1000, 3),
+        show=options.show, description=description, published=published,
+        guid=previous.guid if previous else str(uuid.uuid5(EPISODE_NAMESPACE,
+                                                            f"{options.show}/{slug}")),
+        cast=tuple([CastCredit("Narrator", narrator)]
+                   + [CastCredit(name, voice) for name, voice in roles.items()]),
+        chapters=mix.chapters, loudness_lufs=measured.integrated_lufs,
+        true_peak_dbtp=measured.true_peak_dbtp,
+        meta={"voice_lufs_before_levelling": mix.voice_lufs,
+              "bitrate_kbps": options.bitrate_kbps},
+        **names,
+    )
+    episode.save(out_dir)
+    return episode, mix.cues
+
+
+def _roles(stories: Sequence[tuple[Script, Cast]]) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for _, cast in stories:
+        for name, voice in cast.roles.items():
+            roles.setdefault(name, voice)
+    return roles
+
+
+def _voice_label(voice_id: str) -> str:
+    """A speakable name for a voice: ``kokoro:jf_alpha`` -> ``Alpha``."""
+    name = voice_id.split(":", 1)[-1]
+    name = re.sub(r"^[a-z]{2}_", "", name)
+    return name.replace("_", " ").replace("-", " ").title() or voice_id
+
+
+def _credits_text(title: str, show: str, narrator: str, roles: dict[str, str],
+                  generated_music: bool) -> str:
+    words = [f"{title} was read by {_voice_label(narrator)}."]
+    if roles:
+        cast = [f"{_voice_label(v)} as {name}" for name, v in roles.items()]
+        listing = cast[0] if len(cast) == 1 else ", ".join(cast[:-1]) + f" and {cast[-1]}"
+        words.append(f"With {listing}.")
+    if generated_music:
+        words.append("Music by narrate.")
+    words.append(f"This has been {show}.")
+    return " ".join(words)
+
+
+def _show_parts(options: RenderOptions, title: str, narrator: str,
+                roles: dict[str, str]) -> Any:
+    from narrate.audio import decode
+    from narrate.master import Announcement, ShowParts
+    from narrate.music import generate_theme
+    from narrate.voicing import speak
+
+    generated = options.intro is None and options.outro is None
+    title_text = f"{options.show} presents: {title}."
+    credits_text = _credits_text(title, options.show, narrator, roles, generated)
+    spoken_title = speak(narrator, title_text)
+    spoken_credits = speak(narrator, credits_text)
+    intro = outro = sting = None
+    if options.music:
+        # The generated bed is as long as its words need; bars repeat, the theme stays the show's.
+        lead_s = 3.5 + spoken_title.duration_ms / 1000 + 3.0
+        intro = decode(options.intro) if options.intro else generate_theme(options.show,
+                                                                             seconds=lead_s)
+        tail_s = 1.5 + spoken_credits.duration_ms / 1000 + 3.0
+        outro = decode(options.outro) if options.outro else generate_theme(
+            options.show + " outro", seconds=tail_s)
+        sting = generate_theme(options.show, seconds=3.0)
+    return ShowParts(intro_music=intro, outro_music=outro,
+                     title=Announcement(title_text, spoken_title, narrator),
+                     credits=Announcement(credits_text, spoken_credits, narrator), sting=sting)
+
+
+def _description(stories: Sequence[tuple[Script, Cast]], title: str, narrator: str,
+                 roles: dict[str, str]) -> str:
+    if len(stories) > 1:
+        opening = "Stories: " + "; ".join(s.title or f"Story {i + 1}"
+                                           for i, (s, _) in enumerate(stories)) + "."
+    else:
+        text = " ".join(" ".join(seg.text.split()) for seg in stories[0][0].segments
+                        if seg.spoken and seg.kind.value != "heading")
+        opening = text[:DESCRIPTION_CHARS]
+        if len(text) > DESCRIPTION_CHARS:
+            cut = max(opening.rfind(". "), opening.rfind("? "), opening.rfind("! "))
+            opening = opening[:cut + 1] if cut > 80 else opening.rsplit(" ", 1)[0] + "…"
+    return f"{opening} Read by {_voice_label(narrator)}." + (
+        " With " + ", ".join(f"{_voice_label(v)} as {n}" for n, v in roles.items()) + "."
+        if roles else "")

@@ -1,0 +1,204 @@
+import os
+
+import numpy as np
+import pytest
+
+from narrate.audio import MASTER_RATE, Audio, int16_to_float
+from narrate.loudness import measure_samples
+from narrate.master import (
+    DUCK_DB,
+    PARAGRAPH_GAP_MS,
+    SECTION_GAP_MS,
+    SENTENCE_GAP_MS,
+    SPEAKER_CHANGE_EXTRA_MS,
+    SPEECH_LUFS,
+    Announcement,
+    ShowParts,
+    StoryInput,
+    assemble,
+    gap_before,
+)
+from narrate.music import generate_theme
+from narrate.render import RenderedSegment
+from narrate.script import Segment, SegmentKind
+
+
+def tone(ms: float, freq: float = 220.0, amp: float = 0.3) -> Audio:
+    t = np.arange(int(ms * MASTER_RATE / 1000)) / MASTER_RATE
+    return Audio((amp * np.sin(2 * np.pi * freq * t)).astype(np.float32), MASTER_RATE)
+
+
+def item(index: int, ms: float = 800, *, voice: str = "tone:low", kind=SegmentKind.NARRATION,
+         paragraph: int = 0, section: int = 0, speaker: str | None = None, text: str = "words",
+         amp: float = 0.3, freq: float = 220.0) -> RenderedSegment:
+    seg = Segment(kind, 0, len(text), text, speak=text, speaker=speaker, voice=voice,
+                  paragraph=paragraph, section=section)
+    return RenderedSegment(index, seg, tone(ms, freq, amp))
+
+
+def pcm_samples(mix) -> np.ndarray:
+    return int16_to_float(mix.pcm.read_bytes())
+
+
+def rms_db(x: np.ndarray) -> float:
+    return 20 * np.log10(np.sqrt(np.mean(np.square(x, dtype=np.float64))) + 1e-12)
+
+
+def at(ms: int) -> int:
+    return int(ms * MASTER_RATE / 1000)
+
+
+def test_gap_by_boundary():
+    a = item(0, paragraph=0)
+    assert gap_before(None, a) == 0
+    assert gap_before(a, item(1, paragraph=0)) == SENTENCE_GAP_MS
+    assert gap_before(a, item(1, paragraph=1)) == PARAGRAPH_GAP_MS
+    assert gap_before(a, item(1, paragraph=1, voice="tone:mid")) == (PARAGRAPH_GAP_MS
+                                                                     + SPEAKER_CHANGE_EXTRA_MS)
+    assert gap_before(a, item(1, section=1)) == SECTION_GAP_MS
+    assert gap_before(a, item(1, kind=SegmentKind.HEADING)) == SECTION_GAP_MS
+
+
+def test_cues_follow_the_audio_exactly(tmp_path):
+    items = [item(0, 500), item(1, 700, paragraph=1), item(2, 300, paragraph=1, voice="tone:mid",
+                                                           kind=SegmentKind.DIALOGUE,
+                                                           speaker="Ann")]
+    mix = assemble([StoryInput("Story", items)], tmp_path / "a.pcm")
+    x = pcm_samples(mix)
+    assert len(x) == at(mix.duration_ms) or abs(len(x) - at(mix.duration_ms)) <= 50
+    assert [c.index for c in mix.cues] == [0, 1, 2]
+    assert [c.speaker for c in mix.cues] == ["Narrator", "Narrator", "Ann"]
+    for cue, ms in zip(mix.cues, (500, 700, 300), strict=True):
+        assert cue.end_ms - cue.start_ms == pytest.approx(ms, abs=1)
+        inside = x[at(cue.start_ms) + at(20): at(cue.end_ms) - at(20)]
+        assert rms_db(inside) > -40
+    gaps = [b.start_ms - a.end_ms for a, b in zip(mix.cues, mix.cues[1:], strict=False)]
+    assert gaps == pytest.approx([PARAGRAPH_GAP_MS, SENTENCE_GAP_MS + SPEAKER_CHANGE_EXTRA_MS],
+                                 abs=1)
+    for a, b in zip(mix.cues, mix.cues[1:], strict=False):
+        assert np.abs(x[at(a.end_ms) + 2: at(b.start_ms) - 2]).max() == 0  # true silence
+
+
+def test_clip_edges_are_faded(tmp_path):
+    mix = assemble([StoryInput("S", [item(0, 400, amp=0.5, freq=1000)])], tmp_path / "a.pcm")
+    x = pcm_samples(mix)
+    cue = mix.cues[0]
+    first = x[at(cue.start_ms): at(cue.start_ms) + 20]
+    assert np.abs(first).max() < 0.05  # no step from silence to full level
+
+
+def test_voices_are_levelled_to_the_same_loudness(tmp_path):
+    # One voice 20 dB quieter than the other arrives at the mixer: both leave at SPEECH_LUFS.
+    items = []
+    for i in range(12):
+        quiet = i % 2 == 0
+        items.append(item(i, 900 + 50 * i, voice="tone:low" if quiet else "tone:high",
+                          amp=0.03 if quiet else 0.3, freq=150 if quiet else 600,
+                          paragraph=i))
+    mix = assemble([StoryInput("S", items)], tmp_path / "a.pcm")
+    x = pcm_samples(mix)
+    by_voice: dict[str, list[np.ndarray]] = {}
+    for cue in mix.cues:
+        by_voice.setdefault(cue.voice, []).append(x[at(cue.start_ms): at(cue.end_ms)])
+    levels = {v: measure_samples(np.concatenate(parts), MASTER_RATE)
+              for v, parts in by_voice.items()}
+    assert abs(levels["tone:low"] - levels["tone:high"]) <= 1.0
+    assert levels["tone:low"] == pytest.approx(SPEECH_LUFS, abs=0.5)
+    # What the mixer read before levelling is what the engine made.
+    assert mix.voice_lufs["tone:low"] == pytest.approx(
+        measure_samples(np.concatenate([i.audio.samples for i in items[::2]]), MASTER_RATE),
+        abs=0.2)
+
+
+def test_chapter_per_heading(tmp_path):
+    items = [item(0, 400, kind=SegmentKind.HEADING, text="Part One"),
+             item(1, 600, section=0, paragraph=1),
+             item(2, 400, kind=SegmentKind.HEADING, section=1, paragraph=2, text="Part  Two"),
+             item(3, 600, section=1, paragraph=3)]
+    mix = assemble([StoryInput("The Story", items)], tmp_path / "a.pcm")
+    assert [c.title for c in mix.chapters] == ["Part One", "Part Two"]
+    first, second = mix.chapters
+    assert first.start_ms == 0 and first.end_ms == second.start_ms
+    heading_cue = mix.cues[2]
+    assert mix.cues[1].end_ms < second.start_ms < heading_cue.start_ms  # starts in the pause
+    assert second.end_ms == mix.duration_ms
+
+
+def test_chapter_per_story_and_show_parts(tmp_path):
+    words = Announcement("Show presents: Two Tales.", tone(1500, 300), "tone:low")
+    credits = Announcement("Credits.", tone(1000, 300), "tone:low")
+    parts = ShowParts(intro_music=generate_theme("Show", seconds=8),
+                      outro_music=generate_theme("Show outro", seconds=7),
+                      title=words, credits=credits, sting=generate_theme("Show", seconds=3))
+    stories = [StoryInput("First", [item(0, 500), item(1, 500, kind=SegmentKind.HEADING,
+                                                            section=1, text="Inner")]),
+               StoryInput("Second", [item(0, 500)])]
+    mix = assemble(stories, tmp_path / "a.pcm", parts=parts)
+    assert [c.title for c in mix.chapters] == ["First", "Second", "Credits"]
+    assert [c.story for c in mix.cues if c.index is not None] == [0, 0, 1]
+    title_cue, *_, credits_cue = mix.cues
+    assert title_cue.text == words.text and title_cue.index is None
+    assert credits_cue.text == "Credits." and credits_cue.start_ms >= mix.chapters[-1].start_ms
+    x = pcm_samples(mix)
+    lead = x[at(500): at(3000)]  # music alone
+    during = x[at(title_cue.start_ms + 300): at(title_cue.end_ms - 300)]
+    assert rms_db(during) > rms_db(lead)  # the words sit above the music
+    assert mix.duration_ms > 8000 + 7000
+
+
+def test_bed_is_ducked_under_words(tmp_path):
+    from scipy.signal import butter, sosfilt
+
+    music = generate_theme("Show", seconds=10)
+    alone = assemble([StoryInput("S", [item(0, 300)])], tmp_path / "a.pcm",
+                     parts=ShowParts(intro_music=music))
+    words = Announcement("x", tone(3000, 3000, 0.3), "tone:low")  # a tone far above the music
+    ducked = assemble([StoryInput("S", [item(0, 300)])], tmp_path / "b.pcm",
+                      parts=ShowParts(intro_music=music, title=words))
+    low = butter(8, 1200, "low", fs=MASTER_RATE, output="sos")  # keep the music, drop the tone
+    span = slice(at(4500), at(6000))  # inside the words, which start at the lead (3.5 s)
+    music_alone = rms_db(sosfilt(low, pcm_samples(alone))[span])
+    music_ducked = rms_db(sosfilt(low, pcm_samples(ducked))[span])
+    assert music_alone - music_ducked == pytest.approx(DUCK_DB, abs=2)
+
+
+def test_assembly_memory_stays_flat(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    proc = psutil.Process(os.getpid())
+
+    def stream(minutes: int):
+        for i in range(minutes * 6):  # ten-second segments, made as they are consumed
+            yield item(i, 10_000, paragraph=i, voice=("tone:low", "tone:mid")[i % 2],
+                       amp=(0.1, 0.3)[i % 2])
+
+    assemble([StoryInput("warm up", stream(1))], tmp_path / "w.pcm")
+    before = proc.memory_info().rss
+    mix = assemble([StoryInput("long", stream(20))], tmp_path / "long.pcm")
+    grown = proc.memory_info().rss - before
+    size = mix.pcm.stat().st_size
+    assert size > 100_000_000  # 20 minutes of PCM went to disk...
+    assert grown < 60_000_000  # ...not into memory
+
+
+@pytest.mark.slow
+def test_three_hour_assembly_memory(tmp_path, capsys):
+    """The issue's bound: a 3-hour episode assembles in well under 500 MB beyond the engines."""
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    proc = psutil.Process(os.getpid())
+
+    def stream(seconds: int):
+        for i in range(seconds // 12):  # twelve-second segments, two voices, made on demand
+            yield item(i, 12_000, paragraph=i, voice=("tone:low", "tone:mid")[i % 2],
+                       amp=(0.1, 0.3)[i % 2], freq=(180.0, 260.0)[i % 2])
+
+    before = proc.memory_info().rss
+    start = time.perf_counter()
+    mix = assemble([StoryInput("long", stream(3 * 3600))], tmp_path / "long.pcm")
+    grown = proc.memory_info().rss - before
+    with capsys.disabled():
+        print(f"\n3 h assembly: {time.perf_counter() - start:.0f} s, RSS +{grown / 1e6:.0f} MB, "
+              f"PCM {mix.pcm.stat().st_size / 1e6:.0f} MB")
+    assert mix.duration_ms > 3 * 3600 * 1000
+    assert grown < 500_000_000
