@@ -24,7 +24,7 @@ from narrate.errors import InputError
 from narrate.export import BITRATE_KBPS, TARGET_LUFS, MasterSettings, check_settings, master_mp3
 from narrate.lexicon import apply_lexicon, lexicon_for_show
 from narrate.render import ProgressCallback, synthesize_script
-from narrate.script import Script
+from narrate.script import Script, SegmentKind
 from narrate.tags import Tags
 from narrate.text import build_script, read_story
 from narrate.voice_config import use_voices_dir
@@ -72,13 +72,45 @@ def slugify(text: str) -> str:
     return slug[:80] or "episode"
 
 
+TITLE_WORDS = 8
+"""Words of the opening used as a title when neither a heading nor the file name gives one."""
+
+
 def script_story(path: str | Path) -> Script:
+    """Read and script a story file; its title is its leading heading, else the file name."""
     path = Path(path)
-    return build_script(read_story(path), title=_title_from(path), source=str(path))
+    script = build_script(read_story(path), source=str(path))
+    return titled(script, path.stem)
 
 
-def _title_from(path: Path) -> str:
-    return path.stem.replace("_", " ").replace("-", " ").strip().title() or "Episode"
+def titled(script: Script, stem: str) -> Script:
+    """Give a script its episode title. A heading that opens the story becomes the title and is
+    marked skipped (the title is announced over the intro music; reading it again is clumsy).
+    A file name that is an id (``000_1d5dd2c8``) is no title: the opening words stand in."""
+    for i, seg in enumerate(script.segments):
+        if seg.kind is SegmentKind.HEADING and seg.speak.strip():
+            announced = replace(seg, kind=SegmentKind.SKIPPED, reason="episode title, announced")
+            segments = (*script.segments[:i], announced, *script.segments[i + 1:])
+            title = " ".join(seg.text.replace("**", "").split()).strip("“”\"‘’'#*_ ")
+            return replace(script, segments=segments, title=title or " ".join(seg.speak.split()))
+        if seg.spoken:
+            break
+    words = [w for w in stem.replace("_", " ").replace("-", " ").split() if not _looks_like_id(w)]
+    if sum(c.isalpha() for w in words for c in w) >= 3:
+        return replace(script, title=" ".join(words).title())
+    opening = next((s.text.replace("**", "") for s in script.segments if s.spoken), "").split()
+    for n, word in enumerate(opening[:TITLE_WORDS + 4], 1):
+        if word.endswith((".", "!", "?")):  # a short first sentence is the best stand-in
+            return replace(script, title=" ".join(opening[:n]).strip("“”\"‘’").rstrip("."))
+    title = " ".join(opening[:TITLE_WORDS]).rstrip(",;:—-")
+    return replace(script, title=(title + "…" if len(opening) > TITLE_WORDS else title)
+                   or "Episode")
+
+
+def _looks_like_id(word: str) -> bool:
+    """Digits, or hex with digits in it (hash-like file names)."""
+    return word.isdigit() or (any(c.isdigit() for c in word)
+                              and all(c in "0123456789abcdefABCDEF" for c in word))
 
 
 def render_script(script: Script, out_dir: str | Path, *, slug: str | None = None,
@@ -244,10 +276,18 @@ def _roles(stories: Sequence[tuple[Script, Cast]]) -> dict[str, str]:
 
 
 def _voice_label(voice_id: str) -> str:
-    """A speakable name for a voice: ``kokoro:jf_alpha`` -> ``Alpha``."""
-    name = voice_id.split(":", 1)[-1]
-    name = re.sub(r"^[a-z]{2}_", "", name)
-    return name.replace("_", " ").replace("-", " ").title() or voice_id
+    """A speakable name for a voice: ``kokoro:jf_alpha`` -> ``Alpha``; a variant
+    (``kokoro:jm_kumo@pitch=-3``) -> ``Kumo, lower``; a blend (``a+b``) -> ``A and B``."""
+    name, _, variant = voice_id.split(":", 1)[-1].partition("@")
+    parts = [re.sub(r"^[a-z]{2}_", "", p).replace("_", " ").replace("-", " ").title()
+             for p in name.split("+") if p]
+    label = " and ".join(parts) or voice_id
+    pitch = re.search(r"pitch=([-+]?\d+(?:\.\d+)?)", variant)
+    if pitch and float(pitch.group(1)):
+        label += ", lower" if float(pitch.group(1)) < 0 else ", higher"
+    elif variant:
+        label += ", varied"
+    return label
 
 
 def _credits_text(title: str, show: str, narrator: str, roles: dict[str, str],

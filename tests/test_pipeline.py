@@ -1,0 +1,31 @@
+"""Pipeline helpers: episode titles and voice credits."""
+
+from __future__ import annotations
+
+from narrate.pipeline import _voice_label, slugify, titled
+from narrate.text import build_script
+
+
+def test_leading_heading_becomes_the_title_and_is_not_read_twice() -> None:
+    script = titled(build_script("The Long Night\n\nIt was dark. “Hello,” said Ann.\n"), "x")
+    assert script.title == "The Long Night"
+    assert script.segments[0].kind.value == "skipped"
+    assert "The Long Night" not in " ".join(s.speak for s in script.spoken)
+
+
+def test_file_name_title_unless_it_is_an_id() -> None:
+    text = "Rain fell on the harbour all night long, and nobody slept at all.\n"
+    assert titled(build_script(text), "harbour_tales-2").title == "Harbour Tales"
+    assert titled(build_script(text), "000_1d5dd2c8c1371135").title == (
+        "Rain fell on the harbour all night long,…".replace(",…", "…"))
+
+
+def test_voice_labels_are_speakable() -> None:
+    assert _voice_label("kokoro:jf_alpha") == "Alpha"
+    assert _voice_label("kokoro:jm_kumo@pitch=-3,timbre=warm") == "Kumo, lower"
+    assert _voice_label("kokoro:jf_alpha+jf_tebukuro") == "Alpha and Tebukuro"
+
+
+def test_slugify() -> None:
+    assert slugify("Café: The Ünder-Story!") == "cafe-the-under-story"
+    assert slugify("???") == "episode"
