@@ -6,17 +6,21 @@ import logging
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from narrate.cache import SegmentCache
 from narrate.casting import DEFAULT_NARRATOR, apply_cast, cast_script
 from narrate.episode import CastCredit, Episode, episode_metadata_path
+from narrate.errors import InputError
+from narrate.executors import Executor, make_executor
 from narrate.export import encode_mp3
 from narrate.master import assemble, normalize_loudness
 from narrate.music import generate_theme
-from narrate.render import ProgressCallback, synthesize_script
+from narrate.render import ProgressCallback, prefetch, synthesize_script
 from narrate.script import Script
 from narrate.text import build_script, read_story
 
@@ -33,6 +37,14 @@ class RenderOptions:
     narrator: str = DEFAULT_NARRATOR
     show: str = DEFAULT_SHOW
     music: bool = True
+    executor: str = "local"
+    """Where synthesis runs: "local" (a process pool), "serial" or "dask"."""
+    jobs: int | None = None
+    """Local worker processes; None: one per core."""
+    address: str | None = None
+    """Dask scheduler address; None: ``$DASK_SCHEDULER_ADDRESS``."""
+    cache_dir: str | Path | None = None
+    """Segment cache; None: ``$NARRATE_CACHE_DIR`` or the user cache directory."""
 
 
 def slugify(text: str) -> str:
@@ -52,8 +64,11 @@ def _title_from(path: Path) -> str:
 
 def render_script(script: Script, out_dir: str | Path, *, slug: str | None = None,
                   options: RenderOptions | None = None,
-                  progress: ProgressCallback | None = None) -> Episode:
-    """Render one Script to ``out_dir/<slug>.mp3`` with its episode metadata."""
+                  progress: ProgressCallback | None = None,
+                  executor: Executor | None = None) -> Episode:
+    """Render one Script to ``out_dir/<slug>.mp3`` with its episode metadata.
+
+    ``executor`` runs synthesis (default: made from ``options`` for this call only)."""
     options = options or RenderOptions()
     out_dir = Path(out_dir)
     slug = slug or slugify(script.title or "episode")
@@ -61,7 +76,10 @@ def render_script(script: Script, out_dir: str | Path, *, slug: str | None = Non
     script = apply_cast(script, cast)
     intro = generate_theme(options.show) if options.music else None
     outro = generate_theme(options.show + " outro", seconds=6.0) if options.music else None
-    mix = assemble(synthesize_script(script, progress=progress), intro=intro, outro=outro)
+    with _synthesis_executor(options, executor) as run_on:
+        mix = assemble(synthesize_script(script, progress=progress,
+                                         cache=SegmentCache(options.cache_dir), executor=run_on),
+                       intro=intro, outro=outro)
     mastered = normalize_loudness(mix.audio)
     mp3 = encode_mp3(mastered, out_dir / f"{slug}.mp3")
     previous = _previous_episode(mp3)
@@ -90,11 +108,62 @@ def _previous_episode(mp3: Path) -> Episode | None:
         return None
 
 
+def cast_for_render(script: Script, options: RenderOptions) -> Script:
+    """The script with a voice on every spoken segment, as ``render_script`` casts it."""
+    return apply_cast(script, cast_script(script, narrator=options.narrator))
+
+
+@contextmanager
+def _synthesis_executor(options: RenderOptions,
+                        given: Executor | None) -> Iterator[Executor]:
+    if given is not None:
+        yield given
+        return
+    with make_executor(options.executor, jobs=options.jobs, address=options.address) as made:
+        yield made
+
+
+def story_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """Story files from files and folders (a folder gives its ``*.txt``, sorted)."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            inside = sorted(p for p in path.glob("*.txt") if p.is_file())
+            if not inside:
+                raise InputError(f"no .txt stories in folder {path}")
+            found.extend(inside)
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def _remove_stale_temporaries(out_dir: Path, slug: str) -> None:
+    """A render killed while encoding leaves its temporary ``.<slug>.*.mp3``; the final file
+    never existed half-written, but the leftover must not linger."""
+    for leftover in out_dir.glob(f".{slug}.*.mp3"):
+        leftover.unlink(missing_ok=True)
+
+
 def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
                    options: RenderOptions | None = None,
                    progress: ProgressCallback | None = None) -> list[Episode]:
-    """Render each story file to its own episode. All inputs are read before any audio work,
-    so a bad file fails fast."""
-    scripts = [script_story(p) for p in paths]
-    return [render_script(s, out_dir, slug=slugify(Path(p).stem), options=options,
-                          progress=progress) for p, s in zip(paths, scripts, strict=True)]
+    """Render each story file (or every ``*.txt`` of a folder) to its own episode.
+
+    All inputs are read before any audio work, so a bad file fails fast. The segments of all
+    stories are synthesised first, as one stream through the cache, so every worker stays busy;
+    each story is then mastered from cache hits."""
+    options = options or RenderOptions()
+    files = story_paths(paths)
+    scripts = [script_story(p) for p in files]
+    cache = SegmentCache(options.cache_dir)
+    episodes = []
+    with make_executor(options.executor, jobs=options.jobs, address=options.address) as executor:
+        prefetch([cast_for_render(s, options) for s in scripts], cache, executor=executor,
+                 progress=progress)
+        for path, script in zip(files, scripts, strict=True):
+            slug = slugify(path.stem)
+            if Path(out_dir).is_dir():
+                _remove_stale_temporaries(Path(out_dir), slug)
+            episodes.append(render_script(script, out_dir, slug=slug, options=options,
+                                          executor=executor))
+    return episodes
