@@ -30,6 +30,8 @@ CACHE_ENV = "NARRATE_CACHE_DIR"
 CACHE_FORMAT = 1
 """Bump when the entry layout or the post-processing of engine output changes."""
 _SEGMENTS = "segments"
+_EPISODES = "episodes"
+"""Fingerprints of episodes rendered, so an unchanged story is not mastered again."""
 
 
 def default_cache_dir() -> Path:
@@ -58,7 +60,8 @@ class CacheInfo:
 
 
 class SegmentCache:
-    """Content-addressed int16 audio entries under ``root/segments/ab/<sha256>.npy``."""
+    """Content-addressed int16 audio entries under ``root/segments/ab/<sha256>.npy``, and a note
+    of the inputs each rendered episode came from under ``root/episodes/``."""
 
     def __init__(self, root: str | Path | None = None) -> None:
         self.root = Path(root).expanduser() if root else default_cache_dir()
@@ -103,6 +106,38 @@ class SegmentCache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def _record(self, mp3: Path) -> Path:
+        name = hashlib.sha256(str(mp3.resolve()).encode()).hexdigest()[:32]
+        return self.root / _EPISODES / f"{name}.json"
+
+    def is_current(self, mp3: str | Path, fingerprint: str) -> bool:
+        """True when ``mp3`` is the file we last wrote from inputs with this ``fingerprint``
+        (same size and modification time since)."""
+        mp3 = Path(mp3)
+        try:
+            record = json.loads(self._record(mp3).read_text())
+            stat = mp3.stat()
+        except (OSError, ValueError):
+            return False
+        return record == {"fingerprint": fingerprint, "size": stat.st_size,
+                          "mtime_ns": stat.st_mtime_ns}
+
+    def mark_current(self, mp3: str | Path, fingerprint: str) -> None:
+        """Remember that ``mp3`` was just rendered from inputs with this ``fingerprint``."""
+        mp3 = Path(mp3)
+        stat = mp3.stat()
+        path = self._record(mp3)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as f:
+                json.dump({"fingerprint": fingerprint, "size": stat.st_size,
+                           "mtime_ns": stat.st_mtime_ns}, f)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
     def info(self) -> CacheInfo:
         entries = size = 0
         base = self.root / _SEGMENTS
@@ -116,4 +151,5 @@ class SegmentCache:
         """Delete every entry; returns what was removed."""
         before = self.info()
         shutil.rmtree(self.root / _SEGMENTS, ignore_errors=True)
+        shutil.rmtree(self.root / _EPISODES, ignore_errors=True)
         return before

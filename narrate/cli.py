@@ -137,12 +137,14 @@ def _listing(result: Any) -> str:
 @click.option("--address", envvar="DASK_SCHEDULER_ADDRESS", default=None,
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (env DASK_SCHEDULER_ADDRESS).")
 @cache_dir_option
+@click.option("--force", is_flag=True, help="Render again even stories whose episode is up to "
+              "date (the segment cache is still used).")
 @verbosity_options
 @click.pass_context
 @reports_errors
 def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrator: str | None,
            show: str | None, no_music: bool, jobs: int | None, executor: str,
-           address: str | None, cache_dir: Path | None) -> None:
+           address: str | None, cache_dir: Path | None, force: bool) -> None:
     """Render story files, or folders of *.txt stories, to MP3 episodes.
 
     Synthesised speech is cached: a render that was interrupted resumes where it stopped, and
@@ -162,7 +164,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrato
         raise click.UsageError("--address is for --executor dask")
     options = RenderOptions(narrator=narrator or DEFAULT_NARRATOR, show=show or DEFAULT_SHOW,
                             music=not no_music, executor=executor, jobs=jobs, address=address,
-                            cache_dir=cache_dir)
+                            cache_dir=cache_dir, force=force)
     quiet = ctx.find_root().obj.get("quiet", False)
     progress = None if quiet else _progress_printer()
     for episode in render_stories(list(stories), out_dir, options=options, progress=progress):

@@ -13,7 +13,7 @@ import os
 import signal
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from typing import Any, ClassVar, TypeVar
 
@@ -29,6 +29,8 @@ DASK_RETRIES = 2
 """Extra attempts for a task that raised; a task whose worker died is rescheduled by Dask itself."""
 IN_FLIGHT_PER_WORKER = 2
 """Items submitted ahead per worker: enough to keep it busy, small enough to bound memory."""
+SMALL_BATCH = 2
+"""Up to this many items, the local executor works in this process instead of starting a pool."""
 
 
 def cpu_count() -> int:
@@ -50,6 +52,11 @@ class Executor(ABC):
     @abstractmethod
     def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Results of ``fn(item)`` in order; items are consumed lazily, a few ahead."""
+
+    def imap_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        """Results of ``fn(item)`` as they complete (for work whose order doesn't matter:
+        a slow item then never holds back the others)."""
+        yield from self.imap(fn, items)
 
     def close(self) -> None:  # noqa: B027 - optional: only executors with workers need it
         """Release workers; the executor may not be used afterwards."""
@@ -152,8 +159,6 @@ class LocalExecutor(Executor):
         return self._pool
 
     def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        from concurrent.futures.process import BrokenProcessPool
-
         iterator = iter(items)
         first = next(iterator, _END)
         if first is _END:  # nothing to do: don't start workers at all
@@ -164,22 +169,53 @@ class LocalExecutor(Executor):
             yield from iterator
 
         pool = self._ensure_pool()
-
-        def result(future: Future[R]) -> R:
-            try:
-                return future.result()
-            except BrokenProcessPool as e:
-                self._pool = None
-                raise EngineError("a synthesis worker process died (out of memory or killed); "
-                                  "run again to resume from the cache") from e
-
         try:
             yield from _ordered_window(lambda item: pool.submit(fn, item), chain(),
-                                       self.jobs * IN_FLIGHT_PER_WORKER, result,
+                                       self.jobs * IN_FLIGHT_PER_WORKER, self._result,
                                        lambda f: f.cancel())
         except BaseException:
             self.close(now=True)
             raise
+
+    def imap_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        if self._pool is None and len(items) <= SMALL_BATCH:
+            # A few segments (one edited paragraph): starting workers and loading their engines
+            # would cost more than speaking them here.
+            yield from SerialExecutor().imap(fn, items)
+            return
+        if not items:
+            return
+        pool = self._ensure_pool()
+        iterator = iter(items)
+        pending: set[Future[R]] = set()
+        window = self.jobs * IN_FLIGHT_PER_WORKER
+        try:
+            while True:
+                for item in iterator:
+                    pending.add(pool.submit(fn, item))
+                    if len(pending) >= window:
+                        break
+                if not pending:
+                    return
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield self._result(future)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            self.close(now=True)
+            raise
+
+    def _result(self, future: Future[R]) -> R:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return future.result()
+        except BrokenProcessPool as e:
+            raise EngineError("a synthesis worker process died (out of memory or killed); "
+                              "run again to resume from the cache") from e
 
     def close(self, *, now: bool = False) -> None:
         pool, self._pool = self._pool, None
@@ -230,6 +266,22 @@ class DaskExecutor(Executor):
 
         yield from _ordered_window(submit, items, self.workers * IN_FLIGHT_PER_WORKER,
                                    lambda f: f.result(), lambda f: f.cancel())
+
+    def imap_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        from distributed import as_completed
+
+        iterator = iter(items)
+        window = self.workers * IN_FLIGHT_PER_WORKER
+        first = [self.client.submit(fn, item, pure=False, retries=DASK_RETRIES)
+                 for _, item in zip(range(window), iterator, strict=False)]
+        if not first:
+            return
+        finished = as_completed(first)
+        for future in finished:
+            yield future.result()
+            for item in iterator:
+                finished.add(self.client.submit(fn, item, pure=False, retries=DASK_RETRIES))
+                break
 
     def close(self) -> None:
         if self._own_client:

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
+import time
 import unicodedata
 import uuid
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from narrate.cache import SegmentCache
 from narrate.casting import DEFAULT_NARRATOR, apply_cast, cast_script
 from narrate.episode import CastCredit, Episode, episode_metadata_path
 from narrate.errors import InputError
-from narrate.executors import Executor, make_executor
+from narrate.executors import Executor, SerialExecutor, make_executor
 from narrate.export import encode_mp3
 from narrate.master import assemble, normalize_loudness
 from narrate.music import generate_theme
 from narrate.render import ProgressCallback, prefetch, synthesize_script
 from narrate.script import Script
 from narrate.text import build_script, read_story
+from narrate.voicing import voice_fingerprint
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -45,6 +51,8 @@ class RenderOptions:
     """Dask scheduler address; None: ``$DASK_SCHEDULER_ADDRESS``."""
     cache_dir: str | Path | None = None
     """Segment cache; None: ``$NARRATE_CACHE_DIR`` or the user cache directory."""
+    force: bool = False
+    """Render stories again even when their episode is up to date."""
 
 
 def slugify(text: str) -> str:
@@ -144,26 +152,82 @@ def _remove_stale_temporaries(out_dir: Path, slug: str) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def episode_fingerprint(script: Script, options: RenderOptions, slug: str) -> str:
+    """What an episode depends on: its cast script, the voices' engines, the options that shape
+    the mix, and narrate's own code (any change to it renders again)."""
+    voices = sorted({s.voice for s in script.segments if s.spoken and s.voice})
+    blob = json.dumps({"code": _code_digest(), "script": script.to_dict(), "slug": slug,
+                       "voices": [voice_fingerprint(v) for v in voices],
+                       "options": [options.narrator, options.show, options.music]},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _current_episode(store: SegmentCache, out_dir: Path, slug: str,
+                     fingerprint: str) -> Episode | None:
+    mp3 = out_dir / f"{slug}.mp3"
+    if not store.is_current(mp3, fingerprint):
+        return None
+    return _previous_episode(mp3)
+
+
 def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
                    options: RenderOptions | None = None,
                    progress: ProgressCallback | None = None) -> list[Episode]:
     """Render each story file (or every ``*.txt`` of a folder) to its own episode.
 
-    All inputs are read before any audio work, so a bad file fails fast. The segments of all
-    stories are synthesised first, as one stream through the cache, so every worker stays busy;
-    each story is then mastered from cache hits."""
+    All inputs are read before any audio work, so a bad file fails fast. A story whose episode
+    is already up to date (same inputs, same code, MP3 untouched) is skipped unless
+    ``options.force``. The segments of the other stories are synthesised as one stream through
+    the cache, so every worker stays busy, longest story first; each story is mastered (in a
+    thread, from cache hits) as soon as its last segment is in, while the rest are spoken.
+    """
     options = options or RenderOptions()
+    out = Path(out_dir)
     files = story_paths(paths)
     scripts = [script_story(p) for p in files]
-    cache = SegmentCache(options.cache_dir)
-    episodes = []
-    with make_executor(options.executor, jobs=options.jobs, address=options.address) as executor:
-        prefetch([cast_for_render(s, options) for s in scripts], cache, executor=executor,
-                 progress=progress)
-        for path, script in zip(files, scripts, strict=True):
-            slug = slugify(path.stem)
-            if Path(out_dir).is_dir():
-                _remove_stale_temporaries(Path(out_dir), slug)
-            episodes.append(render_script(script, out_dir, slug=slug, options=options,
-                                          executor=executor))
-    return episodes
+    slugs = [slugify(p.stem) for p in files]
+    store = SegmentCache(options.cache_dir)
+    cast = [cast_for_render(s, options) for s in scripts]
+    prints = [episode_fingerprint(c, options, slug) for c, slug in zip(cast, slugs, strict=True)]
+    episodes: dict[int, Episode] = {}
+    if not options.force:
+        for n, slug in enumerate(slugs):
+            current = _current_episode(store, out, slug, prints[n])
+            if current is not None:
+                _LOGGER.info("%s is up to date", out / current.mp3)
+                episodes[n] = current
+    order = sorted((n for n in range(len(files)) if n not in episodes),
+                   key=lambda n: -sum(len(s.speak) for s in cast[n].segments if s.spoken))
+
+    def master(n: int) -> Episode:
+        if out.is_dir():
+            _remove_stale_temporaries(out, slugs[n])
+        episode = render_script(scripts[n], out, slug=slugs[n], options=options,
+                                executor=SerialExecutor())
+        store.mark_current(out / episode.mp3, prints[n])
+        return episode
+
+    started = time.monotonic()
+    with make_executor(options.executor, jobs=options.jobs, address=options.address) as executor, \
+            ThreadPoolExecutor(1, thread_name_prefix="narrate-master") as mastering:
+        pending: dict[int, Future[Episode]] = {}
+        for k in prefetch([cast[n] for n in order], store, executor=executor, progress=progress):
+            pending[order[k]] = mastering.submit(master, order[k])
+            for future in pending.values():  # fail fast rather than after all the speech
+                if future.done() and future.exception():
+                    future.result()
+        _LOGGER.info("synthesis done in %.2f s", time.monotonic() - started)
+        for n, future in pending.items():
+            episodes[n] = future.result()
+    _LOGGER.info("render done in %.2f s", time.monotonic() - started)
+    return [episodes[n] for n in range(len(files))]

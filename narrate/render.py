@@ -51,7 +51,7 @@ class Progress:
     """Segments ready (synthesised or read from the cache)."""
     total: int
     audio_s: float
-    """Seconds of speech ready."""
+    """Seconds of speech ready (when prefetching: synthesised so far)."""
     cached: int
     """Of ``done``, segments that came from the cache."""
     chars_done: int
@@ -237,13 +237,64 @@ def synthesize_script(script: Script, *, progress: ProgressCallback | None = Non
         yield RenderedSegment(item.index, item.segment, to_master(samples, rate))
 
 
+def synthesize_keyed(pair: tuple[str, SynthesisJob]) -> tuple[str, np.ndarray, int]:
+    """``synthesize_job`` that carries its cache key along, for work done out of order."""
+    key, job = pair
+    return (key, *synthesize_job(job))
+
+
 def prefetch(scripts: Sequence[Script], cache: SegmentCache, *,
              executor: Executor | None = None, progress: ProgressCallback | None = None,
-             speed: float = 1.0) -> int:
+             speed: float = 1.0) -> Iterator[int]:
     """Synthesise every segment of ``scripts`` that ``cache`` lacks, as one stream of work so
-    all workers stay busy across story boundaries. Returns how many segments were synthesised."""
-    items = _plan(scripts, cache, speed)
-    misses = 0
-    for item, _samples, _rate in _run(items, cache, executor, progress):
-        misses += item.miss
-    return misses
+    all workers stay busy across story boundaries, yielding each script's position as soon as
+    all of its segments are in the cache (so it can be mastered while the rest is spoken).
+
+    Work is submitted script by script and taken back as it completes, so one slow segment never
+    holds the others back.
+    """
+    executor = executor or SerialExecutor()
+    plans = [_plan([script], None, speed) for script in scripts]
+    waiting: dict[str, list[int]] = {}  # missing key -> scripts that need it
+    jobs: list[tuple[str, SynthesisJob]] = []
+    remaining = [0] * len(scripts)
+    total = cached = 0
+    audio_s = 0.0
+    for n, plan in enumerate(plans):
+        for item in plan:
+            total += 1
+            if item.key in waiting:
+                if n not in waiting[item.key]:
+                    waiting[item.key].append(n)
+                    remaining[n] += 1
+            elif item.key in cache:
+                cached += 1
+            else:
+                waiting[item.key] = [n]
+                remaining[n] += 1
+                jobs.append((item.key, item.job))
+    uses = {key: 0 for key in waiting}
+    for plan in plans:
+        for item in plan:
+            if item.key in uses:
+                uses[item.key] += 1
+    for n, left in enumerate(remaining):
+        if not left:
+            yield n
+    lengths = {key: len(job.text) for key, job in jobs}
+    chars_todo = sum(lengths.values())
+    chars_done = 0
+    done = cached
+    started = time.monotonic()
+    for key, samples, rate in executor.imap_unordered(synthesize_keyed, jobs):
+        cache.put(key, samples, rate)
+        chars_done += lengths[key]
+        done += uses[key]
+        audio_s += uses[key] * len(samples) / rate
+        if progress:
+            progress(Progress(done, total, audio_s, cached, chars_done, chars_todo,
+                              time.monotonic() - started))
+        for n in waiting.pop(key):
+            remaining[n] -= 1
+            if not remaining[n]:
+                yield n

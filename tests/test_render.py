@@ -120,9 +120,33 @@ def test_local_pool_gives_the_same_audio_in_order(tmp_path):
 def test_prefetch_fills_the_cache_for_many_scripts(tmp_path, counted):
     cache = SegmentCache(tmp_path)
     scripts = [make_script(LINES[:2]), make_script(LINES[1:])]
-    assert prefetch(scripts, cache) == 4  # LINES[1] is shared
-    assert cache.info().entries == 4
+    finished = list(prefetch(scripts, cache))
+    assert sorted(finished) == [0, 1]
+    assert len(counted) == 4 and cache.info().entries == 4  # LINES[1] is shared: spoken once
     counted.clear()
     for script in scripts:
         list(synthesize_script(script, cache=cache))
     assert counted == []
+
+
+def test_prefetch_reports_a_script_as_soon_as_it_is_complete(tmp_path):
+    cache = SegmentCache(tmp_path)
+    list(synthesize_script(make_script(LINES[2:]), cache=cache))
+    scripts = [make_script(LINES), make_script(LINES[2:]), make_script(LINES[:1])]
+    seen = []
+    finished = list(prefetch(scripts, cache, progress=seen.append))
+    assert finished[0] == 1  # all cached: ready before any work
+    assert sorted(finished) == [0, 1, 2]
+    assert seen[-1].done == seen[-1].total == 7 and seen[-1].cached == 4
+
+
+def test_prefetch_through_a_pool_matches_serial_audio(tmp_path):
+    scripts = [make_script(LINES), make_script([x.upper() for x in LINES], voice="tone:high")]
+    pooled, serial = SegmentCache(tmp_path / "a"), SegmentCache(tmp_path / "b")
+    with LocalExecutor(2) as pool:
+        assert sorted(prefetch(scripts, pooled, executor=pool)) == [0, 1]
+    list(prefetch(scripts, serial))
+    for script in scripts:
+        for a, b in zip(synthesize_script(script, cache=pooled),
+                        synthesize_script(script, cache=serial), strict=True):
+            np.testing.assert_array_equal(a.audio.samples, b.audio.samples)

@@ -1,6 +1,7 @@
 """Killing a real render and running it again: it finishes from the cache, with the same audio,
 and no half-written MP3 is left in the output folder."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -95,10 +96,8 @@ def test_killed_render_resumes_from_the_cache(tmp_path, plugin_path, story, sig)
             proc.send_signal(signal.SIGKILL)
         code = proc.wait(timeout=30)
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     assert code == (130 if sig == signal.SIGINT else -signal.SIGKILL)
     if sig == signal.SIGINT:
         assert b"run again to resume" in proc.stderr.read()
