@@ -239,8 +239,8 @@ def main() -> None:
     shutil.rmtree(work / "out", ignore_errors=True)
     render = ["render", str(stories), "-o", str(work / "out"), "--cache-dir", str(cache), "-v",
               *jobs]
-    print(f"bench: {len(seeds)} seed stories, {os.cpu_count()} cores, work in {work}",
-          flush=True)
+    print(f"bench: {len(seeds)} seed stories, {os.cpu_count()} cores, work in {work}, "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
     print("cold render ...", flush=True)
     cold = run_narrate(render)
@@ -305,6 +305,9 @@ def main() -> None:
     for n, name, value, shown, target in figures:
         ok = value <= TARGETS[n] and not (n == 4 and standin.stopped)
         print(f"{n:<2} {name:44} {shown:>16} {target:>9}  {'yes' if ok else 'NO'}")
+    load = os.getloadavg()[0]
+    print(f"load average now {load:.1f}" + (" (other work shared the cores: the time ratios are "
+                                            "not meaningful)" if load > 2.5 else ""))
     if args.quick:
         print("(quick run: fewer seeds and a slice of the book; the targets are for the full run)")
     if not args.keep:
