@@ -114,3 +114,20 @@ def test_dask_synthesis_matches_serial(dask_client):
         remote = [r.audio.samples for r in synthesize_script(script, executor=ex)]
     for a, b in zip(serial, remote, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_dask_unordered_survives_a_killed_worker(dask_client, tmp_path):
+    marker = tmp_path / "killed"
+    items = [(str(marker), x) for x in range(10)]
+    with DaskExecutor(client=dask_client) as ex:
+        assert sorted(ex.imap_unordered(die_once, items)) == [x * 10 for x in range(10)]
+    assert marker.exists()
+    dask_client.wait_for_workers(2, timeout=30)
+
+
+def test_local_unordered_small_batch_runs_in_process():
+    pool = LocalExecutor(2)
+    assert sorted(pool.imap_unordered(square, [3, 4])) == [9, 16]
+    assert pool._pool is None  # two items: no workers started
+    with pool:
+        assert sorted(pool.imap_unordered(square, list(range(9)))) == [x * x for x in range(9)]
