@@ -72,6 +72,11 @@ def cast_options(func: F) -> F:
     func = click.option("--show", default=None,
                         help="Show whose saved cast (voices/<show>.cast.toml) to use.")(func)
     return func
+def cache_dir_option(func: F) -> F:
+    return click.option(
+        "--cache-dir", type=click.Path(path_type=Path, file_okay=False), envvar="NARRATE_CACHE_DIR",
+        default=None, help="Segment cache folder (env NARRATE_CACHE_DIR; default: the user "
+        "cache directory).")(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -191,6 +196,16 @@ def _listing(result: Any) -> str:
 @click.option("--cover", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Cover image (JPEG/PNG; cropped square, 1400-3000 px). Default: drawn.")
 @click.option("--description", default=None, help="Episode description for tags and feed.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Synthesis worker processes (default: one per core).")
+@click.option("--executor", type=click.Choice(["local", "serial", "dask"]), default="local",
+              show_default=True, help="Where synthesis runs: a local process pool, this process, "
+              "or a Dask cluster.")
+@click.option("--address", envvar="DASK_SCHEDULER_ADDRESS", default=None,
+              help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (env DASK_SCHEDULER_ADDRESS).")
+@cache_dir_option
+@click.option("--force", is_flag=True, help="Render again even stories whose episode is up to "
+              "date (the segment cache is still used).")
 @verbosity_options
 @click.pass_context
 @reports_errors
@@ -198,8 +213,12 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrato
            show: str | None, no_music: bool, voice: tuple[str, ...], voices_dir: Path | None,
            fallback_engine: str | None, check_audio: bool, episode_title: str | None,
            intro: Path | None, outro: Path | None, loudness_lufs: float, bitrate_kbps: int,
-           cover: Path | None, description: str | None) -> None:
-    """Render story files to MP3 episodes.
+           cover: Path | None, description: str | None, jobs: int | None, executor: str,
+           address: str | None, cache_dir: Path | None, force: bool) -> None:
+    """Render story files, or folders of *.txt stories, to MP3 episodes.
+
+    Synthesised speech is cached: a render that was interrupted resumes where it stopped, and
+    after an edit only the changed paragraphs are spoken again.
 
     Each story becomes an episode (MP3 with tags, cover and chapters, plus .vtt, .srt,
     .chapters.json and cover .jpg beside it); with --episode, all stories make one episode.
@@ -208,11 +227,16 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrato
     Example:
       narrate render examples/*.txt -o output/
       narrate render a.txt b.txt --episode "Two Tales" --loudness -19
+      narrate render stories/ -j 2
+      narrate render book.txt --executor dask --address tcp://scheduler:8786
     """
     from narrate.casting import DEFAULT_NARRATOR, parse_voice_overrides
     from narrate.pipeline import DEFAULT_SHOW, RenderOptions, render_stories
     from narrate.script import NARRATOR
 
+    if address and executor != "dask" and ctx.get_parameter_source("address") is \
+            click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--address is for --executor dask")
     overrides = parse_voice_overrides(voice)
     if narrator:  # an explicit --narrator beats the show's saved narrator
         overrides.setdefault(NARRATOR, narrator)
@@ -221,7 +245,8 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrato
                             fallback_engine=fallback_engine, check=check_audio,
                             episode_title=episode_title, intro=intro, outro=outro,
                             loudness_lufs=loudness_lufs, bitrate_kbps=bitrate_kbps, cover=cover,
-                            description=description)
+                            description=description, executor=executor, jobs=jobs,
+                            address=address, cache_dir=cache_dir, force=force)
     quiet = ctx.find_root().obj.get("quiet", False)
     progress = None if quiet else _progress_printer()
     for episode in render_stories(list(stories), out_dir, options=options, progress=progress):
@@ -233,10 +258,28 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrato
             click.echo(check_report["summary"], err=True)
 
 
-def _progress_printer() -> Callable[[int, int, float], None]:
-    def show(done: int, total: int, seconds: float) -> None:
-        click.echo(f"\r\x1b[Ksynthesising {done}/{total} segments, {seconds:.0f} s of audio",
-                   err=True, nl=False)
+def _clock(seconds: float) -> str:
+    h, rest = divmod(round(seconds), 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _progress_printer() -> Callable[[Any], None]:
+    """One updating status line: segments, audio done, and an ETA from the synthesis rate."""
+    import time
+
+    last = [0.0]
+
+    def show(p: Any) -> None:
+        now = time.monotonic()
+        if p.done < p.total and now - last[0] < 0.2:  # a terminal can't show more anyway
+            return
+        last[0] = now
+        eta = p.eta_s
+        eta_text = "ETA --:--" if eta is None else f"ETA {_clock(eta)}"
+        cached = f" ({p.cached} cached)" if p.cached else ""
+        line = (f"synthesising {p.done}/{p.total} segments{cached}, "
+                f"{_clock(p.audio_s)} of audio, {eta_text}")
+        click.echo(f"\r\x1b[K{line}", err=True, nl=False)
 
     return show
 
@@ -476,6 +519,56 @@ def serve(folder: Path, host: str, port: int) -> None:
 
     serve_folder(folder, host=host, port=port, ready=lambda url: click.echo(
         f"serving {folder} at {url} (Ctrl-C to stop)", err=True))
+
+
+@cli.group()
+def cache() -> None:
+    """Inspect or empty the segment cache (synthesised speech kept between renders)."""
+
+
+@cache.command("info")
+@cache_dir_option
+@reports_errors
+def cache_info(cache_dir: Path | None) -> None:
+    """Show where the cache is, how many segments it holds and their size.
+
+    \b
+    Example:
+      narrate cache info
+    """
+    from narrate.cache import SegmentCache
+
+    info = SegmentCache(cache_dir).info()
+    click.echo(f"path: {info.path}\nsegments: {info.entries}\nsize: {_size(info.bytes)}")
+
+
+@cache.command("clear")
+@cache_dir_option
+@click.option("-y", "--yes", is_flag=True, help="Don't ask for confirmation.")
+@reports_errors
+def cache_clear(cache_dir: Path | None, yes: bool) -> None:
+    """Delete every cached segment (the next render synthesises everything again).
+
+    \b
+    Example:
+      narrate cache clear --yes
+    """
+    from narrate.cache import SegmentCache
+
+    store = SegmentCache(cache_dir)
+    if not yes:
+        click.confirm(f"Delete the segment cache in {store.root}?", abort=True)
+    removed = store.clear()
+    click.echo(f"removed {removed.entries} segments ({_size(removed.bytes)}) from {removed.path}")
+
+
+def _size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
 
 
 def main() -> None:

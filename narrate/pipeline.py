@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
+import time
 import unicodedata
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from narrate.cache import SegmentCache
 from narrate.casting import DEFAULT_NARRATOR, Cast, apply_cast, cast_for_show, with_offline_fallback
 from narrate.episode import (
     CastCredit,
@@ -21,13 +28,15 @@ from narrate.episode import (
     episode_metadata_path,
 )
 from narrate.errors import InputError
+from narrate.executors import Executor, SerialExecutor, make_executor
 from narrate.export import BITRATE_KBPS, TARGET_LUFS, MasterSettings, check_settings, master_mp3
 from narrate.lexicon import apply_lexicon, lexicon_for_show
-from narrate.render import ProgressCallback, synthesize_script
+from narrate.render import ProgressCallback, prefetch, synthesize_script
 from narrate.script import Script, SegmentKind
 from narrate.tags import Tags
 from narrate.text import build_script, read_story
 from narrate.voice_config import use_voices_dir
+from narrate.voicing import voice_fingerprint
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,6 +73,20 @@ class RenderOptions:
     episode_title: str | None = None
     """Title of the episode; with several stories, they make this one episode."""
     description: str | None = None
+    executor: str = "local"
+    """Where synthesis runs: "local" (a process pool), "serial" or "dask"."""
+    jobs: int | None = None
+    """Local worker processes; None: one per core."""
+    address: str | None = None
+    """Dask scheduler address; None: ``$DASK_SCHEDULER_ADDRESS``."""
+    cache_dir: str | Path | None = None
+    """Segment cache; None: ``$NARRATE_CACHE_DIR`` or the user cache directory."""
+    force: bool = False
+    """Render stories again even when their episode is up to date."""
+
+
+RUN_ONLY_OPTIONS = ("executor", "jobs", "address", "cache_dir", "force", "check_retry")
+"""Options that change how a render runs, not what it sounds like."""
 
 
 def slugify(text: str) -> str:
@@ -115,8 +138,11 @@ def _looks_like_id(word: str) -> bool:
 
 def render_script(script: Script, out_dir: str | Path, *, slug: str | None = None,
                   options: RenderOptions | None = None,
-                  progress: ProgressCallback | None = None) -> Episode:
-    """Render one Script to ``out_dir/<slug>.mp3`` with its episode metadata."""
+                  progress: ProgressCallback | None = None,
+                  executor: Executor | None = None) -> Episode:
+    """Render one Script to ``out_dir/<slug>.mp3`` with its episode metadata.
+
+    ``executor`` runs synthesis (default: made from ``options`` for this call only)."""
     options = options or RenderOptions()
     out_dir = Path(out_dir)
     slug = slug or slugify(script.title or "episode")
@@ -124,13 +150,14 @@ def render_script(script: Script, out_dir: str | Path, *, slug: str | None = Non
     script, cast = cast_story(script, options)
     episode, cues = _produce([(script, cast)], out_dir, slug=slug,
                              title=options.episode_title or script.title or slug,
-                             options=options, progress=progress)
+                             options=options, progress=progress, executor=executor)
     if options.check:
         from narrate.check import check_render
 
         retry = None if not options.check_retry else (
             lambda pinned: render_script(pinned, out_dir, slug=slug, progress=progress,
-                                         options=replace(options, check_retry=False)))
+                                         options=replace(options, check_retry=False),
+                                         executor=executor))
         episode = check_render(original, script, episode, out_dir, cues, retry=retry)
     return episode
 
@@ -172,18 +199,125 @@ def render_episode(paths: Sequence[str | Path], out_dir: str | Path, *, title: s
                            progress=progress)
 
 
+def cast_for_render(script: Script, options: RenderOptions) -> Script:
+    """The script with a voice on every spoken segment, as ``render_script`` casts it."""
+    return cast_story(script, options)[0]
+
+
+@contextmanager
+def _synthesis_executor(options: RenderOptions,
+                        given: Executor | None) -> Iterator[Executor]:
+    if given is not None:
+        yield given
+        return
+    with make_executor(options.executor, jobs=options.jobs, address=options.address) as made:
+        yield made
+
+
+def story_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """Story files from files and folders (a folder gives its ``*.txt``, sorted)."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            inside = sorted(p for p in path.glob("*.txt") if p.is_file())
+            if not inside:
+                raise InputError(f"no .txt stories in folder {path}")
+            found.extend(inside)
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def _remove_stale_temporaries(out_dir: Path, slug: str) -> None:
+    """A render killed while encoding leaves its temporary ``.<slug>.*.mp3``; the final file
+    never existed half-written, but the leftover must not linger."""
+    for leftover in out_dir.glob(f".{slug}.*.mp3"):
+        leftover.unlink(missing_ok=True)
+
+
+def episode_fingerprint(script: Script, options: RenderOptions, slug: str) -> str:
+    """What an episode depends on: its cast script, the voices' engines, the options that shape
+    the mix, and narrate's own code (any change to it renders again)."""
+    voices = sorted({s.voice for s in script.segments if s.spoken and s.voice})
+    blob = json.dumps({"code": _code_digest(), "script": script.to_dict(), "slug": slug,
+                       "voices": [voice_fingerprint(v) for v in voices],
+                       "options": {k: v for k, v in asdict(options).items()
+                                   if k not in RUN_ONLY_OPTIONS}},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _current_episode(store: SegmentCache, out_dir: Path, slug: str,
+                     fingerprint: str) -> Episode | None:
+    mp3 = out_dir / f"{slug}.mp3"
+    if not store.is_current(mp3, fingerprint):
+        return None
+    return _previous_episode(mp3)
+
+
 def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
                    options: RenderOptions | None = None,
                    progress: ProgressCallback | None = None) -> list[Episode]:
-    """Render each story file to its own episode. All inputs are read before any audio work,
-    so a bad file fails fast."""
+    """Render each story file (or every ``*.txt`` of a folder) to its own episode.
+
+    All inputs are read before any audio work, so a bad file fails fast. A story whose episode
+    is already up to date (same inputs, same code, MP3 untouched) is skipped unless
+    ``options.force``. The segments of the other stories are synthesised as one stream through
+    the cache, so every worker stays busy, longest story first; each story is mastered (in a
+    thread, from cache hits) as soon as its last segment is in, while the rest are spoken.
+    """
     options = options or RenderOptions()
-    if options.episode_title and len(paths) > 1:
-        return [render_episode(paths, out_dir, title=options.episode_title, options=options,
+    out = Path(out_dir)
+    files = story_paths(paths)
+    if options.episode_title and len(files) > 1:
+        return [render_episode(files, out_dir, title=options.episode_title, options=options,
                                progress=progress)]
-    scripts = [script_story(p) for p in paths]
-    return [render_script(s, out_dir, slug=slugify(Path(p).stem), options=options,
-                          progress=progress) for p, s in zip(paths, scripts, strict=True)]
+    scripts = [script_story(p) for p in files]
+    slugs = [slugify(p.stem) for p in files]
+    store = SegmentCache(options.cache_dir)
+    cast = [cast_for_render(s, options) for s in scripts]
+    prints = [episode_fingerprint(c, options, slug) for c, slug in zip(cast, slugs, strict=True)]
+    episodes: dict[int, Episode] = {}
+    if not options.force:
+        for n, slug in enumerate(slugs):
+            current = _current_episode(store, out, slug, prints[n])
+            if current is not None:
+                _LOGGER.info("%s is up to date", out / current.mp3)
+                episodes[n] = current
+    order = sorted((n for n in range(len(files)) if n not in episodes),
+                   key=lambda n: -sum(len(s.speak) for s in cast[n].segments if s.spoken))
+
+    def master(n: int) -> Episode:
+        if out.is_dir():
+            _remove_stale_temporaries(out, slugs[n])
+        episode = render_script(scripts[n], out, slug=slugs[n], options=options,
+                                executor=SerialExecutor())
+        store.mark_current(out / episode.mp3, prints[n])
+        return episode
+
+    started = time.monotonic()
+    with make_executor(options.executor, jobs=options.jobs, address=options.address) as executor, \
+            ThreadPoolExecutor(1, thread_name_prefix="narrate-master") as mastering:
+        pending: dict[int, Future[Episode]] = {}
+        for k in prefetch([cast[n] for n in order], store, executor=executor, progress=progress):
+            pending[order[k]] = mastering.submit(master, order[k])
+            for future in pending.values():  # fail fast rather than after all the speech
+                if future.done() and future.exception():
+                    future.result()
+        _LOGGER.info("synthesis done in %.2f s", time.monotonic() - started)
+        for n, future in pending.items():
+            episodes[n] = future.result()
+    _LOGGER.info("render done in %.2f s", time.monotonic() - started)
+    return [episodes[n] for n in range(len(files))]
 
 
 # --- mastering and export: everything after the synthesis stream ------------------------------
@@ -193,15 +327,17 @@ DESCRIPTION_CHARS = 300  # of the story's opening, for tags and the feed
 
 def produce_episode(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
                     title: str, options: RenderOptions,
-                    progress: ProgressCallback | None = None) -> Episode:
+                    progress: ProgressCallback | None = None,
+                    executor: Executor | None = None) -> Episode:
     """Synthesise, assemble, master and export cast stories as one episode (see ``_produce``)."""
     return _produce(stories, out_dir, slug=slug, title=title, options=options,
-                    progress=progress)[0]
+                    progress=progress, executor=executor)[0]
 
 
 def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
              title: str, options: RenderOptions,
-             progress: ProgressCallback | None = None) -> tuple[Episode, tuple[Any, ...]]:
+             progress: ProgressCallback | None = None,
+             executor: Executor | None = None) -> tuple[Episode, tuple[Any, ...]]:
     """Synthesise, assemble, master and export cast stories as one episode.
 
     Writes ``<slug>.mp3`` with tags, cover and chapters, ``<slug>.jpg``, ``<slug>.vtt``,
@@ -227,13 +363,17 @@ def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slu
     cover = fit_cover(options.cover) if options.cover else draw_cover(options.show, title)
     narrator = stories[0][1].narrator
     roles = _roles(stories)
-    parts = _show_parts(options, title, narrator, roles)
-    inputs = [StoryInput(script.title or title, synthesize_script(script, progress=progress))
-              for script, _ in stories]
+    cache = SegmentCache(options.cache_dir)
+    parts = _show_parts(options, title, narrator, roles, cache)
     pcm = out_dir / f".{slug}.pcm"
     try:
-        mix = assemble(inputs, pcm, parts=parts,
-                       generated_music=options.intro is None and options.outro is None)
+        with _synthesis_executor(options, executor) as run_on:
+            inputs = [StoryInput(script.title or title,
+                                 synthesize_script(script, progress=progress, cache=cache,
+                                                   executor=run_on))
+                      for script, _ in stories]
+            mix = assemble(inputs, pcm, parts=parts,
+                           generated_music=options.intro is None and options.outro is None)
         description = options.description or _description(stories, title, narrator, roles)
         tags = Tags(title=title, show=options.show, date=published, description=description,
                     cover_jpeg=cover, chapters=mix.chapters,
@@ -304,17 +444,17 @@ def _credits_text(title: str, show: str, narrator: str, roles: dict[str, str],
 
 
 def _show_parts(options: RenderOptions, title: str, narrator: str,
-                roles: dict[str, str]) -> Any:
+                roles: dict[str, str], cache: SegmentCache) -> Any:
     from narrate.audio import decode
     from narrate.master import Announcement, ShowParts
     from narrate.music import generate_theme
-    from narrate.voicing import speak
+    from narrate.render import speak_cached
 
     generated = options.intro is None and options.outro is None
     title_text = f"{options.show} presents: {title}."
     credits_text = _credits_text(title, options.show, narrator, roles, generated)
-    spoken_title = speak(narrator, title_text)
-    spoken_credits = speak(narrator, credits_text)
+    spoken_title = speak_cached(narrator, title_text, cache)
+    spoken_credits = speak_cached(narrator, credits_text, cache)
     intro = outro = sting = None
     if options.music:
         # The generated bed is as long as its words need; bars repeat, the theme stays the show's.

@@ -1,18 +1,27 @@
-"""Synthesis stage: each spoken segment of a cast Script becomes audio at the master rate."""
+"""Synthesis stage: each spoken segment of a cast Script becomes audio at the master rate.
+
+Segments are looked up in the segment cache first; only misses are synthesised, by an executor
+(this process, a local pool or Dask) that returns them in order while the rest of the script
+waits as text. The caller (the mixer) gets one segment at a time, so memory does not grow with
+the length of the book.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from narrate.audio import MASTER_RATE, Audio
+from narrate.audio import MASTER_RATE, Audio, float_to_int16, int16_to_float, resample
+from narrate.cache import SegmentCache, segment_key
 from narrate.errors import EngineError
+from narrate.executors import Executor, SerialExecutor
 from narrate.script import Script, Segment
-from narrate.voicing import speak
+from narrate.voicing import speak, voice_fingerprint
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,8 +43,43 @@ class RenderedSegment:
     """Mono float32 at ``MASTER_RATE``."""
 
 
-ProgressCallback = Callable[[int, int, float], None]
-"""Called with (segments done, segments total, audio seconds done)."""
+@dataclass(frozen=True)
+class Progress:
+    """How far synthesis has got; passed to the progress callback after every segment."""
+
+    done: int
+    """Segments ready (synthesised or read from the cache)."""
+    total: int
+    audio_s: float
+    """Seconds of speech ready (when prefetching: synthesised so far)."""
+    cached: int
+    """Of ``done``, segments that came from the cache."""
+    chars_done: int
+    """Characters synthesised so far (cache hits excluded): what the ETA is based on."""
+    chars_todo: int
+    """Characters that need synthesis in all."""
+    elapsed_s: float
+
+    @property
+    def eta_s(self) -> float | None:
+        """Seconds left, from the synthesis rate so far; None until there is a rate."""
+        if self.chars_done >= self.chars_todo:
+            return 0.0
+        if not self.chars_done or self.elapsed_s <= 0:
+            return None
+        return self.elapsed_s * (self.chars_todo - self.chars_done) / self.chars_done
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class SynthesisJob:
+    """One segment's worth of work for an executor: small and picklable."""
+
+    voice: str
+    text: str
+    speed: float = 1.0
 
 
 def split_for_engine(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
@@ -75,26 +119,200 @@ def trim_silence(samples: np.ndarray, rate: int) -> np.ndarray:
     return samples[max(0, loud[0] - pad): loud[-1] + pad + 1]
 
 
+def synthesize_job(job: SynthesisJob) -> tuple[np.ndarray, int]:
+    """Speak one segment (chunk by chunk, each trimmed): int16 samples at the engine's rate.
+
+    Runs in executor workers; int16 at the native rate keeps what crosses processes and what the
+    cache stores small.
+    """
+    parts: list[np.ndarray] = []
+    rate = 0
+    for chunk in split_for_engine(job.text):
+        audio = speak(job.voice, chunk, speed=job.speed)
+        if rate and audio.sample_rate != rate:
+            audio = audio.resampled(rate)
+        rate = rate or audio.sample_rate
+        parts.append(trim_silence(audio.samples, audio.sample_rate))
+    if not parts:
+        raise EngineError(f"nothing to speak in {job.text[:40]!r}")
+    return float_to_int16(np.concatenate(parts)), rate
+
+
+def to_master(samples: np.ndarray, rate: int) -> Audio:
+    return Audio(resample(int16_to_float(samples), rate, MASTER_RATE), MASTER_RATE)
+
+
 def synthesize_segment(segment: Segment, *, speed: float = 1.0) -> Audio:
     """Speak one segment with its voice; the result is trimmed and at ``MASTER_RATE``."""
+    return to_master(*synthesize_job(_job(segment, speed)))
+
+
+def _job(segment: Segment, speed: float) -> SynthesisJob:
     if not segment.voice:
         raise EngineError(f"segment at {segment.start} has no voice; cast the script first")
-    parts = []
-    for chunk in split_for_engine(segment.speak):
-        audio = speak(segment.voice, chunk, speed=speed)
-        parts.append(trim_silence(audio.resampled(MASTER_RATE).samples, MASTER_RATE))
-    samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    return Audio(samples.astype(np.float32), MASTER_RATE)
+    return SynthesisJob(segment.voice, segment.speak, speed)
 
 
-def synthesize_script(script: Script, *,
-                      progress: ProgressCallback | None = None) -> Iterator[RenderedSegment]:
-    """Yield each spoken segment's audio in script order."""
-    todo = [(i, s) for i, s in enumerate(script.segments) if s.spoken]
-    done_s = 0.0
-    for n, (index, segment) in enumerate(todo, 1):
-        audio = synthesize_segment(segment)
-        done_s += audio.duration_ms / 1000
+@dataclass(frozen=True)
+class _Item:
+    index: int
+    segment: Segment
+    key: str
+    job: SynthesisJob
+    miss: bool
+
+
+def _plan(scripts: Iterable[Script], cache: SegmentCache | None, speed: float) -> list[_Item]:
+    """Each spoken segment with its cache key, marking the first occurrence of each missing key
+    (a repeated line is synthesised once)."""
+    fingerprints: dict[str, str] = {}
+    seen: set[str] = set()
+    items = []
+    for script in scripts:
+        for index, segment in enumerate(script.segments):
+            if not segment.spoken:
+                continue
+            job = _job(segment, speed)
+            if job.voice not in fingerprints:
+                fingerprints[job.voice] = voice_fingerprint(job.voice)
+            key = _key(job, fingerprints[job.voice])
+            if cache is None:
+                miss = True
+            else:
+                miss = key not in seen and key not in cache
+                seen.add(key)
+            items.append(_Item(index, segment, key, job, miss))
+    return items
+
+
+def _key(job: SynthesisJob, fingerprint: str) -> str:
+    return segment_key(job.text, fingerprint, speed=job.speed,
+                       trim=[TRIM_THRESHOLD, TRIM_PAD_MS], chunk=MAX_CHUNK_CHARS)
+
+
+def speak_cached(voice_id: str, text: str, cache: SegmentCache | None, *,
+                 speed: float = 1.0) -> Audio:
+    """Speak free text (the spoken title, the credits) through the same cache as segments, so
+    a resumed or repeated render does not synthesise it again. Trimmed, at ``MASTER_RATE``."""
+    job = SynthesisJob(voice_id, text, speed)
+    key = _key(job, voice_fingerprint(voice_id))
+    entry = cache.get(key) if cache is not None else None
+    if entry is None:
+        entry = synthesize_job(job)
+        if cache is not None:
+            cache.put(key, *entry)
+    return to_master(*entry)
+
+
+def _run(items: Sequence[_Item], cache: SegmentCache | None, executor: Executor | None,
+         progress: ProgressCallback | None) -> Iterator[tuple[_Item, np.ndarray, int]]:
+    """Each item's int16 audio and rate in order: misses from the executor (then stored), hits
+    from the cache."""
+    executor = executor or SerialExecutor()
+    misses = [item for item in items if item.miss]
+    chars_todo = sum(len(item.job.text) for item in misses)
+    results = executor.imap(synthesize_job, (item.job for item in misses))
+    started = time.monotonic()
+    done = cached = chars_done = 0
+    audio_s = 0.0
+    try:
+        for item in items:
+            if item.miss:
+                samples, rate = next(results)
+                if cache is not None:
+                    cache.put(item.key, samples, rate)
+                chars_done += len(item.job.text)
+            else:
+                entry = cache.get(item.key) if cache is not None else None
+                if entry is None:  # removed under us (cache clear in another shell)
+                    entry = synthesize_job(item.job)
+                    if cache is not None:
+                        cache.put(item.key, *entry)
+                samples, rate = entry
+                cached += 1
+            done += 1
+            audio_s += len(samples) / rate
+            if progress:
+                progress(Progress(done, len(items), audio_s, cached, chars_done, chars_todo,
+                                  time.monotonic() - started))
+            yield item, samples, rate
+    finally:
+        close = getattr(results, "close", None)
+        if close:
+            close()
+
+
+def synthesize_script(script: Script, *, progress: ProgressCallback | None = None,
+                      cache: SegmentCache | None = None, executor: Executor | None = None,
+                      speed: float = 1.0) -> Iterator[RenderedSegment]:
+    """Yield each spoken segment's audio in script order.
+
+    With a ``cache`` only segments it lacks are synthesised (and then stored); ``executor``
+    decides where (default: this process). Only a few segments are held at a time.
+    """
+    items = _plan([script], cache, speed)
+    for item, samples, rate in _run(items, cache, executor, progress):
+        yield RenderedSegment(item.index, item.segment, to_master(samples, rate))
+
+
+def synthesize_keyed(pair: tuple[str, SynthesisJob]) -> tuple[str, np.ndarray, int]:
+    """``synthesize_job`` that carries its cache key along, for work done out of order."""
+    key, job = pair
+    return (key, *synthesize_job(job))
+
+
+def prefetch(scripts: Sequence[Script], cache: SegmentCache, *,
+             executor: Executor | None = None, progress: ProgressCallback | None = None,
+             speed: float = 1.0) -> Iterator[int]:
+    """Synthesise every segment of ``scripts`` that ``cache`` lacks, as one stream of work so
+    all workers stay busy across story boundaries, yielding each script's position as soon as
+    all of its segments are in the cache (so it can be mastered while the rest is spoken).
+
+    Work is submitted script by script and taken back as it completes, so one slow segment never
+    holds the others back.
+    """
+    executor = executor or SerialExecutor()
+    plans = [_plan([script], None, speed) for script in scripts]
+    waiting: dict[str, list[int]] = {}  # missing key -> scripts that need it
+    jobs: list[tuple[str, SynthesisJob]] = []
+    remaining = [0] * len(scripts)
+    total = cached = 0
+    audio_s = 0.0
+    for n, plan in enumerate(plans):
+        for item in plan:
+            total += 1
+            if item.key in waiting:
+                if n not in waiting[item.key]:
+                    waiting[item.key].append(n)
+                    remaining[n] += 1
+            elif item.key in cache:
+                cached += 1
+            else:
+                waiting[item.key] = [n]
+                remaining[n] += 1
+                jobs.append((item.key, item.job))
+    uses = {key: 0 for key in waiting}
+    for plan in plans:
+        for item in plan:
+            if item.key in uses:
+                uses[item.key] += 1
+    for n, left in enumerate(remaining):
+        if not left:
+            yield n
+    lengths = {key: len(job.text) for key, job in jobs}
+    chars_todo = sum(lengths.values())
+    chars_done = 0
+    done = cached
+    started = time.monotonic()
+    for key, samples, rate in executor.imap_unordered(synthesize_keyed, jobs):
+        cache.put(key, samples, rate)
+        chars_done += lengths[key]
+        done += uses[key]
+        audio_s += uses[key] * len(samples) / rate
         if progress:
-            progress(n, len(todo), done_s)
-        yield RenderedSegment(index, segment, audio)
+            progress(Progress(done, total, audio_s, cached, chars_done, chars_todo,
+                              time.monotonic() - started))
+        for n in waiting.pop(key):
+            remaining[n] -= 1
+            if not remaining[n]:
+                yield n

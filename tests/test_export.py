@@ -143,7 +143,8 @@ def test_cli_one_episode_of_several_stories(tmp_path):
     assert sorted(p.name for p in out.glob("*.mp3")) == ["two-tales.mp3"]
     episode = Episode.load(out / "two-tales.episode.json")
     assert episode.title == "Two Tales"
-    assert [c.title for c in episode.chapters] == ["A", "B", "Credits"]
+    # each story is a chapter named by its leading heading
+    assert [c.title for c in episode.chapters] == ["The Quiet Harbour", "The Long Road", "Credits"]
     assert abs(meter(out / "two-tales.mp3")[0] + 19) <= 0.5
 
 

@@ -1,0 +1,318 @@
+"""narrate's speed and scale benchmark: five figures, measured in one run on this machine.
+
+    python bench/run.py            # the full run (about 20-30 minutes on 2 cores)
+    python bench/run.py --quick    # two seeds and a slice of the book: a few minutes
+
+1. cold render of the seed stories / the raw engines' single-process time for the same segments
+2. re-render after editing one paragraph / cold render
+3. share of the cold render's wall time outside synthesis (text, casting, the mastering that
+   did not overlap synthesis, encoding, start-up)
+4. peak RSS of the whole process tree rendering a ~100k-word book
+5. ``narrate --help`` wall time
+
+Every render is the real ``narrate render`` command in a subprocess. See docs/performance.md
+for what each figure includes and why the book figure is measured the way it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = Path(os.environ.get("NARRATE_BENCH_SEEDS", "/work/shared/seeds"))
+BOOK = Path(os.environ.get("NARRATE_BENCH_BOOK",
+                           "/work/shared/corpus/1661_the_adventures_of_sherlock_holmes.txt"))
+TARGETS = {1: 0.65, 2: 0.10, 3: 0.10, 4: 2 * 1024**3, 5: 0.4}
+RSS_CAP = 12 * 1024**3
+"""Stop a book render whose process tree passes this (bytes): the figure already failed."""
+STANDIN_CHARS_PER_S = 15.0
+"""Speaking rate of the stand-in engines (characters per second of audio), close to Piper's."""
+
+
+@dataclass
+class Run:
+    wall_s: float
+    code: int | None
+    stderr: str
+    peak_tree: int = 0
+    peak_main: int = 0
+    peak_children: int = 0
+    stopped: str = ""
+
+
+def narrate_env(extra_path: Path | None = None) -> dict[str, str]:
+    paths = [str(REPO)] + ([str(extra_path)] if extra_path else [])
+    old = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths + ([old] if old else []))}
+
+
+def run_narrate(args: list[str], *, env: dict[str, str] | None = None, sample_rss: bool = False,
+                stop_after_s: float | None = None) -> Run:
+    """Run ``python -m narrate ARGS``; optionally sample the tree's RSS and stop it (SIGINT)
+    after ``stop_after_s``."""
+    import psutil
+
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-m", "narrate", *args], stdout=subprocess.DEVNULL,
+                                stderr=err, env=env or narrate_env(), start_new_session=True)
+        run = Run(0.0, None, "")
+        try:
+            main = psutil.Process(proc.pid)
+            while proc.poll() is None:
+                if sample_rss:
+                    try:
+                        rss_main = main.memory_info().rss
+                        rss_children = 0
+                        for child in main.children(recursive=True):
+                            with contextlib.suppress(psutil.Error):
+                                rss_children += child.memory_info().rss
+                    except psutil.Error:
+                        rss_main = rss_children = 0
+                    run.peak_main = max(run.peak_main, rss_main)
+                    run.peak_children = max(run.peak_children, rss_children)
+                    run.peak_tree = max(run.peak_tree, rss_main + rss_children)
+                    if run.peak_tree > RSS_CAP and not run.stopped:
+                        run.stopped = f"stopped above {RSS_CAP / 1024**3:.0f} GB"
+                        os.killpg(proc.pid, signal.SIGKILL)
+                elapsed = time.perf_counter() - started
+                if stop_after_s and elapsed > stop_after_s and not run.stopped:
+                    run.stopped = f"stopped after {stop_after_s:.0f} s"
+                    os.killpg(proc.pid, signal.SIGINT)
+                time.sleep(0.1 if sample_rss else 0.02)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        run.wall_s = time.perf_counter() - started
+        run.code = proc.returncode
+        err.seek(0)
+        run.stderr = err.read().decode("utf-8", "replace")
+    if run.code not in (0, None) and not run.stopped:
+        raise SystemExit(f"narrate {' '.join(args)} failed ({run.code}):\n{run.stderr[-2000:]}")
+    return run
+
+
+def synthesis_seconds(stderr: str) -> float:
+    found = re.findall(r"synthesis done in ([0-9.]+) s", stderr)
+    if not found:
+        raise SystemExit(f"no synthesis timing in the render's log:\n{stderr[-2000:]}")
+    return float(found[-1])
+
+
+def raw_baseline(stories: Path) -> dict[str, float]:
+    """Single process, engines used directly (their own default threading), the same segments
+    and voices as the render: the time to synthesise them, engines already loaded."""
+    sys.path.insert(0, str(REPO))
+    from narrate.pipeline import RenderOptions, cast_for_render, script_story, story_paths
+    from narrate.render import split_for_engine
+    from narrate.voicing import speak
+
+    chunks = []
+    for path in story_paths([stories]):
+        script = cast_for_render(script_story(path), RenderOptions())
+        chunks += [(s.voice, c) for s in script.segments if s.spoken
+                   for c in split_for_engine(s.speak)]
+    for voice in sorted({v for v, _ in chunks}):
+        speak(voice, "Warming up.")
+    started = time.perf_counter()
+    audio_s = sum(speak(v, c).duration_ms / 1000 for v, c in chunks)
+    return {"seconds": time.perf_counter() - started, "audio_s": audio_s, "chunks": len(chunks)}
+
+
+def write_standin_engines(folder: Path) -> Path:
+    """A plugin that replaces the piper and kokoro engines (same voice ids) with instant,
+    deterministic stand-ins that return speech-length audio at the real native rates."""
+    site = folder / "standin"
+    info = site / "narrate_bench_standin-1.0.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: narrate-bench-standin\n"
+                                   "Version: 1.0\n")
+    (info / "entry_points.txt").write_text(
+        "[narrate.engines]\npiper = narrate_bench_standin:piper\n"
+        "kokoro = narrate_bench_standin:kokoro\n")
+    (site / "narrate_bench_standin.py").write_text(textwrap.dedent(f"""
+        import numpy as np
+
+        from narrate.audio import Audio
+        from narrate.engines.kokoro import KokoroEngine
+        from narrate.engines.piper import PiperEngine
+
+
+        def _speech_like(text, voice):
+            n = int(len(text) / {STANDIN_CHARS_PER_S} * voice.sample_rate)
+            t = np.arange(n, dtype=np.float32) / voice.sample_rate
+            pitch = 100.0 + (sum(map(ord, voice.id)) % 150)
+            syllables = 0.5 + 0.5 * np.sin(2 * np.pi * 4.0 * t)
+            return Audio((0.3 * syllables * np.sin(2 * np.pi * pitch * t)).astype(np.float32),
+                         voice.sample_rate)
+
+
+        class StandinPiper(PiperEngine):
+            version = "bench stand-in"
+
+            def synthesize(self, text, voice, *, speed=1.0):
+                return _speech_like(text, voice)
+
+
+        class StandinKokoro(KokoroEngine):
+            version = "bench stand-in"
+
+            def synthesize(self, text, voice, *, speed=1.0):
+                return _speech_like(text, voice)
+
+
+        def piper():
+            return StandinPiper()
+
+
+        def kokoro():
+            return StandinKokoro()
+    """))
+    return site
+
+
+def edit_one_paragraph(path: Path) -> None:
+    paragraphs = path.read_text(encoding="utf-8").split("\n\n")
+    prose = [i for i, p in enumerate(paragraphs) if len(p.split()) > 12]
+    i = prose[len(prose) // 2]
+    paragraphs[i] = paragraphs[i].rstrip() + " Nobody in the room said a word about it."
+    path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+
+
+def help_time(repeats: int = 7) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "narrate", "--help"], env=narrate_env(),
+                       stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def gb(n: float) -> str:
+    return f"{n / 1024**3:.2f} GB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="two seeds and the first 8,000 words of the book")
+    parser.add_argument("--book-minutes", type=float, default=None,
+                        help="minutes of the book rendered with the real engines (default 4; "
+                        "quick 1)")
+    parser.add_argument("--jobs", type=int, default=None, help="passed to narrate render -j")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--raw-baseline", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.raw_baseline:
+        print(json.dumps(raw_baseline(args.raw_baseline)))
+        return
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="narrate-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    stories = work / "stories"
+    shutil.rmtree(stories, ignore_errors=True)
+    stories.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    if args.quick:
+        seeds = sorted(seeds, key=lambda p: p.stat().st_size)[:2]
+    for seed in seeds:
+        shutil.copy(seed, stories / seed.name)
+    jobs = ["-j", str(args.jobs)] if args.jobs else []
+    cache = work / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(work / "out", ignore_errors=True)
+    render = ["render", str(stories), "-o", str(work / "out"), "--cache-dir", str(cache), "-v",
+              *jobs]
+    print(f"bench: {len(seeds)} seed stories, {os.cpu_count()} cores, work in {work}, "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+
+    print("cold render ...", flush=True)
+    cold = run_narrate(render)
+    synth_s = synthesis_seconds(cold.stderr)
+    print(f"  {cold.wall_s:.1f} s wall, synthesis phase {synth_s:.1f} s", flush=True)
+
+    print("raw engines, one process ...", flush=True)
+    raw_out = subprocess.run([sys.executable, __file__, "--raw-baseline", str(stories)],
+                             env=narrate_env(), capture_output=True, text=True, check=True)
+    raw = json.loads(raw_out.stdout.strip().splitlines()[-1])
+    print(f"  {raw['seconds']:.1f} s for {raw['chunks']} chunks, {raw['audio_s']:.0f} s of audio",
+          flush=True)
+
+    print("re-render after editing one paragraph ...", flush=True)
+    edited = min(stories.glob("*.txt"), key=lambda p: p.stat().st_size)
+    edit_one_paragraph(edited)
+    again = run_narrate(render)
+    print(f"  {again.wall_s:.1f} s wall ({edited.name} edited)", flush=True)
+
+    book = work / "book.txt"
+    text = BOOK.read_text(encoding="utf-8")
+    if args.quick:
+        text = " ".join(text.split(" ")[:8000])
+    book.write_text(text, encoding="utf-8")
+    words = len(text.split())
+    minutes = args.book_minutes if args.book_minutes is not None else (1 if args.quick else 4)
+    print(f"book, {words} words, real engines for {minutes:g} min ...", flush=True)
+    real = run_narrate(["render", str(book), "-o", str(work / "book-real"), "--cache-dir",
+                        str(work / "cache-book-real"), "-q", *jobs],
+                       sample_rss=True, stop_after_s=minutes * 60)
+    print(f"  peak {gb(real.peak_tree)} (main {gb(real.peak_main)}, workers "
+          f"{gb(real.peak_children)}) {real.stopped or 'finished'}", flush=True)
+    print("book, whole, stand-in engines ...", flush=True)
+    plugin = write_standin_engines(work)
+    standin = run_narrate(["render", str(book), "-o", str(work / "book-standin"), "--cache-dir",
+                           str(work / "cache-book-standin"), "-q", *jobs],
+                          env=narrate_env(plugin), sample_rss=True)
+    print(f"  {standin.wall_s:.0f} s, peak {gb(standin.peak_tree)} (main "
+          f"{gb(standin.peak_main)}, workers {gb(standin.peak_children)}) "
+          f"{standin.stopped or 'finished'}", flush=True)
+    # Real engines' worker memory plus the larger main process of the two runs: the main process
+    # is where the book's length could show (assembly, mastering, encoding).
+    book_peak = real.peak_children + max(real.peak_main, standin.peak_main)
+    if standin.stopped:
+        book_peak = max(book_peak, standin.peak_tree)
+
+    help_s = help_time()
+
+    figures = [
+        (1, "cold render / raw engines, same segments", cold.wall_s / raw["seconds"],
+         f"{cold.wall_s / raw['seconds']:.2f}", "<= 0.65"),
+        (2, "re-render after one edit / cold render", again.wall_s / cold.wall_s,
+         f"{again.wall_s / cold.wall_s:.3f}", "<= 0.10"),
+        (3, "wall time outside synthesis, cold render", (cold.wall_s - synth_s) / cold.wall_s,
+         f"{100 * (cold.wall_s - synth_s) / cold.wall_s:.1f} %", "<= 10 %"),
+        (4, f"peak RSS, {words // 1000}k-word book", book_peak,
+         gb(book_peak) + (" (stopped)" if standin.stopped else ""), "<= 2 GB"),
+        (5, "narrate --help wall time", help_s, f"{help_s:.3f} s", "<= 0.4 s"),
+    ]
+    print()
+    print(f"{'':2} {'figure':44} {'measured':>16} {'target':>9}  met")
+    for n, name, value, shown, target in figures:
+        ok = value <= TARGETS[n] and not (n == 4 and standin.stopped)
+        print(f"{n:<2} {name:44} {shown:>16} {target:>9}  {'yes' if ok else 'NO'}")
+    load = os.getloadavg()[0]
+    print(f"load average now {load:.1f}" + (" (other work shared the cores: the time ratios are "
+                                            "not meaningful)" if load > 2.5 else ""))
+    if args.quick:
+        print("(quick run: fewer seeds and a slice of the book; the targets are for the full run)")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,307 @@
+"""Where synthesis runs: in this process, in a local process pool, or on a Dask cluster.
+
+Every executor has one job: apply a picklable function to a stream of items and give the results
+back in order, holding only a small window of items in flight, so a whole book never sits in
+memory. The local pool is the default; Dask (the ``narrate[dask]`` extra) is imported only when
+asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from typing import Any, ClassVar, TypeVar
+
+from narrate.errors import ConfigError, EngineError
+
+_LOGGER = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DASK_ADDRESS_ENV = "DASK_SCHEDULER_ADDRESS"
+DASK_RETRIES = 2
+"""Extra attempts for a task that raised; a task whose worker died is rescheduled by Dask itself."""
+IN_FLIGHT_PER_WORKER = 2
+"""Items submitted ahead per worker: enough to keep it busy, small enough to bound memory."""
+SMALL_BATCH = 2
+"""Up to this many items, the local executor works in this process instead of starting a pool."""
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Executor(ABC):
+    """Runs ``fn`` over items, yielding results in item order."""
+
+    name: ClassVar[str]
+
+    @property
+    def workers(self) -> int:
+        return 1
+
+    @abstractmethod
+    def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Results of ``fn(item)`` in order; items are consumed lazily, a few ahead."""
+
+    def imap_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        """Results of ``fn(item)`` as they complete (for work whose order doesn't matter:
+        a slow item then never holds back the others)."""
+        yield from self.imap(fn, items)
+
+    def close(self) -> None:  # noqa: B027 - optional: only executors with workers need it
+        """Release workers; the executor may not be used afterwards."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SerialExecutor(Executor):
+    """In this process, one item at a time: the reference, and the choice for tiny jobs."""
+
+    name = "serial"
+
+    def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        for item in items:
+            yield fn(item)
+
+
+def _ordered_window(submit: Callable[[T], Any], items: Iterable[T], window: int,
+                    result: Callable[[Any], R], cancel: Callable[[Any], None]) -> Iterator[R]:
+    """Submit up to ``window`` items ahead and yield their results in submission order."""
+    pending: deque[Any] = deque()
+    try:
+        for item in items:
+            pending.append(submit(item))
+            if len(pending) >= window:
+                yield result(pending.popleft())
+        while pending:
+            yield result(pending.popleft())
+    finally:
+        for future in pending:  # the consumer stopped early or something failed
+            cancel(future)
+
+
+def _init_worker(threads: int) -> None:
+    # Ctrl-C reaches the whole process group; only the parent should react (and stop the pool).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_onnx_threads(threads)
+
+
+def limit_onnx_threads(threads: int) -> None:
+    """Make onnxruntime sessions created later in this process use ``threads`` threads.
+
+    onnxruntime defaults to one thread per core in every session; with one worker per core that
+    oversubscribes the machine and its spinning threads waste the cores (measured: a render got
+    slower with two workers than with one). Sessions that ask for a thread count keep it.
+    """
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return
+    cls = ort.InferenceSession
+    if getattr(cls, "_narrate_threads", None) == threads:
+        return
+    original = getattr(cls, "_narrate_original_init", cls.__init__)
+
+    def __init__(self: Any, path_or_bytes: Any, sess_options: Any = None, *args: Any,
+                 **kwargs: Any) -> None:
+        if sess_options is None:
+            sess_options = ort.SessionOptions()
+        if not sess_options.intra_op_num_threads:
+            sess_options.intra_op_num_threads = threads
+            sess_options.inter_op_num_threads = 1
+        original(self, path_or_bytes, sess_options, *args, **kwargs)
+
+    cls._narrate_original_init = original
+    cls._narrate_threads = threads
+    cls.__init__ = __init__
+
+
+class LocalExecutor(Executor):
+    """A pool of worker processes on this machine (default one per core). Each worker keeps its
+    engines loaded between items (``get_engine`` caches one instance per process)."""
+
+    name = "local"
+
+    def __init__(self, jobs: int | None = None) -> None:
+        if jobs is not None and jobs < 1:
+            raise ConfigError(f"--jobs must be at least 1, got {jobs}")
+        self.jobs = jobs or cpu_count()
+        self._pool: Any = None
+
+    @property
+    def workers(self) -> int:
+        return self.jobs
+
+    def _ensure_pool(self) -> Any:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn, not fork: the parent may already hold engine threads and locks.
+            threads = max(1, cpu_count() // self.jobs)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker, initargs=(threads,))
+        return self._pool
+
+    def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        iterator = iter(items)
+        first = next(iterator, _END)
+        if first is _END:  # nothing to do: don't start workers at all
+            return
+
+        def chain() -> Iterator[T]:
+            yield first  # type: ignore[misc]
+            yield from iterator
+
+        pool = self._ensure_pool()
+        try:
+            yield from _ordered_window(lambda item: pool.submit(fn, item), chain(),
+                                       self.jobs * IN_FLIGHT_PER_WORKER, self._result,
+                                       lambda f: f.cancel())
+        except BaseException:
+            self.close(now=True)
+            raise
+
+    def imap_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        if self._pool is None and len(items) <= SMALL_BATCH:
+            # A few segments (one edited paragraph): starting workers and loading their engines
+            # would cost more than speaking them here.
+            yield from SerialExecutor().imap(fn, items)
+            return
+        if not items:
+            return
+        pool = self._ensure_pool()
+        iterator = iter(items)
+        pending: set[Future[R]] = set()
+        window = self.jobs * IN_FLIGHT_PER_WORKER
+        try:
+            while True:
+                for item in iterator:
+                    pending.add(pool.submit(fn, item))
+                    if len(pending) >= window:
+                        break
+                if not pending:
+                    return
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield self._result(future)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            self.close(now=True)
+            raise
+
+    def _result(self, future: Future[R]) -> R:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return future.result()
+        except BrokenProcessPool as e:
+            raise EngineError("a synthesis worker process died (out of memory or killed); "
+                              "run again to resume from the cache") from e
+
+    def close(self, *, now: bool = False) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if now:  # interrupted: don't wait for segments nobody will use
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_END = object()
+
+
+class DaskExecutor(Executor):
+    """Items run as tasks on an existing Dask cluster (``pip install 'narrate[dask]'``).
+
+    Workers need narrate and the engines installed. A task that raises is retried
+    ``DASK_RETRIES`` times; one whose worker dies is rescheduled on another worker by Dask.
+    """
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, *, client: Any = None) -> None:
+        self._own_client = client is None
+        if client is None:
+            address = address or os.environ.get(DASK_ADDRESS_ENV)
+            if not address:
+                raise ConfigError("--executor dask needs a scheduler: pass --address "
+                                  f"tcp://host:8786 or set {DASK_ADDRESS_ENV}")
+            try:
+                from distributed import Client
+            except ImportError as e:
+                raise ConfigError("--executor dask needs Dask: pip install 'narrate[dask]'") from e
+            try:
+                client = Client(address, timeout="10s")
+            except OSError as e:
+                raise ConfigError(f"cannot reach the Dask scheduler at {address}: {e}") from e
+        self.client = client
+
+    @property
+    def workers(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        def submit(item: T) -> Any:
+            return self.client.submit(fn, item, pure=False, retries=DASK_RETRIES)
+
+        yield from _ordered_window(submit, items, self.workers * IN_FLIGHT_PER_WORKER,
+                                   lambda f: f.result(), lambda f: f.cancel())
+
+    def imap_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        from distributed import as_completed
+
+        iterator = iter(items)
+        window = self.workers * IN_FLIGHT_PER_WORKER
+        first = [self.client.submit(fn, item, pure=False, retries=DASK_RETRIES)
+                 for _, item in zip(range(window), iterator, strict=False)]
+        if not first:
+            return
+        finished = as_completed(first)
+        for future in finished:
+            yield future.result()
+            for item in iterator:
+                finished.add(self.client.submit(fn, item, pure=False, retries=DASK_RETRIES))
+                break
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+
+
+EXECUTORS: dict[str, type[Executor]] = {
+    SerialExecutor.name: SerialExecutor,
+    LocalExecutor.name: LocalExecutor,
+    DaskExecutor.name: DaskExecutor,
+}
+
+
+def make_executor(name: str = "local", *, jobs: int | None = None,
+                  address: str | None = None) -> Executor:
+    """The executor called ``name``; ``jobs`` sizes the local pool, ``address`` finds Dask."""
+    if name == "serial":
+        return SerialExecutor()
+    if name == "local":
+        return SerialExecutor() if jobs == 1 else LocalExecutor(jobs)
+    if name == "dask":
+        return DaskExecutor(address)
+    raise ConfigError(f"unknown executor {name!r}; choose one of {', '.join(EXECUTORS)}")

@@ -1,0 +1,133 @@
+import os
+import signal
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from narrate.errors import ConfigError
+from narrate.executors import (
+    DaskExecutor,
+    LocalExecutor,
+    SerialExecutor,
+    _ordered_window,
+    make_executor,
+)
+
+
+def square(x):
+    return x * x
+
+
+def die_once(arg):
+    """Kills its own worker process the first time it runs (marker file), then succeeds."""
+    marker, x = arg
+    if x == 3 and not Path(marker).exists():
+        Path(marker).write_text(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x * 10
+
+
+def test_make_executor_names():
+    assert isinstance(make_executor("serial"), SerialExecutor)
+    assert isinstance(make_executor("local", jobs=1), SerialExecutor)
+    assert isinstance(make_executor("local", jobs=2), LocalExecutor)
+    assert make_executor("local").workers >= 1
+    with pytest.raises(ConfigError, match="unknown executor 'ray'"):
+        make_executor("ray")
+
+
+def test_dask_without_an_address_says_how_to_give_one(monkeypatch):
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    with pytest.raises(ConfigError, match="--address"):
+        make_executor("dask")
+
+
+def test_window_bounds_items_in_flight():
+    submitted, in_flight = [], []
+
+    def submit(item):
+        submitted.append(item)
+        in_flight.append(len(submitted) - len(results))
+        return item
+
+    results = []
+    for r in _ordered_window(submit, iter(range(20)), 3, lambda f: f, lambda f: None):
+        results.append(r)
+    assert results == list(range(20))
+    assert max(in_flight) <= 3
+
+
+def test_local_pool_keeps_order_and_starts_no_workers_for_nothing():
+    pool = LocalExecutor(2)
+    assert list(pool.imap(square, [])) == []
+    assert pool._pool is None
+    with pool:
+        assert list(pool.imap(square, range(15))) == [x * x for x in range(15)]
+    assert pool._pool is None
+
+
+def test_bad_jobs():
+    with pytest.raises(ConfigError, match="at least 1"):
+        LocalExecutor(0)
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    import cloudpickle
+
+    # Workers import narrate from PYTHONPATH; this test module is shipped by value.
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def test_dask_results_in_order(dask_client):
+    with DaskExecutor(client=dask_client) as ex:
+        assert ex.workers == 2
+        assert list(ex.imap(square, range(12))) == [x * x for x in range(12)]
+
+
+def test_dask_retries_work_of_a_killed_worker(dask_client, tmp_path):
+    marker = tmp_path / "killed"
+    items = [(str(marker), x) for x in range(8)]
+    with DaskExecutor(client=dask_client) as ex:
+        assert list(ex.imap(die_once, items)) == [x * 10 for x in range(8)]
+    assert marker.exists()  # the worker really died once
+    dask_client.wait_for_workers(2, timeout=30)  # the nanny restarted it
+
+
+def test_dask_synthesis_matches_serial(dask_client):
+    from narrate.render import synthesize_script
+    from narrate.script import Script, Segment, SegmentKind
+
+    script = Script(tuple(Segment(SegmentKind.NARRATION, 0, len(t), t, speak=t, voice="tone:mid")
+                          for t in ["One small line.", "And another.", "Then a third one."]))
+    serial = [r.audio.samples for r in synthesize_script(script)]
+    with DaskExecutor(client=dask_client) as ex:
+        remote = [r.audio.samples for r in synthesize_script(script, executor=ex)]
+    for a, b in zip(serial, remote, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_dask_unordered_survives_a_killed_worker(dask_client, tmp_path):
+    marker = tmp_path / "killed"
+    items = [(str(marker), x) for x in range(10)]
+    with DaskExecutor(client=dask_client) as ex:
+        assert sorted(ex.imap_unordered(die_once, items)) == [x * 10 for x in range(10)]
+    assert marker.exists()
+    dask_client.wait_for_workers(2, timeout=30)
+
+
+def test_local_unordered_small_batch_runs_in_process():
+    pool = LocalExecutor(2)
+    assert sorted(pool.imap_unordered(square, [3, 4])) == [9, 16]
+    assert pool._pool is None  # two items: no workers started
+    with pool:
+        assert sorted(pool.imap_unordered(square, list(range(9)))) == [x * x for x in range(9)]

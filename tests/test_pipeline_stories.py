@@ -1,0 +1,107 @@
+"""render_stories: folders, many stories through one pool, up-to-date episodes, leftovers."""
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from narrate import render
+from narrate.cli import cli
+from narrate.errors import InputError
+from narrate.pipeline import RenderOptions, render_stories, story_paths
+
+
+def write_stories(folder, n=3):
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"tale_{i}.txt").write_text(
+            "\n\n".join(f"Tale {i}, paragraph {p}: the lamp burned low over the desk."
+                        for p in range(3 + i)) + "\n")
+    (folder / "notes.md").write_text("not a story")
+    return sorted(folder.glob("*.txt"))
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    spoken = []
+    real = render.speak
+
+    def speak(voice, text, **kw):
+        if "paragraph" in text:  # story segments, not the spoken title and credits
+            spoken.append(text)
+        return real(voice, text, **kw)
+
+    monkeypatch.setattr(render, "speak", speak)
+    return spoken
+
+
+def options(tmp_path, **kw):
+    return RenderOptions(narrator="tone:low", music=False, executor="serial",
+                         cache_dir=tmp_path / "cache", **kw)
+
+
+def test_story_paths_expand_folders_sorted(tmp_path):
+    files = write_stories(tmp_path / "s")
+    assert story_paths([tmp_path / "s", files[0]]) == files
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match=r"no \.txt stories in folder"):
+        story_paths([tmp_path / "empty"])
+
+
+def test_folder_renders_each_story_and_skips_up_to_date_ones(tmp_path, counted):
+    files = write_stories(tmp_path / "s")
+    out = tmp_path / "out"
+    episodes = render_stories([tmp_path / "s"], out, options=options(tmp_path))
+    assert [e.mp3 for e in episodes] == ["tale-0.mp3", "tale-1.mp3", "tale-2.mp3"]
+    assert len(counted) == 3 + 4 + 5
+    stamp = (out / "tale-0.mp3").stat().st_mtime_ns
+
+    counted.clear()
+    # "paragraph 1" and "paragraph one" are spoken alike; a changed word is a real edit
+    files[1].write_text(files[1].read_text().replace("paragraph 1: the lamp",
+                                                     "paragraph 1: the candle"))
+    (out / ".tale-1.x1y2.mp3").write_bytes(b"half an mp3 from a killed run")
+    again = render_stories([tmp_path / "s"], out, options=options(tmp_path))
+    assert counted == ["Tale one, paragraph one: the candle burned low over the desk."]
+    assert [e.guid for e in again] == [e.guid for e in episodes]
+    assert (out / "tale-0.mp3").stat().st_mtime_ns == stamp  # unchanged story: not mastered
+    assert sorted(p.name for p in out.glob("*.mp3")) == ["tale-0.mp3", "tale-1.mp3",
+                                                          "tale-2.mp3"]
+
+    render_stories([files[0]], out, options=options(tmp_path, force=True))
+    assert (out / "tale-0.mp3").stat().st_mtime_ns != stamp
+    assert len(counted) == 1  # forced: mastered again, still from the cache
+
+
+def test_touched_mp3_is_rendered_again(tmp_path):
+    files = write_stories(tmp_path / "s", n=1)
+    out = tmp_path / "out"
+    render_stories(files, out, options=options(tmp_path))
+    mp3 = out / "tale-0.mp3"
+    os.utime(mp3, ns=(1, 1))
+    render_stories(files, out, options=options(tmp_path))
+    assert mp3.stat().st_mtime_ns != 1
+
+
+def test_cli_renders_a_folder_with_a_pool(tmp_path):
+    write_stories(tmp_path / "s", n=2)
+    result = CliRunner().invoke(cli, ["render", str(tmp_path / "s"), "-o", str(tmp_path / "o"),
+                                      "--narrator", "tone:mid", "--no-music", "-j", "2",
+                                      "--cache-dir", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert "synthesising 7/7 segments" in result.output
+    assert "ETA 0:00" in result.output
+    assert sorted(p.name for p in (tmp_path / "o").glob("*.mp3")) == ["tale-0.mp3", "tale-1.mp3"]
+
+
+def test_cli_rejects_bad_jobs_and_address_without_dask(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["render", "x.txt", "-j", "0"])
+    assert result.exit_code == 2 and "-j" in result.output
+    result = runner.invoke(cli, ["render", "x.txt", "--address", "tcp://h:8786"])
+    assert result.exit_code == 2 and "--address is for --executor dask" in result.output
+    story = write_stories(tmp_path / "s", n=1)[0]
+    result = runner.invoke(cli, ["render", str(story), "--executor", "dask", "--no-music",
+                                 "--narrator", "tone:low", "--cache-dir", str(tmp_path / "c")],
+                           env={"DASK_SCHEDULER_ADDRESS": ""})
+    assert result.exit_code == 1 and "--address" in result.output

@@ -1,0 +1,152 @@
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from narrate import render
+from narrate.audio import MASTER_RATE
+from narrate.cache import SegmentCache
+from narrate.engines.silent import MS_PER_CHAR
+from narrate.errors import EngineError
+from narrate.executors import LocalExecutor
+from narrate.render import prefetch, split_for_engine, synthesize_script
+from narrate.script import Script, Segment, SegmentKind
+
+TRIM_PAD = render.TRIM_PAD_MS
+
+
+def make_script(lines, voice="tone:low"):
+    segments, pos = [], 0
+    for n, line in enumerate(lines):
+        segments.append(Segment(SegmentKind.NARRATION, pos, pos + len(line), line, speak=line,
+                                voice=voice, paragraph=n))
+        pos += len(line)
+        segments.append(Segment(SegmentKind.SPACE, pos, pos + 2, "\n\n"))
+        pos += 2
+    return Script(tuple(segments), title="t")
+
+
+def expected_ms(text):
+    return sum(len(c) * MS_PER_CHAR for c in split_for_engine(text))
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Records every text the engine is asked to speak (in this process)."""
+    spoken = []
+    real = render.speak
+
+    def speak(voice, text, **kw):
+        spoken.append(text)
+        return real(voice, text, **kw)
+
+    monkeypatch.setattr(render, "speak", speak)
+    return spoken
+
+
+LINES = ["The first line is short.", "A second, longer line follows it here.",
+         "Third line.", "The fourth and final line of this tiny story."]
+
+
+def test_yields_spoken_segments_in_order_at_master_rate():
+    script = make_script(LINES)
+    out = list(synthesize_script(script))
+    assert [r.index for r in out] == [0, 2, 4, 6]
+    for r, line in zip(out, LINES, strict=True):
+        assert r.audio.sample_rate == MASTER_RATE and r.audio.samples.dtype == np.float32
+        assert r.segment.text == line
+        # tone audio is loud from the first sample, so trimming keeps it all
+        assert r.audio.duration_ms == pytest.approx(expected_ms(line), abs=1)
+
+
+def test_uncast_segment_is_an_error():
+    script = make_script(["No voice here."], voice=None)
+    with pytest.raises(EngineError, match="cast the script first"):
+        list(synthesize_script(script))
+
+
+def test_cache_serves_a_second_render_and_an_edit_resynthesises_only_the_change(tmp_path,
+                                                                              counted):
+    cache = SegmentCache(tmp_path)
+    first = [r.audio.samples for r in synthesize_script(make_script(LINES), cache=cache)]
+    assert len(counted) == 4
+    counted.clear()
+    second = [r.audio.samples for r in synthesize_script(make_script(LINES), cache=cache)]
+    assert counted == []
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_allclose(a, b, atol=1 / 16000)
+    edited = [*LINES[:2], "Third line, now edited.", LINES[3]]
+    list(synthesize_script(make_script(edited), cache=cache))
+    assert counted == ["Third line, now edited."]
+
+
+def test_voice_change_is_a_cache_miss(tmp_path, counted):
+    cache = SegmentCache(tmp_path)
+    list(synthesize_script(make_script(LINES[:1]), cache=cache))
+    list(synthesize_script(make_script(LINES[:1], voice="tone:high"), cache=cache))
+    assert len(counted) == 2
+
+
+def test_repeated_line_is_synthesised_once(tmp_path, counted):
+    script = make_script(["Yes.", "No.", "Yes.", "Yes."])
+    out = list(synthesize_script(script, cache=SegmentCache(tmp_path)))
+    assert sorted(counted) == ["No.", "Yes."]
+    assert len(out) == 4
+
+
+def test_progress_reports_audio_and_eta(tmp_path):
+    cache = SegmentCache(tmp_path)
+    list(synthesize_script(make_script(LINES[:2]), cache=cache))
+    seen = []
+    list(synthesize_script(make_script(LINES), cache=cache, progress=seen.append))
+    assert [p.done for p in seen] == [1, 2, 3, 4]
+    assert [p.cached for p in seen] == [1, 2, 2, 2]
+    assert seen[-1].audio_s == pytest.approx(sum(expected_ms(x) for x in LINES) / 1000, abs=0.01)
+    assert seen[-1].chars_todo == len(LINES[2]) + len(LINES[3])
+    assert seen[-1].eta_s == 0.0
+    assert all(a.audio_s < b.audio_s for a, b in pairwise(seen))
+
+
+def test_local_pool_gives_the_same_audio_in_order(tmp_path):
+    script = make_script(LINES * 3)
+    serial = [r.audio.samples for r in synthesize_script(script)]
+    with LocalExecutor(2) as pool:
+        pooled = list(synthesize_script(script, executor=pool))
+    assert [r.index for r in pooled] == [i * 2 for i in range(12)]
+    for a, r in zip(serial, pooled, strict=True):
+        np.testing.assert_array_equal(a, r.audio.samples)
+
+
+def test_prefetch_fills_the_cache_for_many_scripts(tmp_path, counted):
+    cache = SegmentCache(tmp_path)
+    scripts = [make_script(LINES[:2]), make_script(LINES[1:])]
+    finished = list(prefetch(scripts, cache))
+    assert sorted(finished) == [0, 1]
+    assert len(counted) == 4 and cache.info().entries == 4  # LINES[1] is shared: spoken once
+    counted.clear()
+    for script in scripts:
+        list(synthesize_script(script, cache=cache))
+    assert counted == []
+
+
+def test_prefetch_reports_a_script_as_soon_as_it_is_complete(tmp_path):
+    cache = SegmentCache(tmp_path)
+    list(synthesize_script(make_script(LINES[2:]), cache=cache))
+    scripts = [make_script(LINES), make_script(LINES[2:]), make_script(LINES[:1])]
+    seen = []
+    finished = list(prefetch(scripts, cache, progress=seen.append))
+    assert finished[0] == 1  # all cached: ready before any work
+    assert sorted(finished) == [0, 1, 2]
+    assert seen[-1].done == seen[-1].total == 7 and seen[-1].cached == 4
+
+
+def test_prefetch_through_a_pool_matches_serial_audio(tmp_path):
+    scripts = [make_script(LINES), make_script([x.upper() for x in LINES], voice="tone:high")]
+    pooled, serial = SegmentCache(tmp_path / "a"), SegmentCache(tmp_path / "b")
+    with LocalExecutor(2) as pool:
+        assert sorted(prefetch(scripts, pooled, executor=pool)) == [0, 1]
+    list(prefetch(scripts, serial))
+    for script in scripts:
+        for a, b in zip(synthesize_script(script, cache=pooled),
+                        synthesize_script(script, cache=serial), strict=True):
+            np.testing.assert_array_equal(a.audio.samples, b.audio.samples)
