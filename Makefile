@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 episodes: $(STAMP)
-	$(BIN)/narrate render examples/*.txt -o output/
+	$(BIN)/narrate render examples/ -o output/ --publish --show "narrate examples"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

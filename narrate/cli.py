@@ -165,9 +165,16 @@ def _listing(result: Any) -> str:
 
 
 @cli.command()
-@click.argument("stories", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("stories", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("output"), show_default=True, help="Folder for the episodes.")
+@click.option("--script", "script_files", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="Render an edited script (from `narrate script -o FILE`) as it is. "
+                   "Repeatable; instead of STORIES.")
+@click.option("--publish", "publish_feed", is_flag=True,
+              help="Add the episodes to OUTPUT/feed.xml (show config: voices/<show>.toml or "
+                   "narrate.toml) and update the show page.")
 @click.option("--narrator", default=None, help="Narrator voice id (default piper:joe).")
 @click.option("--show", default=None, help="Show name (seeds the music; groups the cast).")
 @click.option("--no-music", is_flag=True, help="Leave out the intro and outro music.")
@@ -209,7 +216,8 @@ def _listing(result: Any) -> str:
 @verbosity_options
 @click.pass_context
 @reports_errors
-def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrator: str | None,
+def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
+           script_files: tuple[Path, ...], publish_feed: bool, narrator: str | None,
            show: str | None, no_music: bool, voice: tuple[str, ...], voices_dir: Path | None,
            fallback_engine: str | None, check_audio: bool, episode_title: str | None,
            intro: Path | None, outro: Path | None, loudness_lufs: float, bitrate_kbps: int,
@@ -225,15 +233,24 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrato
 
     \b
     Example:
-      narrate render examples/*.txt -o output/
+      narrate render examples/*.txt -o output/ --publish
       narrate render a.txt b.txt --episode "Two Tales" --loudness -19
+      narrate render --script story.script.txt
       narrate render stories/ -j 2
       narrate render book.txt --executor dask --address tcp://scheduler:8786
     """
     from narrate.casting import DEFAULT_NARRATOR, parse_voice_overrides
-    from narrate.pipeline import DEFAULT_SHOW, RenderOptions, render_stories
+    from narrate.pipeline import (
+        DEFAULT_SHOW,
+        RenderOptions,
+        publish_episodes,
+        render_script_files,
+        render_stories,
+    )
     from narrate.script import NARRATOR
 
+    if bool(stories) == bool(script_files):
+        raise click.UsageError("give story files (or folders), or --script FILE, not both")
     if address and executor != "dask" and ctx.get_parameter_source("address") is \
             click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--address is for --executor dask")
@@ -249,13 +266,20 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path, narrato
                             address=address, cache_dir=cache_dir, force=force)
     quiet = ctx.find_root().obj.get("quiet", False)
     progress = None if quiet else _progress_printer()
-    for episode in render_stories(list(stories), out_dir, options=options, progress=progress):
+    episodes = (render_script_files(list(script_files), out_dir, options=options,
+                                    progress=progress) if script_files else
+                render_stories(list(stories), out_dir, options=options, progress=progress))
+    for episode in episodes:
         if not quiet:
             click.echo(f"\r\x1b[K{out_dir / episode.mp3}  {episode.duration_s:.1f} s  "
                        f"{episode.loudness_lufs} LUFS  {episode.true_peak_dbtp} dBTP", err=True)
         check_report = episode.meta.get("check")
         if check_report:
             click.echo(check_report["summary"], err=True)
+    if publish_feed:
+        for entry in publish_episodes(episodes, out_dir, show=show, voices_dir=voices_dir):
+            if not quiet:
+                click.echo(f"published {entry.slug} in {out_dir / 'feed.xml'}", err=True)
 
 
 def _clock(seconds: float) -> str:

@@ -320,6 +320,55 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
     return [episodes[n] for n in range(len(files))]
 
 
+def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
+                        options: RenderOptions | None = None,
+                        progress: ProgressCallback | None = None) -> list[Episode]:
+    """Render edited scripts (``narrate script -o FILE``, then fixed by hand) as they are:
+    speakers, voices and spoken text from the file win over anything narrate would guess."""
+    from narrate.script_file import load_script
+
+    options = options or RenderOptions()
+    scripts = [load_script(p) for p in paths]  # all read first: a bad file fails fast
+    episodes = []
+    with make_executor(options.executor, jobs=options.jobs, address=options.address) as run_on:
+        for path, script in zip(paths, scripts, strict=True):
+            stem = Path(path).name.split(".")[0]
+            if not script.title:
+                script = titled(script, stem)
+            episodes.append(render_script(script, out_dir, slug=slugify(stem), options=options,
+                                          progress=progress, executor=run_on))
+    return episodes
+
+
+def show_config_for(show: str | None, *, voices_dir: str | Path | None = None) -> Any:
+    """The show config a render publishes with: ``<voices>/<show>.toml`` when it exists, else
+    ``narrate.toml`` here (or the defaults, titled after ``show``); ``NARRATE_SHOW_*`` apply."""
+    from narrate.show import DEFAULT_CONFIG, load_show_config
+    from narrate.voice_config import voices_dir as resolve_voices_dir
+
+    name = slugify(show) if show else None
+    if name:
+        file = resolve_voices_dir(voices_dir) / f"{name}.toml"
+        if file.is_file():
+            config = load_show_config(file)
+            return config if config.name else replace(config, name=name)
+    config = load_show_config()
+    if show and not DEFAULT_CONFIG.is_file():
+        config = replace(config, title=show, name=name or "")
+    return config
+
+
+def publish_episodes(episodes: Sequence[Episode], out_dir: str | Path, *,
+                     show: str | None = None,
+                     voices_dir: str | Path | None = None) -> list[Any]:
+    """Add or update rendered episodes in ``out_dir/feed.xml`` (and the show page)."""
+    from narrate.feed import publish
+
+    out = Path(out_dir)
+    return publish([out / e.mp3 for e in episodes], feed_path=out / "feed.xml",
+                   show=show_config_for(show, voices_dir=voices_dir))
+
+
 # --- mastering and export: everything after the synthesis stream ------------------------------
 
 DESCRIPTION_CHARS = 300  # of the story's opening, for tags and the feed

@@ -35,3 +35,11 @@ def _own_voices_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Renders save the show's cast in the voices folder: keep each test's in its tmp_path, never
     the repository's voices/ (tests that need a particular folder set NARRATE_VOICES_DIR)."""
     monkeypatch.setenv("NARRATE_VOICES_DIR", str(tmp_path / "voices"))
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """One segment cache for the whole test session, never the user's own: the first real
+    render in a run really synthesises, later ones may reuse its speech."""
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))

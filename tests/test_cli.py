@@ -44,6 +44,7 @@ def test_render_real_story(runner: CliRunner, short_story: Path, tmp_path: Path)
                           axis=1))
     assert (rms > 0.01).mean() > 0.5, "mostly silence"
     assert rms[:20].max() > 0.01 and rms[-30:].max() > 0.01, "no music at the start or end"
+    assert episode["title"] == "The Kettle"  # the leading heading
     voices = {credit["voice"] for credit in episode["cast"]}
     assert len(voices) >= 2, episode["cast"]
 
@@ -71,3 +72,69 @@ def test_binary_file_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["render", str(blob), "-o", str(tmp_path / "out")])
     assert result.exit_code != 0
     assert "binary" in result.output
+
+
+def _dominant_hz(samples: np.ndarray, rate: int) -> float:
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    return float(np.fft.rfftfreq(len(samples), 1 / rate)[int(np.argmax(spectrum))])
+
+
+def test_render_an_edited_script_as_edited(runner: CliRunner, tmp_path: Path) -> None:
+    story = tmp_path / "rain.txt"
+    story.write_text("Ann looked up.\n\n“Is it raining?” asked Ann.\n\nThe window was dark.\n",
+                     encoding="utf-8")
+    edited = tmp_path / "rain.script.txt"
+    result = runner.invoke(cli, ["script", str(story), "-o", str(edited)])
+    assert result.exit_code == 0, result.output
+    # the user recasts by hand: tone voices hum at known pitches (low 110 Hz, high 330 Hz)
+    text = edited.read_text(encoding="utf-8")
+    text = text.replace("piper:joe", "tone:low").replace("kokoro:jf_alpha", "tone:high")
+    edited.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["render", "--script", str(edited), "-o", str(out), "-q",
+                                 "--narrator", "tone:low", "--no-music",
+                                 "--cache-dir", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output
+    audio = decode(out / "rain.mp3")
+    vtt = (out / "rain.vtt").read_text(encoding="utf-8")
+    cues = [block.splitlines() for block in vtt.split("\n\n") if "-->" in block]
+    line = next(c for c in cues if "<v Ann>" in c[-1])
+    start, end = (sum(float(x) * m for x, m in zip(t.strip().split(":"), (3600, 60, 1),
+                                                   strict=True))
+                  for t in line[1].split("-->"))
+    rate = audio.sample_rate
+    hz = _dominant_hz(audio.samples[int(start * rate):int(end * rate)], rate)
+    assert abs(hz - 330) < 15, hz
+
+
+def test_render_needs_stories_or_a_script(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["render", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "story files" in result.output
+
+
+def test_folder_without_stories_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(cli, ["render", str(tmp_path / "empty"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "no .txt stories in folder" in result.output
+
+
+def test_render_publish_writes_a_feed(runner: CliRunner, tmp_path: Path,
+                                      monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import feedparser
+
+    monkeypatch.chdir(tmp_path)
+    story = tmp_path / "night-walk.txt"
+    story.write_text("The Night Walk\n\nThe road was long and the moon was low.\n",
+                     encoding="utf-8")
+    args = ["render", str(story), "-o", "out", "-q", "--narrator", "tone:low", "--no-music",
+            "--cache-dir", str(tmp_path / "cache"), "--publish", "--show", "Moon Tales"]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert runner.invoke(cli, [*args, "--force"]).exit_code == 0  # re-render: same item
+    parsed = feedparser.parse(str(tmp_path / "out" / "feed.xml"))
+    assert parsed.feed.title == "Moon Tales"
+    assert [e.title for e in parsed.entries] == ["The Night Walk"]
+    enclosure = parsed.entries[0].enclosures[0]
+    assert int(enclosure.length) == (tmp_path / "out" / "night-walk.mp3").stat().st_size
+    assert (tmp_path / "out" / "index.html").is_file()
