@@ -63,17 +63,32 @@ class Cast:
         return replace(self, roles={n: v for n, v in self.roles.items() if n in keys})
 
     def key_for(self, names: Sequence[str]) -> str | None:
-        """The role whose name is one of ``names`` (case-insensitive)."""
+        """The role whose name is one of ``names`` (case-insensitive); failing that, the one role
+        that is the same person by first name ("Bruno" saved, "Bruno Tonioli" now, or the other
+        way round). Two candidates ("Ann" with Ann Lee and Ann Smith saved) match none."""
         wanted = {n.casefold() for n in names}
         for role in self.roles:
             if role.casefold() in wanted:
                 return role
-        return None
+        candidates = {role for role in self.roles for n in names if _same_person(role, n)}
+        return candidates.pop() if len(candidates) == 1 else None
 
     def lookup(self, name: str, aliases: Sequence[str] = ()) -> str | None:
         """The voice of ``name`` or of one of its aliases (case-insensitive)."""
         key = self.key_for((name, *aliases))
         return self.roles[key] if key is not None else None
+
+
+def _same_person(a: str, b: str) -> bool:
+    """One name is a single word and the other's first word ("Bruno" / "Bruno Tonioli")."""
+    x, y = a.casefold().split(), b.casefold().split()
+    if len(x) > len(y):
+        x, y = y, x
+    return len(x) == 1 and len(y) > 1 and x[0] == y[0] and x[0] not in _NOT_FIRST_NAMES
+
+
+_NOT_FIRST_NAMES = {"the", "a", "an", "her", "his", "my", "our", "their", "mr", "mrs", "miss",
+                    "ms", "dr", "sir", "lady", "lord", "uncle", "aunt", "old", "young", "little"}
 
 
 def _names(script: Script, speaker: str) -> tuple[str, ...]:

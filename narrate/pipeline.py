@@ -123,11 +123,14 @@ def titled(script: Script, stem: str) -> Script:
         return replace(script, title=" ".join(words).title())
     opening = next((s.text.replace("**", "") for s in script.segments if s.spoken), "").split()
     for n, word in enumerate(opening[:TITLE_WORDS + 4], 1):
-        if word.endswith((".", "!", "?")):  # a short first sentence is the best stand-in
-            return replace(script, title=" ".join(opening[:n]).strip("“”\"‘’").rstrip("."))
-    title = " ".join(opening[:TITLE_WORDS]).rstrip(",;:—-")
+        if word.rstrip(_QUOTES).endswith((".", "!", "?")):  # a short first sentence is best
+            return replace(script, title=" ".join(opening[:n]).strip(_QUOTES).rstrip("."))
+    title = " ".join(opening[:TITLE_WORDS]).strip(_QUOTES).rstrip(",;:—-")
     return replace(script, title=(title + "…" if len(opening) > TITLE_WORDS else title)
                    or "Episode")
+
+
+_QUOTES = "“”\"‘’'"
 
 
 def _looks_like_id(word: str) -> bool:

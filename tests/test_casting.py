@@ -305,3 +305,16 @@ def test_render_rejects_an_unknown_fallback_engine(tmp_path: Path) -> None:
                                       "--voice", "Narrator=tone:low", "--voice", "Ann=tone:mid"])
     assert result.exit_code == 1 and "unknown engine 'nope'" in result.output
     assert not (tmp_path / "o" / "s.mp3").exists()
+
+
+def test_saved_role_matches_the_same_person_by_first_name() -> None:
+    from narrate.casting import Cast
+
+    cast = Cast(roles={"Bruno": "kokoro:jm_kumo", "Witney Carson": "kokoro:jf_alpha",
+                       "Carson McAllister": "piper:joe@pitch=2"})
+    assert cast.key_for(["Bruno Tonioli"]) == "Bruno"
+    assert cast.key_for(["Witney"]) == "Witney Carson"
+    assert cast.key_for(["Carson"]) == "Carson McAllister"  # a first name, not a surname
+    assert cast.key_for(["her son"]) is None
+    two_anns = Cast(roles={"Ann Lee": "kokoro:jf_alpha", "Ann Smith": "kokoro:jf_nezumi"})
+    assert two_anns.key_for(["Ann"]) is None  # which Ann? neither

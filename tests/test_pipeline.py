@@ -29,3 +29,8 @@ def test_voice_labels_are_speakable() -> None:
 def test_slugify() -> None:
     assert slugify("Café: The Ünder-Story!") == "cafe-the-under-story"
     assert slugify("???") == "episode"
+
+
+def test_opening_line_title_loses_its_quote_marks() -> None:
+    script = titled(build_script("“Mommy, you did it!” the boy cried.\n"), "001_9e465333c74efe3c")
+    assert script.title == "Mommy, you did it!"
