@@ -3,13 +3,17 @@ and robotic; many accents. Castable by hand, not offered to characters automatic
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narrate.engines.base import Engine, Voice
-from narrate.engines.program import check_not_empty, missing_program, run_program, wav_to_audio
+from narrate.engines.base import Voice
+from narrate.engines.program import (
+    ProgramEngine,
+    check_not_empty,
+    run_program,
+    wav_to_audio,
+)
 from narrate.errors import VoiceError
 from narrate.script import Gender
 
@@ -30,23 +34,10 @@ _VOICES: dict[str, tuple[Gender, str, str]] = {
 }
 
 
-class EspeakEngine(Engine):
+class EspeakEngine(ProgramEngine):
     name = "espeak"
+    program = PROGRAM
     supports_ipa = False
-
-    @property
-    def version(self) -> str:
-        if missing_program(PROGRAM):
-            return "missing"
-        try:
-            out = subprocess.run([PROGRAM, "--version"], capture_output=True, text=True,
-                                 check=False, timeout=10).stdout
-        except (OSError, subprocess.TimeoutExpired):
-            return "unknown"
-        return out.strip().splitlines()[0] if out.strip() else "unknown"
-
-    def availability(self) -> str | None:
-        return missing_program(PROGRAM)
 
     def voices(self) -> list[Voice]:
         return [Voice(id=f"espeak:{n}", engine=self.name, name=n, gender=g, language=lang,

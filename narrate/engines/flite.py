@@ -3,13 +3,17 @@ robotic: castable by hand (``--voice``), not offered to characters automatically
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narrate.engines.base import Engine, Voice
-from narrate.engines.program import check_not_empty, missing_program, run_program, wav_to_audio
+from narrate.engines.base import Voice
+from narrate.engines.program import (
+    ProgramEngine,
+    check_not_empty,
+    run_program,
+    wav_to_audio,
+)
 from narrate.script import Gender
 
 if TYPE_CHECKING:
@@ -26,22 +30,9 @@ _VOICES: dict[str, tuple[Gender, str, str]] = {
 }
 
 
-class FliteEngine(Engine):
+class FliteEngine(ProgramEngine):
     name = "flite"
-
-    @property
-    def version(self) -> str:
-        if missing_program(PROGRAM):
-            return "missing"
-        try:
-            out = subprocess.run([PROGRAM, "--version"], capture_output=True, text=True,
-                                 check=False, timeout=10).stdout
-        except (OSError, subprocess.TimeoutExpired):
-            return "unknown"
-        return out.strip().splitlines()[0] if out.strip() else "unknown"
-
-    def availability(self) -> str | None:
-        return missing_program(PROGRAM)
+    program = PROGRAM
 
     def voices(self) -> list[Voice]:
         return [Voice(id=f"flite:{n}", engine=self.name, name=n, gender=g, language=lang,

@@ -6,8 +6,9 @@ import io
 import shutil
 import subprocess
 import wave
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from narrate.engines.base import Engine
 from narrate.errors import EngineError
 
 if TYPE_CHECKING:
@@ -62,3 +63,25 @@ def check_not_empty(audio: Audio, text: str, *, what: str) -> Audio:
     if text.strip() and not len(audio.samples):
         raise EngineError(f"{what} produced no audio for {text[:40]!r}")
     return audio
+
+
+class ProgramEngine(Engine):
+    """An engine that runs a command-line program: usable when the program is on PATH, and
+    versioned by what the program says of itself."""
+
+    program: ClassVar[str]
+
+    @property
+    def version(self) -> str:
+        if missing_program(self.program):
+            return "missing"
+        try:
+            out = subprocess.run([self.program, "--version"], capture_output=True, text=True,
+                                 check=False, timeout=10).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return "unknown"
+        return out.strip().splitlines()[0] if out.strip() else "unknown"
+
+    def availability(self) -> str | None:
+        return missing_program(self.program)
+
