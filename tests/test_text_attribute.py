@@ -132,3 +132,32 @@ def test_description_keeps_the_form_the_story_introduced():
     s = build_script(text)
     c = s.character(_speakers(text)[0])
     assert "a stranger" in c.aliases
+
+
+def test_turn_taking_anchors_backwards_from_a_later_tag():
+    # the first two turns have no tag; the tag on the third fixes the alternation
+    text = ("Rosa met Ivan at the gate.\n\n“Late again.”\n\n“The train was slow.”\n\n"
+            "“It always is,” said Rosa.\n\n“Not always,” said Ivan.\n\nThe clock struck.\n")
+    assert _speakers(text) == ["Rosa", "Ivan", "Rosa", "Ivan"]
+
+
+def test_turn_taking_vocative_names_the_listener():
+    text = ("“Ready?” asked Rosa.\n\n“Almost,” said Ivan.\n\n“Hurry, then.”\n\n"
+            "“Rosa, I am hurrying.”\n\nThe clock struck.\n")
+    assert _speakers(text) == ["Rosa", "Ivan", "Rosa", "Ivan"]
+
+
+def test_third_person_pronoun_never_the_named_narrator():
+    cast = [Character("Pell", ("Pell",), Gender.MALE),
+            Character("a sailor", ("a sailor",), Gender.MALE)]
+    text = ("My name is Pell, and I was alone when Pell heard the steps.\n\n"
+            "“Stand still,” he growled.\n\n“Yes, sir,” said I.\n")
+    assert _speakers(text, characters=cast) == ["a sailor", "Pell"]
+
+
+def test_cast_description_and_lone_gender_member():
+    cast = [Character("a girl", ("a girl",), Gender.FEMALE),
+            Character("The boy", ("The boy",), Gender.MALE)]
+    text = ("He ran down the road until he stopped for breath.\n\n"
+            "“What you run for?” she asked.\n\n“Because,” said the boy.\n")
+    assert _speakers(text, characters=cast) == ["a girl", "The boy"]
