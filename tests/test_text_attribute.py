@@ -161,3 +161,20 @@ def test_cast_description_and_lone_gender_member():
     text = ("He ran down the road until he stopped for breath.\n\n"
             "“What you run for?” she asked.\n\n“Because,” said the boy.\n")
     assert _speakers(text, characters=cast) == ["a girl", "The boy"]
+
+
+def test_name_wrapped_over_a_line_break_joins_its_short_form():
+    text = ("I was so busy at the fence that I did not see the rider come\n"
+            "out of the forest, until I heard that my good friend, Master Hugh\n"
+            "Brackwell, was at the gate and would speak to me at once.\n\n"
+            "“You are late,” said Brackwell, as he climbed down from the\n"
+            "saddle and gave the tired horse to the boy at the gate.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["Master Hugh Brackwell"]
+    assert "Brackwell" in s.character("Master Hugh Brackwell").aliases
+
+
+def test_sentence_opening_words_are_not_names():
+    text = ("Mary walked on alone.\n\nSomehow he had found her. Without a word, she "
+            "turned.\n\n“Go home,” she said.\n\nPresently Oren said, “No.”\n")
+    assert _speakers(text) == ["Mary", "Oren"]

@@ -67,6 +67,11 @@ _ADVERBS = _words(
     "then again also now only still simply just at last once more later finally presently "
     "suddenly quickly softly aloud back out up quietly gently slowly"
 )
+_LOWER_ADVERB_OK = _words(
+    "presently suddenly finally slowly quickly softly quietly gently eventually instantly "
+    "immediately directly accordingly consequently meanwhile naturally evidently apparently "
+    "obviously certainly surely really only lastly firstly secondly frankly honestly"
+)
 _AUX = frozenset(["had", "has", "have", "would", "will", "could", "should", "did", "was", "then"])
 _PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
 _DETERMINERS = _words(
@@ -155,6 +160,8 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
                 tokens[k - 1].lower() not in _DETERMINERS and tokens[k - 1].lower() not in \
                 _PRONOUNS:
             k -= 1
+        while k < j and tokens[k].endswith("ly") and tokens[k].lower() in _LOWER_ADVERB_OK:
+            k += 1  # "Presently Tom said": the adverb is not part of the name
         return " ".join(tokens[k:j + 1])
     if t.lower() in PERSON_NOUNS:
         for k in range(j - 1, max(-1, j - 4), -1):
