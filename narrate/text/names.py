@@ -458,7 +458,8 @@ _SENT_BREAK = re.compile(r"(?:[.!?…][”\"’']?\s+|\n)")
 
 _NON_NAME_SUFFIX = re.compile(r"(?:ed|ing|ly|ness|ment|tion|ful|less|how|ever|wards?|out|"
                               r"some|ter)$")
-_NOT_AFTER_NAME = frozenset(["a", "an", "the", "he", "she", "it", "they", "we", "his", "its", "their", "this", "these", "those"])
+_NOT_AFTER_NAME = frozenset(["a", "an", "the", "he", "she", "it", "they", "we", "his", "its",
+                             "their", "this", "these", "those"])
 """Words that cannot follow a name opening a sentence ("Somehow he ...", "Without a word")."""
 
 
