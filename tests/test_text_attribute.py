@@ -178,3 +178,11 @@ def test_sentence_opening_words_are_not_names():
     text = ("Mary walked on alone.\n\nSomehow he had found her. Without a word, she "
             "turned.\n\n“Go home,” she said.\n\nPresently Oren said, “No.”\n")
     assert _speakers(text) == ["Mary", "Oren"]
+
+
+def test_first_person_narrator_named_by_a_vocative_opening_a_quote():
+    text = ("I went down to the gate and let my old friend in.\n\n"
+            "“Ralph,” he said, “you bar your gate early.”\n\n"
+            "“It is my habit,” I answered.\n\n"
+            "“Smile and speak calmly, Ralph, as I do,” he said.\n")
+    assert _speakers(text)[2] == "Ralph"

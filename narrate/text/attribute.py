@@ -287,7 +287,8 @@ class _Attributor:
                 votes[key] = votes.get(key, 0) + 2
         unseen: dict[str, int] = {}
         for q in self.quotes:
-            for m in _VOCATIVE_ANY.finditer(self.text, q.inner_start, q.inner_end):
+            # (on the slice: "^" does not match at a `pos` inside the text)
+            for m in _VOCATIVE_ANY.finditer(self.text[q.inner_start:q.inner_end]):
                 key = self.reg.lookup(m.group(1))
                 if key and not self.reg.entities[key].description:
                     votes[key] = votes.get(key, 0) + 1
