@@ -132,3 +132,57 @@ def test_description_keeps_the_form_the_story_introduced():
     s = build_script(text)
     c = s.character(_speakers(text)[0])
     assert "a stranger" in c.aliases
+
+
+def test_turn_taking_anchors_backwards_from_a_later_tag():
+    # the first two turns have no tag; the tag on the third fixes the alternation
+    text = ("Rosa met Ivan at the gate.\n\n“Late again.”\n\n“The train was slow.”\n\n"
+            "“It always is,” said Rosa.\n\n“Not always,” said Ivan.\n\nThe clock struck.\n")
+    assert _speakers(text) == ["Rosa", "Ivan", "Rosa", "Ivan"]
+
+
+def test_turn_taking_vocative_names_the_listener():
+    text = ("“Ready?” asked Rosa.\n\n“Almost,” said Ivan.\n\n“Hurry, then.”\n\n"
+            "“Rosa, I am hurrying.”\n\nThe clock struck.\n")
+    assert _speakers(text) == ["Rosa", "Ivan", "Rosa", "Ivan"]
+
+
+def test_third_person_pronoun_never_the_named_narrator():
+    cast = [Character("Pell", ("Pell",), Gender.MALE),
+            Character("a sailor", ("a sailor",), Gender.MALE)]
+    text = ("My name is Pell, and I was alone when Pell heard the steps.\n\n"
+            "“Stand still,” he growled.\n\n“Yes, sir,” said I.\n")
+    assert _speakers(text, characters=cast) == ["a sailor", "Pell"]
+
+
+def test_cast_description_and_lone_gender_member():
+    cast = [Character("a girl", ("a girl",), Gender.FEMALE),
+            Character("The boy", ("The boy",), Gender.MALE)]
+    text = ("He ran down the road until he stopped for breath.\n\n"
+            "“What you run for?” she asked.\n\n“Because,” said the boy.\n")
+    assert _speakers(text, characters=cast) == ["a girl", "The boy"]
+
+
+def test_name_wrapped_over_a_line_break_joins_its_short_form():
+    text = ("I was so busy at the fence that I did not see the rider come\n"
+            "out of the forest, until I heard that my good friend, Master Hugh\n"
+            "Brackwell, was at the gate and would speak to me at once.\n\n"
+            "“You are late,” said Brackwell, as he climbed down from the\n"
+            "saddle and gave the tired horse to the boy at the gate.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["Master Hugh Brackwell"]
+    assert "Brackwell" in s.character("Master Hugh Brackwell").aliases
+
+
+def test_sentence_opening_words_are_not_names():
+    text = ("Mary walked on alone.\n\nSomehow he had found her. Without a word, she "
+            "turned.\n\n“Go home,” she said.\n\nPresently Oren said, “No.”\n")
+    assert _speakers(text) == ["Mary", "Oren"]
+
+
+def test_first_person_narrator_named_by_a_vocative_opening_a_quote():
+    text = ("I went down to the gate and let my old friend in.\n\n"
+            "“Ralph,” he said, “you bar your gate early.”\n\n"
+            "“It is my habit,” I answered.\n\n"
+            "“Smile and speak calmly, Ralph, as I do,” he said.\n")
+    assert _speakers(text)[2] == "Ralph"

@@ -58,3 +58,10 @@ def test_titles_headlines_and_posts_stay_with_narrator():
 def test_quote_inside_heading_is_not_dialogue():
     text = "**“WE DID IT.”**\n\nThe crowd cheered for the pair.\n"
     assert _dialogue(text) == []
+
+
+def test_scare_quote_with_its_stop_inside_is_narration():
+    text = ("His friends said that he was at Geneva “studying.” His enemies laughed.\n"
+            "The main building was called “the house,” to tell it from the cottages.\n"
+            "“Come in,” said Ada.\n")
+    assert _dialogue(text) == [("“Come in,”", "Ada")]

@@ -67,6 +67,11 @@ _ADVERBS = _words(
     "then again also now only still simply just at last once more later finally presently "
     "suddenly quickly softly aloud back out up quietly gently slowly"
 )
+_LOWER_ADVERB_OK = _words(
+    "presently suddenly finally slowly quickly softly quietly gently eventually instantly "
+    "immediately directly accordingly consequently meanwhile naturally evidently apparently "
+    "obviously certainly surely really only lastly firstly secondly frankly honestly"
+)
 _AUX = frozenset(["had", "has", "have", "would", "will", "could", "should", "did", "was", "then"])
 _PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
 _DETERMINERS = _words(
@@ -86,6 +91,12 @@ _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called m
 _VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
                            rf"((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}(?: {_CAP})*)(?=\s*[,.!?;—])")
 _VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
+
+
+def _described_name(name: str) -> bool:
+    """A cast name that is a description ("a girl", "convict"), not a proper name."""
+    first = name.split()[0] if name.split() else ""
+    return first.islower() or first.lower() in _DETERMINERS
 
 
 def _is_adverb(word: str) -> bool:
@@ -149,6 +160,8 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
                 tokens[k - 1].lower() not in _DETERMINERS and tokens[k - 1].lower() not in \
                 _PRONOUNS:
             k -= 1
+        while k < j and tokens[k].endswith("ly") and tokens[k].lower() in _LOWER_ADVERB_OK:
+            k += 1  # "Presently Tom said": the adverb is not part of the name
         return " ".join(tokens[k:j + 1])
     if t.lower() in PERSON_NOUNS:
         for k in range(j - 1, max(-1, j - 4), -1):
@@ -207,6 +220,9 @@ RECENT_SPEAKER_CHARS = 3000
 
 ASIDE_WORDS = 12
 """A paragraph of narration up to this many words keeps a conversation going."""
+
+_SOFT_REASONS = frozenset(("turn_taking", "previous", "next_paragraph", "unknown"))
+"""Guesses the conversation pass may overrule (a tag or a name nearby it may not)."""
 
 UNKNOWN = "someone"
 """Entity key of a speaker no rule could find."""
@@ -271,7 +287,8 @@ class _Attributor:
                 votes[key] = votes.get(key, 0) + 2
         unseen: dict[str, int] = {}
         for q in self.quotes:
-            for m in _VOCATIVE_ANY.finditer(self.text, q.inner_start, q.inner_end):
+            # (on the slice: "^" does not match at a `pos` inside the text)
+            for m in _VOCATIVE_ANY.finditer(self.text[q.inner_start:q.inner_end]):
                 key = self.reg.lookup(m.group(1))
                 if key and not self.reg.entities[key].description:
                     votes[key] = votes.get(key, 0) + 1
@@ -354,7 +371,9 @@ class _Attributor:
             # the subject of a sentence in this paragraph (or the one before) first, then
             # the nearest mention of that gender, then a subject whose gender is not known
             scope = self._scope_start(pos)
-            local = list(self.reg.recent(pos, limit_chars=pos - scope))
+            # a third-person pronoun never means the first-person narrator
+            local = [m for m in self.reg.recent(pos, limit_chars=pos - scope)
+                     if m.key != self.narrator]
             for m in local:
                 e = self.reg.entities[m.key]
                 g = e.resolved_gender()
@@ -364,14 +383,15 @@ class _Attributor:
                     return m.key
             for m in self.reg.recent(pos):
                 e = self.reg.entities[m.key]
-                if m.key != exclude and e.resolved_gender() is want and self.reg.candidate(m.key):
+                if m.key != exclude and m.key != self.narrator and \
+                        e.resolved_gender() is want and self.reg.candidate(m.key):
                     return m.key
             for m in local:
                 e = self.reg.entities[m.key]
                 if (m.subject and m.key != exclude and e.resolved_gender() is Gender.UNKNOWN
                         and not e.description and (e.from_cast or not self.reg.has_cast)):
                     return m.key
-            return None
+            return self.only_cast_member(want, exclude)
         if low in ("they", "we"):
             return None
         if word[0].isupper() and low.split()[0] not in ("the", "his", "her", "their", "my",
@@ -410,10 +430,27 @@ class _Attributor:
         if e.description and self.reg.has_cast and gender is not Gender.UNKNOWN:
             for m in self.reg.recent(pos):
                 c = self.reg.entities[m.key]
-                if c.from_cast and m.key != exclude and c.resolved_gender() is gender:
+                if c.from_cast and m.key not in (exclude, self.narrator) and \
+                        c.resolved_gender() is gender:
                     return m.key
+            only = self.only_cast_member(gender, exclude, described=True)
+            if only:
+                return only
         self.reg.add_mentions_of(key)
         return key
+
+    def only_cast_member(self, gender: Gender, exclude: str | None,
+                         described: bool = False) -> str | None:
+        """With a cast, the one member of that gender (not the narrator, not `exclude`): "she
+        asked" before any woman is named; with `described`, the one such member the cast
+        itself names by a description ("a girl", "convict"), for "the girl"."""
+        if not self.reg.has_cast:
+            return None
+        hits = [e.key for e in self.reg.entities.values()
+                if e.from_cast and e.key not in (exclude, self.narrator)
+                and e.resolved_gender() is gender
+                and (not described or _described_name(e.display))]
+        return hits[0] if len(hits) == 1 else None
 
     def tag_subjects(self, i: int) -> tuple[str | None, str | None]:
         """The subjects of a speech tag after quote i (when it is closed) and before it."""
@@ -596,7 +633,91 @@ class _Attributor:
             self.result[i] = r
             if r.speaker in self.reg.entities:
                 self.reg.entities[r.speaker].spoke = True  # type: ignore[attr-defined]
+        self.conversations()
         return [r or Attribution(UNKNOWN, "unknown") for r in self.result]
+
+    # -- conversations -------------------------------------------------------------------
+    def conversations(self) -> None:
+        """Second pass over each run of dialogue paragraphs: an untagged turn takes the speaker
+        of the nearest tagged turn when an even number of turns lies between them, else the
+        other participant (turns alternate between two people); tags anchor the alternation
+        backwards as well as forwards."""
+        run: list[list[int]] = []
+        last_block = -1
+        for block in sorted(self.by_block):
+            first = self.by_block[block][0]
+            if run and self.quotes[first].continues:
+                run[-1].append(block)  # a quote running on over paragraphs is one turn
+            elif run and all(self._is_aside(b) for b in range(last_block + 1, block)):
+                run.append([block])
+            else:
+                self._fill_run(run)
+                run = [[block]]
+            last_block = block
+        self._fill_run(run)
+
+    def _turn_anchor(self, blocks: list[int]) -> str | None:
+        for b in blocks:
+            for j in self.by_block[b]:
+                r = self.result[j]
+                if r and r.reason not in _SOFT_REASONS:
+                    return r.speaker
+        return None
+
+    def _fill_run(self, turns: list[list[int]]) -> None:
+        if len(turns) < 2:
+            return
+        anchors = [self._turn_anchor(t) for t in turns]
+        tagged = [k for k, a in enumerate(anchors) if a]
+        if not tagged:
+            return
+        before_run = self.quotes[self.by_block[turns[0][0]][0]]
+        for k, turn in enumerate(turns):
+            if anchors[k]:
+                continue
+            a = min(tagged, key=lambda t: (abs(t - k), t > k))
+            speaker = anchors[a]
+            assert speaker is not None
+            other = self._other_party(speaker, a, k, turns, anchors, before_run.start)
+            if abs(k - a) % 2:
+                if other is None:
+                    continue
+                speaker, other = other, speaker
+            first = self.by_block[turn[0]][0]
+            if other and self.addressee(first) == speaker:
+                speaker = other  # "Pip, ..." is not said by Pip
+            for b in turn:
+                for j in self.by_block[b]:
+                    r = self.result[j]
+                    if r is None or r.reason in _SOFT_REASONS or r.reason == "continued":
+                        self.result[j] = Attribution(speaker, "turn_taking")
+
+    def _other_party(self, speaker: str, a: int, k: int, turns: list[list[int]],
+                     anchors: list[str | None], run_start: int) -> str | None:
+        """Who `speaker` talks to in this run: the nearest other tagged speaker, else the one
+        their quotes address, else the last other speaker before the run."""
+        others = [t for t, s in enumerate(anchors) if s and s != speaker]
+        if others:
+            return anchors[min(others, key=lambda t: abs(t - k))]
+        for t, s in enumerate(anchors):
+            if s == speaker or (s is None and (t - a) % 2 == 0):
+                for b in turns[t]:
+                    for j in self.by_block[b]:
+                        key = self.addressee(j)
+                        if key and key != speaker:
+                            return key
+        first = self.by_block[turns[0][0]][0]
+        for j in range(first - 1, -1, -1):
+            if run_start - self.quotes[j].end > RECENT_SPEAKER_CHARS:
+                break
+            r = self.result[j]
+            if r and r.speaker != speaker and r.speaker != UNKNOWN and \
+                    r.speaker in self.reg.entities:
+                return r.speaker
+        r = self.result[self.by_block[turns[k][0]][0]]
+        if r and r.speaker != speaker and r.speaker != UNKNOWN:
+            return r.speaker
+        return None
 
     def untagged(self, i: int, tagged: Callable[[int], Attribution | None]) -> Attribution:
         q = self.quotes[i]

@@ -82,8 +82,10 @@ _TITLE_RE = (r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Aunt|Uncle|Captain|Capt|Colone
              r"Professor|Prof|Madame|Mme|Mlle|Monsieur|King|Queen|Prince|Princess|Count|"
              r"Countess|Parson|Rev|Reverend|Judge|Doctor|Master|Mistress|Little|Old|Young|"
              r"Saint|St|Father|Mother|Sister|Brother|Dame|Lieutenant|Sergeant)")
-NAME_RE = re.compile(rf"\b(?:{_TITLE_RE}\.?\s+)?{_TOKEN}(?:[ \t]+(?:(?:de|van|von|du|da|del|le|la|"
-                     rf"di|St\.?)[ \t]+)?{_TOKEN})*")
+_GAP = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
+"""Between the words of a name: spaces, or one line break (hard-wrapped text)."""
+NAME_RE = re.compile(rf"\b(?:{_TITLE_RE}\.?\s+)?{_TOKEN}(?:{_GAP}(?:(?:de|van|von|du|da|del|le|la|"
+                     rf"di|St\.?){_GAP})?{_TOKEN})*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 _DESC_RAW = re.compile(r"\b(the|a|an|his|her|their|my|our|your|this|that|one|another)\s+"
@@ -329,7 +331,8 @@ class Registry:
                 # drop a leading non-name word: "Sure Witney" cannot happen, "When Leo" can
                 words = form.split()
                 start = m.start()
-                while words and words[0] in _NOT_NAMES and words[0].rstrip(".") not in (
+                while words and (words[0] in _NOT_NAMES or _opening_adverb(words)) and \
+                        words[0].rstrip(".") not in (
                         "Mr", "Mrs", "Ms", "Dr", "Miss", "Sir", "Lady", "Lord"):
                     start += len(words[0]) + 1
                     words = words[1:]
@@ -349,8 +352,9 @@ class Registry:
                 raw.append((ds, de, phrase, False))
         mid = Counter(form for _, _, form, at_start in raw if not at_start)
         for start, end, form, at_start in list(raw):
-            if (at_start and len(form.split()) == 1 and counts[form] == 1 and not mid[form]
-                    and not self.lookup(form) and _not_a_name_word(text, start, end)):
+            if (at_start and len(form.split()) == 1 and not mid[form] and not self.lookup(form)
+                    and gender_of_given_name(form) is Gender.UNKNOWN
+                    and _not_a_name_word(text, start, end)):
                 raw.remove((start, end, form, at_start))
                 del counts[form]
         keys = self._cluster(counts)
@@ -452,7 +456,17 @@ class Registry:
 _SENT_BREAK = re.compile(r"(?:[.!?…][”\"’']?\s+|\n)")
 
 
-_NON_NAME_SUFFIX = re.compile(r"(?:ed|ing|ly|ness|ment|tion|ful|less)$")
+_NON_NAME_SUFFIX = re.compile(r"(?:ed|ing|ly|ness|ment|tion|ful|less|how|ever|wards?|out|"
+                              r"some|ter)$")
+_NOT_AFTER_NAME = frozenset(["a", "an", "the", "he", "she", "it", "they", "we", "his", "its",
+                             "their", "this", "these", "those"])
+"""Words that cannot follow a name opening a sentence ("Somehow he ...", "Without a word")."""
+
+
+def _opening_adverb(words: list[str]) -> bool:
+    """"Presently Tom came": an -ly adverb before a name is not part of it ("Emily" is)."""
+    w = words[0]
+    return len(words) > 1 and w.endswith("ly") and gender_of_given_name(w) is Gender.UNKNOWN
 
 
 def _not_a_name_word(text: str, start: int, end: int) -> bool:
@@ -461,7 +475,7 @@ def _not_a_name_word(text: str, start: int, end: int) -> bool:
     if _NON_NAME_SUFFIX.search(text[start:end]):
         return True
     nxt = re.match(r"\s+([a-z]+)", text[end:end + 30])
-    return bool(nxt and nxt.group(1).endswith("ing"))
+    return bool(nxt and (nxt.group(1).endswith("ing") or nxt.group(1) in _NOT_AFTER_NAME))
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:

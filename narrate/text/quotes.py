@@ -213,7 +213,7 @@ def speech_rule(text: str, quote: Quote, prev_block_tail: str, attributed: bool,
     if not attributed and is_title_case(inner.rstrip(".,!?…"), min_words=3) and not \
             inner.endswith(("?", "!")):
         return "a title in Title Case, read by the narrator"
-    if not attributed and len(words) <= 3 and not re.search(r"[.,!?;…—]", inner):
+    if not attributed and len(words) <= 3 and not re.search(r"[.,!?;…—]", inner.rstrip(".,")):
         prev = text[quote.start - 1] if quote.start > 0 else "\n"
         nxt = text[quote.end] if quote.end < len(text) else "\n"
         if (prev == " " and lead.strip() and not lead.rstrip().endswith((":", ","))
