@@ -186,3 +186,15 @@ def test_first_person_narrator_named_by_a_vocative_opening_a_quote():
             "“It is my habit,” I answered.\n\n"
             "“Smile and speak calmly, Ralph, as I do,” he said.\n")
     assert _speakers(text)[2] == "Ralph"
+
+
+def test_children_are_marked_by_what_they_call_their_parent_or_by_little() -> None:
+    from narrate.text import build_script
+
+    text = ("Sam ran across the yard. “Daddy, look at me!” Sam shouted.\n\n"
+            "“I see you,” said Tom Hale, laughing.\n\n"
+            "Behind them little Nell waved. “Wait for me!” Nell cried.\n")
+    ages = {c.name: c.age for c in build_script(text).characters}
+    assert ages["Sam"] == "child"
+    assert ages["Nell"] == "child"
+    assert ages["Tom Hale"] is None

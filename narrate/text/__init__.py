@@ -12,7 +12,9 @@ The pipeline, one module per stage:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from narrate.errors import InputError
@@ -89,9 +91,33 @@ def build_script(text: str, *, characters: Sequence[Character] = (), title: str 
     attributions = attribute_quotes(text, blocks, speech, registry)
     segments = _segments(text, blocks, infos, quotes, speech, attributions, not_speech,
                          registry)
-    cast = _speaking_characters(segments, registry)
+    cast = _mark_children(text, segments, _speaking_characters(segments, registry))
     meta = {"quote_style": style.value, "hard_wrapped": is_hard_wrapped(text)}
     return Script(tuple(segments), cast, title=title, source=source, meta=meta)
+
+
+_CHILD_CALLS = re.compile(r"^\W*(mommy|mummy|momma|daddy|dada|mama|papa)\b", re.I)
+"""Words for a parent that a child uses: a speaker who opens a line with one is a child."""
+_LITTLE = "little "
+
+
+def _mark_children(text: str, segments: Sequence[Segment],
+                   cast: Sequence[Character]) -> tuple[Character, ...]:
+    """Mark as children the speakers who call out "Mommy"/"Daddy", or whom the story calls
+    "little <name>": casting gives them a young voice. Known failure: an adult saying "Daddy"
+    in jest, or a nickname like "Little John", is taken for a child."""
+    callers = {s.speaker for s in segments
+               if s.kind is SegmentKind.DIALOGUE and _CHILD_CALLS.match(s.text.strip("“”\"'‘’"))}
+    folded = text.casefold()
+    marked = []
+    for c in cast:
+        names = {c.name, *c.aliases}
+        little = any(_LITTLE + n.split()[0].casefold() in folded for n in names
+                     if n and n[0].isupper())
+        if c.age is None and (c.name in callers or little):
+            c = replace(c, age="child")
+        marked.append(c)
+    return tuple(marked)
 
 
 def _narration_spans(text: str, blocks: Sequence, story: Sequence[bool],
