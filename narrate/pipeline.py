@@ -9,7 +9,7 @@ import re
 import time
 import unicodedata
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -505,8 +505,9 @@ def _show_parts(options: RenderOptions, title: str, narrator: str,
     generated = options.intro is None and options.outro is None
     title_text = f"{options.show} presents: {title}."
     credits_text = _credits_text(title, options.show, narrator, roles, generated)
-    spoken_title = speak_cached(narrator, title_text, cache)
-    spoken_credits = speak_cached(narrator, credits_text, cache)
+    say = _announcer(options, narrator)
+    spoken_title = speak_cached(narrator, say(title_text), cache)
+    spoken_credits = speak_cached(narrator, say(credits_text), cache)
     intro = outro = sting = None
     if options.music:
         # The generated bed is as long as its words need; bars repeat, the theme stays the show's.
@@ -520,6 +521,17 @@ def _show_parts(options: RenderOptions, title: str, narrator: str,
     return ShowParts(intro_music=intro, outro_music=outro,
                      title=Announcement(title_text, spoken_title, narrator),
                      credits=Announcement(credits_text, spoken_credits, narrator), sting=sting)
+
+
+def _announcer(options: RenderOptions, narrator: str) -> Callable[[str], str]:
+    """How the narrator says an announcement: normalised like story text ("DWTS" as letters)
+    and with the show's lexicon, as every segment is."""
+    from narrate.text import speakable
+    from narrate.voicing import engine_supports_ipa
+
+    lexicon = lexicon_for_show(options.show, options.voices_dir)
+    ipa = engine_supports_ipa(narrator)
+    return lambda text: lexicon.apply(speakable(text), ipa=ipa)
 
 
 def _description(stories: Sequence[tuple[Script, Cast]], title: str, narrator: str,

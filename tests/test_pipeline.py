@@ -34,3 +34,14 @@ def test_slugify() -> None:
 def test_opening_line_title_loses_its_quote_marks() -> None:
     script = titled(build_script("“Mommy, you did it!” the boy cried.\n"), "001_9e465333c74efe3c")
     assert script.title == "Mommy, you did it!"
+
+
+def test_announcements_are_spoken_like_story_text(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from narrate.pipeline import RenderOptions, _announcer
+
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    (voices / "night.lexicon.toml").write_text('[words]\nNell = "Nel"\n', encoding="utf-8")
+    say = _announcer(RenderOptions(show="night", voices_dir=voices), "tone:low")
+    assert say("Night presents: Nell and the DWTS at 2 a.m.") == (
+        "Night presents: Nel and the D W T S at two A M")
