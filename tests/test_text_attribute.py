@@ -198,3 +198,23 @@ def test_children_are_marked_by_what_they_call_their_parent_or_by_little() -> No
     assert ages["Sam"] == "child"
     assert ages["Nell"] == "child"
     assert ages["Tom Hale"] is None
+
+
+def test_described_speaker_who_introduces_himself_carries_that_name():
+    text = ("A farmer walked home along the lane, and met a priest on a horse.\n\n"
+            "“Evening,” said the priest. “I am Father Osgood, of the abbey.”\n\n"
+            "“Good evening to you,” said the farmer.\n")
+    s = build_script(text)
+    cast = {c.name: c for c in s.characters}
+    assert "Father Osgood" in cast["the priest"].aliases
+    assert "Father Osgood" not in cast["the farmer"].aliases
+
+
+def test_introduction_ignores_non_names_and_names_of_others():
+    text = ("Anna sat with Ben by the window. The rain went on and on, and she was sorry.\n\n"
+            "“I am Sorry about the rain,” said Anna.\n\n"
+            "“I am Ben, remember?” said the stranger.\n")
+    s = build_script(text)
+    cast = {c.name: c for c in s.characters}
+    assert "Sorry" not in cast["Anna"].aliases
+    assert "Ben" not in cast["the stranger"].aliases

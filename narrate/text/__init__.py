@@ -19,7 +19,12 @@ from pathlib import Path
 
 from narrate.errors import InputError
 from narrate.script import NARRATOR, Character, Gender, Script, Segment, SegmentKind
-from narrate.text.attribute import Attribution, attribute_quotes, has_speech_verb
+from narrate.text.attribute import (
+    Attribution,
+    attribute_quotes,
+    has_speech_verb,
+    self_introductions,
+)
 from narrate.text.blocks import is_hard_wrapped, split_blocks
 from narrate.text.clean import classify_blocks
 from narrate.text.names import Registry
@@ -89,6 +94,7 @@ def build_script(text: str, *, characters: Sequence[Character] = (), title: str 
         else:
             speech.append(q)
     attributions = attribute_quotes(text, blocks, speech, registry)
+    self_introductions(text, speech, attributions, registry)
     segments = _segments(text, blocks, infos, quotes, speech, attributions, not_speech,
                          registry)
     cast = _mark_children(text, segments, _speaking_characters(segments, registry))

@@ -752,6 +752,31 @@ def attribute_quotes(text: str, blocks: Sequence[Block], quotes: Sequence[Quote]
     return _Attributor(text, blocks, quotes, registry).run()
 
 
+_INTRODUCES = re.compile(
+    r"\b(?:I am|I['’]m|[Mm]y name(?:['’]s| is)|[Tt]hey call me|[Pp]eople call me)\s+"
+    r"((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?[A-Z][a-z]+(?:[ \t]*\r?\n?[ \t]*[A-Z][a-z]+)*)(?![\w'’-])")
+
+
+def self_introductions(text: str, quotes: Sequence[Quote], attributions: Sequence[Attribution],
+                       registry: Registry) -> None:
+    """A speaker who says "I am Parson Tringham" / "my name is Tom" is known by that name
+    too: add it to the speaker's forms (a described speaker, "the parson", is otherwise never
+    linked to the name the story gives them). Skipped when the name already belongs to
+    someone else (then "I am X" is more likely irony or a quotation) or is not a name."""
+    for q, a in zip(quotes, attributions, strict=True):
+        e = registry.entities.get(a.speaker)
+        if e is None:
+            continue
+        for m in _INTRODUCES.finditer(text, q.inner_start, q.inner_end):
+            form = " ".join(m.group(1).split())
+            if not registry.is_name(form):
+                continue
+            owner = registry.lookup(form)
+            if owner is None or owner == e.key:
+                e.forms.add(form)
+                registry._form_index.setdefault(form, e.key)
+
+
 def has_speech_verb(text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
                     registry: Registry) -> list[bool]:
     a = _Attributor(text, blocks, quotes, registry)
