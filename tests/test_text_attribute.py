@@ -218,3 +218,12 @@ def test_introduction_ignores_non_names_and_names_of_others():
     cast = {c.name: c for c in s.characters}
     assert "Sorry" not in cast["Anna"].aliases
     assert "Ben" not in cast["the stranger"].aliases
+
+
+def test_word_after_an_article_is_not_a_person():
+    # "the Dane or Norwegian", "a Swede": nationalities, so "he" is Tom, not "Norwegian"
+    text = ("Tom came in at noon. He had a touch of the Dane or Norwegian about him, and a "
+            "Swede had sold him his boots.\n\n“Is dinner ready?” he cried.\n")
+    assert _speakers(text) == ["Tom"]
+    s = build_script(text)
+    assert [c.name for c in s.characters] == ["Tom"]

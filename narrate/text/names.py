@@ -339,8 +339,10 @@ class Registry:
                 if not words:
                     continue
                 form = " ".join(words)
-                if text[max(0, start - 4):start].lower() == "the " and not split_title(form)[0]:
-                    continue  # "the Mirrorball", "the Stars": a thing or a group
+                art = None if split_title(form)[0] or self.lookup(form) else \
+                    _ARTICLE_BEFORE.search(text, max(0, start - 40), start)
+                if art and not self.lookup(" ".join((text[art.start():start] + form).split())):
+                    continue  # "the Stars", "a Swede", "the Dane or Norwegian": not a person
                 sentence_start = _at_sentence_start(text, start)
                 if not self._is_name(form, sentence_start):
                     continue
@@ -452,6 +454,10 @@ class Registry:
             self.mentions = sorted(self.mentions + new, key=lambda m: m.start)
             self._starts = [m.start for m in self.mentions]
 
+
+_ARTICLE_BEFORE = re.compile(r"(?:\b[Tt]he|\ban?|\bAn?)\s+(?:[A-Z][a-z]+\s+(?:or|and)\s+)?\Z")
+"""An article right before a capitalised word (or before "Dane or" in "the Dane or
+Norwegian"): the word names a thing, a group or a nationality, not a person."""
 
 _SENT_BREAK = re.compile(r"(?:[.!?…][”\"’']?\s+|\n)")
 
