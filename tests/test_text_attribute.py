@@ -227,3 +227,14 @@ def test_word_after_an_article_is_not_a_person():
     assert _speakers(text) == ["Tom"]
     s = build_script(text)
     assert [c.name for c in s.characters] == ["Tom"]
+
+
+def test_relational_speaker_carries_the_name_the_story_calls_them():
+    text = ("Curtis came into the library, where the old gentleman sat by the fire.\n\n"
+            "“Good evening, Uncle Amos,” said Curtis.\n\n"
+            "“You are late,” said his uncle.\n\n"
+            "“The roads were bad,” said the stranger.\n")
+    s = build_script(text)
+    cast = {c.name: c for c in s.characters}
+    assert {"Uncle", "Uncle Amos"} <= set(cast["his uncle"].aliases)
+    assert "Uncle" not in cast["the stranger"].aliases

@@ -23,6 +23,7 @@ from narrate.text.attribute import (
     Attribution,
     attribute_quotes,
     has_speech_verb,
+    kin_names,
     self_introductions,
 )
 from narrate.text.blocks import is_hard_wrapped, split_blocks
@@ -95,6 +96,7 @@ def build_script(text: str, *, characters: Sequence[Character] = (), title: str 
             speech.append(q)
     attributions = attribute_quotes(text, blocks, speech, registry)
     self_introductions(text, speech, attributions, registry)
+    kin_names(text, registry)
     segments = _segments(text, blocks, infos, quotes, speech, attributions, not_speech,
                          registry)
     cast = _mark_children(text, segments, _speaking_characters(segments, registry))

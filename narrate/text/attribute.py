@@ -777,6 +777,27 @@ def self_introductions(text: str, quotes: Sequence[Quote], attributions: Sequenc
                 registry._form_index.setdefault(form, e.key)
 
 
+_KIN_DESCRIPTION = re.compile(r"(?:his|her|their|my|our|your|the) (\w+)")
+
+
+def kin_names(text: str, registry: Registry) -> None:
+    """A speaker known by a relation ("his uncle", "the mother") is called by it in the story
+    ("Uncle", "Uncle John"): add the bare relation and the one "<Relation> <Name>" the text
+    uses, unless that name is someone else's."""
+    for e in list(registry.entities.values()):
+        m = _KIN_DESCRIPTION.fullmatch(e.display) if e.description else None
+        if not m or m.group(1) not in RELATIONS:
+            continue
+        word = m.group(1).capitalize()
+        e.forms.add(word)
+        named = {" ".join(f.split()) for f in re.findall(
+            rf"\b{word}\s+[A-Z][a-z]+\b(?!\s+[A-Z])", text)}
+        named = {f for f in named if registry.lookup(f) in (None, e.key)
+                 and registry.is_name(f)}
+        if len(named) == 1:
+            e.forms.add(named.pop())
+
+
 def has_speech_verb(text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
                     registry: Registry) -> list[bool]:
     a = _Attributor(text, blocks, quotes, registry)
