@@ -238,3 +238,19 @@ def test_relational_speaker_carries_the_name_the_story_calls_them():
     cast = {c.name: c for c in s.characters}
     assert {"Uncle", "Uncle Amos"} <= set(cast["his uncle"].aliases)
     assert "Uncle" not in cast["the stranger"].aliases
+
+
+def test_pronoun_with_no_named_antecedent_is_the_described_person():
+    text = ("The deck was crowded. One girl stood alone at the rail, quite young and calm.\n\n"
+            "“Are they lowering the boats?” she asked.\n")
+    assert _speakers(text) == ["the girl"]
+    s = build_script(text)
+    assert "one girl" in s.characters[0].aliases
+
+
+def test_described_antecedent_is_not_used_with_a_cast():
+    text = ("The deck was crowded. One girl stood alone at the rail, quite young and calm.\n\n"
+            "“Are they lowering the boats?” she asked.\n")
+    cast = (Character("Nora", ("Nora",), Gender.FEMALE),
+            Character("Jane", ("Jane",), Gender.FEMALE))
+    assert _speakers(text, characters=cast) != ["the girl"]

@@ -34,6 +34,7 @@ from narrate.text.names import (
     PERSON_NOUNS,
     RELATIONS,
     Registry,
+    find_descriptions,
     gender_of_noun,
     split_title,
 )
@@ -391,7 +392,8 @@ class _Attributor:
                 if (m.subject and m.key != exclude and e.resolved_gender() is Gender.UNKNOWN
                         and not e.description and (e.from_cast or not self.reg.has_cast)):
                     return m.key
-            return self.only_cast_member(want, exclude)
+            return self.only_cast_member(want, exclude) or self._described_antecedent(
+                want, pos, exclude)
         if low in ("they", "we"):
             return None
         if word[0].isupper() and low.split()[0] not in ("the", "his", "her", "their", "my",
@@ -438,6 +440,24 @@ class _Attributor:
                 return only
         self.reg.add_mentions_of(key)
         return key
+
+    def _described_antecedent(self, want: Gender, pos: int, exclude: str | None) -> str | None:
+        """"One girl stood alone. [...] “Yes?” she said": with no named character of that
+        gender about, he/she is the nearest person the narration describes ("one girl").
+        Not with a cast: the cast lists the speakers, and a described extra would take
+        their lines."""
+        if self.reg.has_cast:
+            return None
+        start = max(0, pos - RECENT_SPEAKER_CHARS)
+        for _s, _e, phrase in reversed(find_descriptions(self.text, start, pos)):
+            if gender_of_noun(phrase.split()[-1].lower()) is not want:
+                continue
+            if phrase.split()[0].lower() in ("his", "her", "their", "its"):
+                continue  # "her husband" needs its owner; that is resolve_description's job
+            key = self.resolve_description(phrase, pos, exclude)
+            if key and key != exclude and key != self.narrator:
+                return key
+        return None
 
     def only_cast_member(self, gender: Gender, exclude: str | None,
                          described: bool = False) -> str | None:

@@ -245,7 +245,8 @@ class Registry:
                 (split_title(f)[0].rstrip(".").lower() for f in e.forms) if t)}
             if len(titled) == 1:
                 return titled.pop()
-        norm = " ".join(["the" if det in ("a", "an", "this", "that") else det, *rest]).lower()
+        norm = " ".join(["the" if det in ("a", "an", "one", "this", "that") else det,
+                         *rest]).lower()
         if norm not in self.entities:
             e = Entity(norm, norm, {norm}, gender_of_noun(head), description=True,
                        child=bool(CHILD_WORDS & {w.lower() for w in words}))
