@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
 from narrate.audio import ffmpeg_exe
 from narrate.errors import AudioError
 
