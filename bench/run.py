@@ -39,6 +39,8 @@ BOOK = Path(os.environ.get("NARRATE_BENCH_BOOK",
 TARGETS = {1: 0.65, 2: 0.10, 3: 0.10, 4: 2 * 1024**3, 5: 0.4}
 RSS_CAP = 12 * 1024**3
 """Stop a book render whose process tree passes this (bytes): the figure already failed."""
+STOP_GRACE_S = 30.0
+"""Seconds a render stopped with SIGINT gets to exit before it is killed."""
 STANDIN_CHARS_PER_S = 15.0
 """Speaking rate of the stand-in engines (characters per second of audio), close to Piper's."""
 
@@ -54,10 +56,16 @@ class Run:
     stopped: str = ""
 
 
+VOICES: dict[str, str] = {}
+"""NARRATE_VOICES_DIR for every render: a copy of the repo's voices folder in the work folder
+without saved casts, so casting starts afresh and never writes into the checkout."""
+
+
 def narrate_env(extra_path: Path | None = None) -> dict[str, str]:
     paths = [str(REPO)] + ([str(extra_path)] if extra_path else [])
     old = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths + ([old] if old else []))}
+    return {**os.environ, **VOICES,
+            "PYTHONPATH": os.pathsep.join(paths + ([old] if old else []))}
 
 
 def run_narrate(args: list[str], *, env: dict[str, str] | None = None, sample_rss: bool = False,
@@ -68,8 +76,12 @@ def run_narrate(args: list[str], *, env: dict[str, str] | None = None, sample_rs
 
     started = time.perf_counter()
     with tempfile.TemporaryFile() as err:
+        # SIGINT back to its default: a bench started in the background (nohup, ``&`` in a
+        # script) passes SIGINT ignored to its children, and Python then never raises
+        # KeyboardInterrupt, so the timed stop below would hang.
         proc = subprocess.Popen([sys.executable, "-m", "narrate", *args], stdout=subprocess.DEVNULL,
-                                stderr=err, env=env or narrate_env(), start_new_session=True)
+                                stderr=err, env=env or narrate_env(), start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         run = Run(0.0, None, "")
         try:
             main = psutil.Process(proc.pid)
@@ -93,6 +105,8 @@ def run_narrate(args: list[str], *, env: dict[str, str] | None = None, sample_rs
                 if stop_after_s and elapsed > stop_after_s and not run.stopped:
                     run.stopped = f"stopped after {stop_after_s:.0f} s"
                     os.killpg(proc.pid, signal.SIGINT)
+                if run.stopped and stop_after_s and elapsed > stop_after_s + STOP_GRACE_S:
+                    os.killpg(proc.pid, signal.SIGKILL)  # did not stop on Ctrl-C in time
                 time.sleep(0.1 if sample_rss else 0.02)
         finally:
             if proc.poll() is None:
@@ -119,14 +133,14 @@ def raw_baseline(stories: Path) -> dict[str, float]:
     and voices as the render: the time to synthesise them, engines already loaded."""
     sys.path.insert(0, str(REPO))
     from narrate.pipeline import RenderOptions, cast_for_render, script_story, story_paths
-    from narrate.render import split_for_engine
+    from narrate.render import engine_chunks
     from narrate.voicing import speak
 
     chunks = []
     for path in story_paths([stories]):
         script = cast_for_render(script_story(path), RenderOptions())
         chunks += [(s.voice, c) for s in script.segments if s.spoken
-                   for c in split_for_engine(s.speak)]
+                   for c in engine_chunks(s.voice, s.speak)]
     for voice in sorted({v for v, _ in chunks}):
         speak(voice, "Warming up.")
     started = time.perf_counter()
@@ -135,25 +149,21 @@ def raw_baseline(stories: Path) -> dict[str, float]:
 
 
 def write_standin_engines(folder: Path) -> Path:
-    """A plugin that replaces the piper and kokoro engines (same voice ids) with instant,
-    deterministic stand-ins that return speech-length audio at the real native rates."""
+    """A folder for PYTHONPATH whose ``sitecustomize`` replaces the piper and kokoro engines
+    (same voice ids, same native rates) with instant, deterministic stand-ins returning
+    speech-length audio. It runs at interpreter start, so the spawned workers get it too; an
+    entry-point plugin would not do: built-in engine names never consult entry points."""
     site = folder / "standin"
-    info = site / "narrate_bench_standin-1.0.dist-info"
-    info.mkdir(parents=True, exist_ok=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: narrate-bench-standin\n"
-                                   "Version: 1.0\n")
-    (info / "entry_points.txt").write_text(
-        "[narrate.engines]\npiper = narrate_bench_standin:piper\n"
-        "kokoro = narrate_bench_standin:kokoro\n")
-    (site / "narrate_bench_standin.py").write_text(textwrap.dedent(f"""
-        import numpy as np
-
-        from narrate.audio import Audio
-        from narrate.engines.kokoro import KokoroEngine
-        from narrate.engines.piper import PiperEngine
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "sitecustomize.py").write_text(textwrap.dedent(f"""
+        from narrate.engines import base
 
 
         def _speech_like(text, voice):
+            import numpy as np
+
+            from narrate.audio import Audio
+
             n = int(len(text) / {STANDIN_CHARS_PER_S} * voice.sample_rate)
             t = np.arange(n, dtype=np.float32) / voice.sample_rate
             pitch = 100.0 + (sum(map(ord, voice.id)) % 150)
@@ -162,26 +172,33 @@ def write_standin_engines(folder: Path) -> Path:
                          voice.sample_rate)
 
 
-        class StandinPiper(PiperEngine):
-            version = "bench stand-in"
-
-            def synthesize(self, text, voice, *, speed=1.0):
-                return _speech_like(text, voice)
-
-
-        class StandinKokoro(KokoroEngine):
-            version = "bench stand-in"
-
-            def synthesize(self, text, voice, *, speed=1.0):
-                return _speech_like(text, voice)
-
-
         def piper():
+            from narrate.engines.piper import PiperEngine
+
+            class StandinPiper(PiperEngine):
+                version = "bench stand-in"
+
+                def synthesize(self, text, voice, *, speed=1.0):
+                    return _speech_like(text, voice)
+
             return StandinPiper()
 
 
         def kokoro():
+            from narrate.engines.kokoro import KokoroEngine
+
+            class StandinKokoro(KokoroEngine):
+                version = "bench stand-in"
+
+                def synthesize(self, text, voice, *, speed=1.0):
+                    return _speech_like(text, voice)
+
             return StandinKokoro()
+
+
+        base._load_builtins()
+        base.register_engine("piper", piper)
+        base.register_engine("kokoro", kokoro)
     """))
     return site
 
@@ -215,6 +232,9 @@ def main() -> None:
     parser.add_argument("--book-minutes", type=float, default=None,
                         help="minutes of the book rendered with the real engines (default 4; "
                         "quick 1)")
+    parser.add_argument("--standin-words", type=int, default=None,
+                        help="words of the book rendered with the stand-in engines (default: "
+                        "all of it, ~20 min of mastering on 2 cores; 0 skips that run)")
     parser.add_argument("--jobs", type=int, default=None, help="passed to narrate render -j")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--raw-baseline", type=Path, help=argparse.SUPPRESS)
@@ -234,6 +254,12 @@ def main() -> None:
     for seed in seeds:
         shutil.copy(seed, stories / seed.name)
     jobs = ["-j", str(args.jobs)] if args.jobs else []
+    voices = work / "voices"
+    shutil.rmtree(voices, ignore_errors=True)
+    if (REPO / "voices").is_dir():  # presets and lexicons, but no saved cast: cast afresh
+        shutil.copytree(REPO / "voices", voices, ignore=shutil.ignore_patterns("*.cast.toml"))
+    voices.mkdir(exist_ok=True)
+    VOICES["NARRATE_VOICES_DIR"] = str(voices)
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(work / "out", ignore_errors=True)
@@ -273,14 +299,19 @@ def main() -> None:
                        sample_rss=True, stop_after_s=minutes * 60)
     print(f"  peak {gb(real.peak_tree)} (main {gb(real.peak_main)}, workers "
           f"{gb(real.peak_children)}) {real.stopped or 'finished'}", flush=True)
-    print("book, whole, stand-in engines ...", flush=True)
-    plugin = write_standin_engines(work)
-    standin = run_narrate(["render", str(book), "-o", str(work / "book-standin"), "--cache-dir",
-                           str(work / "cache-book-standin"), "-q", *jobs],
-                          env=narrate_env(plugin), sample_rss=True)
-    print(f"  {standin.wall_s:.0f} s, peak {gb(standin.peak_tree)} (main "
-          f"{gb(standin.peak_main)}, workers {gb(standin.peak_children)}) "
-          f"{standin.stopped or 'finished'}", flush=True)
+    standin_words = args.standin_words if args.standin_words is not None else words
+    standin = Run(0.0, 0, "")
+    if standin_words:
+        standin_book = work / "book-standin.txt"
+        standin_book.write_text(" ".join(text.split(" ")[:standin_words]), encoding="utf-8")
+        print(f"book, {min(words, standin_words)} words, stand-in engines ...", flush=True)
+        plugin = write_standin_engines(work)
+        standin = run_narrate(["render", str(standin_book), "-o", str(work / "book-standin"),
+                               "--cache-dir", str(work / "cache-book-standin"), "-q", *jobs],
+                              env=narrate_env(plugin), sample_rss=True)
+        print(f"  {standin.wall_s:.0f} s, peak {gb(standin.peak_tree)} (main "
+              f"{gb(standin.peak_main)}, workers {gb(standin.peak_children)}) "
+              f"{standin.stopped or 'finished'}", flush=True)
     # Real engines' worker memory plus the larger main process of the two runs: the main process
     # is where the book's length could show (assembly, mastering, encoding).
     book_peak = real.peak_children + max(real.peak_main, standin.peak_main)
@@ -296,7 +327,7 @@ def main() -> None:
          f"{again.wall_s / cold.wall_s:.3f}", "<= 0.10"),
         (3, "wall time outside synthesis, cold render", (cold.wall_s - synth_s) / cold.wall_s,
          f"{100 * (cold.wall_s - synth_s) / cold.wall_s:.1f} %", "<= 10 %"),
-        (4, f"peak RSS, {words // 1000}k-word book", book_peak,
+        (4, f"peak RSS, {min(words, standin_words or words) // 1000}k-word book", book_peak,
          gb(book_peak) + (" (stopped)" if standin.stopped else ""), "<= 2 GB"),
         (5, "narrate --help wall time", help_s, f"{help_s:.3f} s", "<= 0.4 s"),
     ]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import lfilter
 
 from narrate.audio import ffmpeg_exe
 from narrate.errors import AudioError
@@ -83,6 +82,10 @@ class LoudnessMeter:
         return self._seconds
 
     def feed(self, samples: np.ndarray) -> None:
+        # Imported here: scipy.signal takes ~0.5-1 s to import, and ``narrate render`` should
+        # start its synthesis workers first (mastering, the first user, runs beside them).
+        from scipy.signal import lfilter
+
         x = np.asarray(samples, dtype=np.float64)
         if not len(x):
             return

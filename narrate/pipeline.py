@@ -308,14 +308,17 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
         return episode
 
     started = time.monotonic()
-    with make_executor(options.executor, jobs=options.jobs, address=options.address) as executor, \
-            ThreadPoolExecutor(1, thread_name_prefix="narrate-master") as mastering:
+    with ThreadPoolExecutor(1, thread_name_prefix="narrate-master") as mastering:
         pending: dict[int, Future[Episode]] = {}
-        for k in prefetch([cast[n] for n in order], store, executor=executor, progress=progress):
-            pending[order[k]] = mastering.submit(master, order[k])
-            for future in pending.values():  # fail fast rather than after all the speech
-                if future.done() and future.exception():
-                    future.result()
+        with make_executor(options.executor, jobs=options.jobs,
+                           address=options.address) as executor:
+            for k in prefetch([cast[n] for n in order], store, executor=executor,
+                              progress=progress):
+                pending[order[k]] = mastering.submit(master, order[k])
+                for future in pending.values():  # fail fast rather than after all the speech
+                    if future.done() and future.exception():
+                        future.result()
+        # The workers are gone (with the engines' memory) before the last stories are mastered.
         _LOGGER.info("synthesis done in %.2f s", time.monotonic() - started)
         for n, future in pending.items():
             episodes[n] = future.result()
