@@ -254,3 +254,13 @@ def test_described_antecedent_is_not_used_with_a_cast():
     cast = (Character("Nora", ("Nora",), Gender.FEMALE),
             Character("Jane", ("Jane",), Gender.FEMALE))
     assert _speakers(text, characters=cast) != ["the girl"]
+
+
+def test_a_young_age_after_the_name_marks_a_child() -> None:
+    from narrate.text import build_script
+
+    text = ("“Look!” cried Pip. He was seven years old and never sat still.\n\n"
+            "“I see,” said Tom Hale, who was forty years old.\n")
+    ages = {c.name: c.age for c in build_script(text).characters}
+    assert ages["Pip"] == "child"
+    assert ages["Tom Hale"] is None

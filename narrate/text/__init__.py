@@ -107,13 +107,19 @@ def build_script(text: str, *, characters: Sequence[Character] = (), title: str 
 _CHILD_CALLS = re.compile(r"^\W*(mommy|mummy|momma|daddy|dada|mama|papa)\b", re.I)
 """Words for a parent that a child uses: a speaker who opens a line with one is a child."""
 _LITTLE = "little "
+_YOUNG_AGE = re.compile(
+    r"\b(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"[- ]years?[- ]old\b", re.I)
+"""An age a child has ("seven years old", "a nine-year-old")."""
+AGE_WINDOW = 200  # characters after a mention of the name, within its paragraph
 
 
 def _mark_children(text: str, segments: Sequence[Segment],
                    cast: Sequence[Character]) -> tuple[Character, ...]:
-    """Mark as children the speakers who call out "Mommy"/"Daddy", or whom the story calls
-    "little <name>": casting gives them a young voice. Known failure: an adult saying "Daddy"
-    in jest, or a nickname like "Little John", is taken for a child."""
+    """Mark as children the speakers who call out "Mommy"/"Daddy", whom the story calls
+    "little <name>", or whose young age follows their name: casting gives them a young voice.
+    Known failures: an adult saying "Daddy" in jest, a nickname like "Little John", another
+    person's age stated right after the name ("Ann's son, seven years old")."""
     callers = {s.speaker for s in segments
                if s.kind is SegmentKind.DIALOGUE and _CHILD_CALLS.match(s.text.strip("“”\"'‘’"))}
     folded = text.casefold()
@@ -122,10 +128,22 @@ def _mark_children(text: str, segments: Sequence[Segment],
         names = {c.name, *c.aliases}
         little = any(_LITTLE + n.split()[0].casefold() in folded for n in names
                      if n and n[0].isupper())
-        if c.age is None and (c.name in callers or little):
+        if c.age is None and (c.name in callers or little or _young_by_age(text, names)):
             c = replace(c, age="child")
         marked.append(c)
     return tuple(marked)
+
+
+def _young_by_age(text: str, names: set[str]) -> bool:
+    """A child's age stated just after a mention ("Pip ... He was seven years old")."""
+    for name in names:
+        if not name or not name[0].isupper():
+            continue
+        for m in re.finditer(rf"\b{re.escape(name)}\b", text):
+            window = text[m.end():m.end() + AGE_WINDOW].split("\n\n")[0]
+            if _YOUNG_AGE.search(window):
+                return True
+    return False
 
 
 def _narration_spans(text: str, blocks: Sequence, story: Sequence[bool],
