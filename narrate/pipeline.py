@@ -147,10 +147,17 @@ def render_script(script: Script, out_dir: str | Path, *, slug: str | None = Non
 
     ``executor`` runs synthesis (default: made from ``options`` for this call only)."""
     options = options or RenderOptions()
+    return _render_cast(script, *cast_story(script, options), out_dir,
+                        slug=slug or slugify(script.title or "episode"), options=options,
+                        progress=progress, executor=executor)
+
+
+def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Path, *,
+                 slug: str, options: RenderOptions, progress: ProgressCallback | None,
+                 executor: Executor | None) -> Episode:
+    """``render_script`` once the story is cast: ``original`` is the uncast script, which
+    ``--check`` re-renders with flagged segments pinned to other voices."""
     out_dir = Path(out_dir)
-    slug = slug or slugify(script.title or "episode")
-    original = script
-    script, cast = cast_story(script, options)
     episode, cues = _produce([(script, cast)], out_dir, slug=slug,
                              title=options.episode_title or script.title or slug,
                              options=options, progress=progress, executor=executor)
@@ -287,7 +294,9 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
     scripts = [script_story(p) for p in files]
     slugs = [slugify(p.stem) for p in files]
     store = SegmentCache(options.cache_dir)
-    cast = [cast_for_render(s, options) for s in scripts]
+    # cast once: the segments prefetched are exactly the ones the mixer asks for
+    casts = [cast_story(s, options) for s in scripts]
+    cast = [c for c, _ in casts]
     prints = [episode_fingerprint(c, options, slug) for c, slug in zip(cast, slugs, strict=True)]
     episodes: dict[int, Episode] = {}
     if not options.force:
@@ -302,8 +311,8 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
     def master(n: int) -> Episode:
         if out.is_dir():
             _remove_stale_temporaries(out, slugs[n])
-        episode = render_script(scripts[n], out, slug=slugs[n], options=options,
-                                executor=SerialExecutor())
+        episode = _render_cast(scripts[n], *casts[n], out, slug=slugs[n], options=options,
+                               progress=None, executor=SerialExecutor())
         store.mark_current(out / episode.mp3, prints[n])
         return episode
 
