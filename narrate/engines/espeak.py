@@ -37,12 +37,9 @@ _VOICES: dict[str, tuple[Gender, str, str]] = {
 class EspeakEngine(ProgramEngine):
     name = "espeak"
     program = PROGRAM
+    sample_rate = SAMPLE_RATE
+    voice_table = _VOICES
     supports_ipa = False
-
-    def voices(self) -> list[Voice]:
-        return [Voice(id=f"espeak:{n}", engine=self.name, name=n, gender=g, language=lang,
-                      sample_rate=SAMPLE_RATE, description=desc)
-                for n, (g, lang, desc) in _VOICES.items()]
 
     def voice(self, name: str) -> Voice:
         try:

@@ -33,11 +33,8 @@ _VOICES: dict[str, tuple[Gender, str, str]] = {
 class FliteEngine(ProgramEngine):
     name = "flite"
     program = PROGRAM
-
-    def voices(self) -> list[Voice]:
-        return [Voice(id=f"flite:{n}", engine=self.name, name=n, gender=g, language=lang,
-                      sample_rate=SAMPLE_RATE, description=desc)
-                for n, (g, lang, desc) in _VOICES.items()]
+    sample_rate = SAMPLE_RATE
+    voice_table = _VOICES
 
     def synthesize(self, text: str, voice: Voice, *, speed: float = 1.0) -> Audio:
         what = f"flite ({voice.id})"

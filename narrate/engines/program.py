@@ -8,8 +8,9 @@ import subprocess
 import wave
 from typing import TYPE_CHECKING, ClassVar
 
-from narrate.engines.base import Engine
+from narrate.engines.base import Engine, Voice
 from narrate.errors import EngineError
+from narrate.script import Gender
 
 if TYPE_CHECKING:
     from narrate.audio import Audio
@@ -70,6 +71,15 @@ class ProgramEngine(Engine):
     versioned by what the program says of itself."""
 
     program: ClassVar[str]
+    sample_rate: ClassVar[int]
+    """Hz of what the program writes."""
+    voice_table: ClassVar[dict[str, tuple[Gender, str, str]]]
+    """Voice name -> (gender, language, description)."""
+
+    def voices(self) -> list[Voice]:
+        return [Voice(id=f"{self.name}:{n}", engine=self.name, name=n, gender=g, language=lang,
+                      sample_rate=self.sample_rate, description=desc)
+                for n, (g, lang, desc) in self.voice_table.items()]
 
     @property
     def version(self) -> str:
