@@ -264,3 +264,24 @@ def test_a_young_age_after_the_name_marks_a_child() -> None:
     ages = {c.name: c.age for c in build_script(text).characters}
     assert ages["Pip"] == "child"
     assert ages["Tom Hale"] is None
+
+
+def test_action_beat_paragraph_names_the_next_speaker():
+    text = ("“Where were you?” asked Hilda.\n\n“Out.”\n\n"
+            "Mr. Crane was drumming his fingers on the table.\n\n“Out where?”\n\n"
+            "“Just out.”\n")
+    # the beat makes Crane the speaker of the line after it; the turns alternate from there
+    assert _speakers(text)[2:] == ["Mr. Crane", "Hilda"]
+
+
+def test_action_beat_does_not_reach_past_a_colon_or_an_inline_quote():
+    text = ("Olga shrugged. Piet set down the cup and said to her:\n\n“Fine weather.”\n")
+    assert _speakers(text) == ["Piet"]
+
+
+def test_em_dash_dialogue_tag_inside_the_paragraph():
+    text = ("—Come along, Rudi, said Marek. The tide is turning.\n\n"
+            "—Not yet! Rudi said. Give me a minute.\n\n"
+            "—Now, he said quietly.\n\n"
+            "Marek walked off.\n")
+    assert _speakers(text) == ["Marek", "Rudi", "Rudi"]

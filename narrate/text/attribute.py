@@ -87,6 +87,7 @@ _KIN = re.compile(r"^\W*(?:Mommy|Mom|Mum|Mummy|Mama|Mamma|Momma|Ma|Mother|Daddy|
 _CHILD_DESC = re.compile(r"\b(?:her|his|their)\s+(?:(?:little|young|baby|small|tiny|eldest|"
                          r"youngest|oldest|own)\s+)?(son|daughter|boy|girl|child|kid)\b")
 _CAP = r"[A-Z][\w’'-]*"
+_CLAUSE_END = re.compile(r"[,!?.…]\s+")
 _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called myself)\s+"
                          rf"({_CAP}(?: {_CAP})*)")
 _VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
@@ -475,9 +476,23 @@ class _Attributor:
     def tag_subjects(self, i: int) -> tuple[str | None, str | None]:
         """The subjects of a speech tag after quote i (when it is closed) and before it."""
         if i not in self._tags:
-            after = subject_after(self.after(i)) if self.quotes[i].closed else None
+            q = self.quotes[i]
+            after = subject_after(self.after(i)) if q.closed else None
+            if after is None and q.closed and q.inner_end == q.end:
+                after = self._inner_tag(i)
             self._tags[i] = (after, subject_before(self._before_tag(i)))
         return self._tags[i]
+
+    def _inner_tag(self, i: int) -> str | None:
+        """Em-dash dialogue has no closing mark: the tag sits inside the paragraph after a
+        clause of speech ("—Our mighty mother! Buck Mulligan said. ...")."""
+        q = self.quotes[i]
+        inner = self.text[q.inner_start:min(q.inner_end, q.inner_start + CONTEXT_CHARS)]
+        for m in _CLAUSE_END.finditer(inner):
+            subj = subject_after(inner[m.end():])
+            if subj:
+                return subj
+        return None
 
     def explicit(self, i: int) -> Attribution | None:
         q = self.quotes[i]
@@ -762,8 +777,48 @@ class _Attributor:
         r: Attribution | None = None
         if not self.paragraph_is_dialogue_only(i):
             r = self.nearby(i, exclude)
-        return (r or self.kin(i, exclude) or self.turn_taking(i, exclude)
+        return (r or self.kin(i, exclude) or self.action_beat(i, exclude)
+                or self.turn_taking(i, exclude)
                 or self.fallback(i, exclude) or Attribution(UNKNOWN, "unknown"))
+
+    def action_beat(self, i: int, exclude: set[str]) -> Attribution | None:
+        """“Mr. Pett was sniffing suspiciously.” then a paragraph opening with an untagged
+        quote: the subject of the narration's last sentence is the one who speaks next (the
+        beat introduces the line). Only for a quote opening its paragraph right after a
+        paragraph of narration."""
+        q = self.quotes[i]
+        b = self.blocks[q.block]
+        if self.prev_in_block[i] is not None or self.text[b.start:q.start].strip() \
+                or q.continues or q.block == 0 or self.by_block.get(q.block - 1):
+            return None
+        pb = self.blocks[q.block - 1]
+        tail = self.text[max(pb.start, pb.end - CONTEXT_CHARS):pb.end].rstrip()
+        if not tail or tail[-1] in ":,;":
+            return None
+        body = tail[:-1] if tail[-1] in ".!?" else tail
+        last = _last_sentence(body)
+        start = pb.end - len(self.text[max(pb.start, pb.end - CONTEXT_CHARS):pb.end]) + \
+            len(body) - len(last)
+        lead = len(last) - len(last.lstrip())
+        key = self._sentence_subject(last[lead:], start + lead, exclude)
+        if key and key not in exclude and key != UNKNOWN:
+            return Attribution(key, "action_beat")
+        return None
+
+    def _sentence_subject(self, sentence: str, pos: int, exclude: set[str]) -> str | None:
+        """The character a sentence opens with ("Ogden was sprawling", "Then he turned"):
+        a mention or a he/she within its first three words."""
+        words = re.match(r"(?:\S+\s+){0,3}", sentence)
+        head_end = pos + (words.end() if words else 0)
+        pron = re.match(r"(?:\S+\s+){0,2}?(he|she)\b", sentence, re.IGNORECASE)
+        for m in self.reg.between(pos, head_end + 1):
+            if self.reg.candidate(m.key):
+                return m.key
+            return None
+        if pron:
+            return self.resolve_subject(pron.group(1), pos + pron.start(1),
+                                        exclude=next(iter(exclude), None))
+        return None
 
 
 def attribute_quotes(text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
