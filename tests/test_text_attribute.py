@@ -285,3 +285,46 @@ def test_em_dash_dialogue_tag_inside_the_paragraph():
             "—Now, he said quietly.\n\n"
             "Marek walked off.\n")
     assert _speakers(text) == ["Marek", "Rudi", "Rudi"]
+
+
+def test_name_inside_a_pronoun_led_sentence_is_not_the_next_he():
+    text = ("“Ready?” said Anton.\n\n"
+            "He turned his eyes from the window to Felix's face.\n\n"
+            "“We leave at dawn,” he said.\n")
+    assert _speakers(text) == ["Anton", "Anton"]
+
+
+def test_tagged_speaker_is_a_pronoun_antecedent_in_dash_dialogue():
+    text = ("Felix sat by the fire.\n\n"
+            "—Wake up, Albert said. We leave at dawn.\n\n"
+            "—Already? Felix said.\n\n"
+            "—Now, Albert said.\n\n"
+            "He pulled on his boots.\n\n"
+            "—The horses are ready, he said.\n")
+    assert _speakers(text)[-1] == "Albert"
+
+
+def test_a_description_tag_links_later_mentions_of_it_to_the_cast_member():
+    cast = [Character("Parson Grell", ("Parson Grell",), Gender.MALE),
+            Character("Tobias Venn", ("Tobias Venn", "Tobias"), Gender.MALE)]
+    text = ("Tobias Venn trudged along the lane.\n\n"
+            "“Evening,” said the parson.\n\n"
+            "Tobias kept walking. The parson rode nearer.\n\n"
+            "“A word with you,” he said.\n")
+    assert _speakers(text, characters=cast) == ["Parson Grell", "Parson Grell"]
+
+
+def test_vocative_in_the_reply_names_the_untagged_speaker():
+    text = ("Lukas and Gregor found Peter in the yard.\n\n"
+            "“Is the cart mended?” asked Gregor.\n\n"
+            "“Not yet.”\n\n"
+            "“Then hurry, Lukas.”\n")
+    # the third line calls the second speaker Lukas, a name the narration never used
+    assert _speakers(text)[1] == "Lukas"
+
+
+def test_vocative_in_the_reply_outranks_a_bare_description():
+    text = ("Bertil leaned on the gate. Mr. Osk came by every morning.\n\n"
+            "“Fine morning,” said the man with the dog.\n\n"
+            "“Fine indeed, Mr. Osk,” said Bertil.\n")
+    assert _speakers(text)[0] == "Mr. Osk"

@@ -21,6 +21,7 @@ that the text never repeats.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -270,6 +271,7 @@ class _Attributor:
         self._dialogue_only: dict[int, bool] = {}
         self._addressee: str | None = None
         self._tags: dict[int, tuple[str | None, str | None]] = {}
+        self._quote_ends = [q.end for q in quotes]
         """Who the quote being attributed addresses (for "his wife" in its tag)."""
 
         self.narrator = (self.reg.lookup("Narrator") or self.reg.lookup("I")
@@ -379,14 +381,20 @@ class _Attributor:
             for m in local:
                 e = self.reg.entities[m.key]
                 g = e.resolved_gender()
-                if m.subject and m.key != exclude and (
+                if m.subject and m.key != exclude and not self._pronoun_led(m.start, low) and (
                         (g is want and self.reg.candidate(m.key))
                         or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description)):
                     return m.key
+            last = pos
             for m in self.reg.recent(pos):
+                spoke = self._speaker_between(m.end, last, want, exclude)
+                if spoke:
+                    return spoke
+                last = m.start
                 e = self.reg.entities[m.key]
                 if m.key != exclude and m.key != self.narrator and \
-                        e.resolved_gender() is want and self.reg.candidate(m.key):
+                        e.resolved_gender() is want and self.reg.candidate(m.key) and \
+                        not self._pronoun_led(m.start, low):
                     return m.key
             for m in local:
                 e = self.reg.entities[m.key]
@@ -410,6 +418,29 @@ class _Attributor:
             return key
         return self.resolve_description(word, pos, exclude)
 
+    def _speaker_between(self, lo: int, hi: int, want: Gender,
+                         exclude: str | None) -> str | None:
+        """The speaker of the latest tagged quote of that gender ending in [lo, hi): a
+        speaker is as much an antecedent as a name in narration (in em-dash dialogue the
+        tags are inside the quotes, so the speakers are not mentions)."""
+        j = bisect.bisect_right(self._quote_ends, hi) - 1
+        while j >= 0 and self._quote_ends[j] >= lo:
+            r = self.result[j]
+            if r and r.reason not in _SOFT_REASONS and r.speaker not in (exclude, UNKNOWN,
+                                                                          self.narrator):
+                e = self.reg.entities.get(r.speaker)
+                if e is not None and e.resolved_gender() is want:
+                    return r.speaker
+            j -= 1
+        return None
+
+    def _pronoun_led(self, pos: int, pronoun: str) -> bool:
+        """The sentence holding `pos` opens with `pronoun` ("He turned his eyes to Tom's
+        face"): a name later in it is not who that pronoun means, so it is not the
+        antecedent of the next one either."""
+        head = _last_sentence(self.text[max(0, pos - 300):pos]).lstrip(" \t\r\n“”\"‘’'—-")
+        return head[:len(pronoun) + 1].lower() == pronoun + " "
+
     def resolve_description(self, desc: str, pos: int, exclude: str | None) -> str | None:
         """"his wife" -> the possessor's wife (same surname); "the voice of John" -> John;
         with a cast, "the young man" -> the cast member of that gender last mentioned."""
@@ -430,6 +461,8 @@ class _Attributor:
                         return target
         key = self.reg.description_entity(desc)
         e = self.reg.entities[key]
+        if not e.description:
+            self.reg.link_description(desc, key)
         if e.description and self.reg.has_cast and gender is not Gender.UNKNOWN:
             for m in self.reg.recent(pos):
                 c = self.reg.entities[m.key]
@@ -703,6 +736,7 @@ class _Attributor:
         if len(turns) < 2:
             return
         anchors = [self._turn_anchor(t) for t in turns]
+        self._vocative_anchors(turns, anchors)
         tagged = [k for k, a in enumerate(anchors) if a]
         if not tagged:
             return
@@ -726,6 +760,46 @@ class _Attributor:
                     r = self.result[j]
                     if r is None or r.reason in _SOFT_REASONS or r.reason == "continued":
                         self.result[j] = Attribution(speaker, "turn_taking")
+
+    def _turn_addressee(self, turn: list[int]) -> str | None:
+        for b in turn:
+            for j in self.by_block[b]:
+                key = self.addressee(j)
+                if key:
+                    return key
+        return None
+
+    def _vocative_anchors(self, turns: list[list[int]], anchors: list[str | None]) -> None:
+        """“Good night, Sir John,” answers the line before it: an untagged turn is said by
+        the one the next turn (or the turn before) addresses by name."""
+        called = [self._turn_addressee(t) for t in turns]
+        for k, turn in enumerate(turns):
+            described = self._described_only(anchors[k])
+            if anchors[k] and not described:
+                continue
+            votes = {called[n] for n in (k - 1, k + 1) if 0 <= n < len(turns) and called[n]
+                     and called[n] != anchors[n] and called[n] != called[k]
+                     and not (anchors[k] and anchors[n] == anchors[k])}
+            votes = {v for v in votes if v and self.reg.candidate(v) and v != UNKNOWN}
+            if len(votes) != 1:
+                continue
+            key = votes.pop()
+            if described and self._described_only(key):
+                continue
+            # a description ("said the man") gives way to the name the other party calls
+            # him by; only in this turn: the same words may mean someone else later
+            old = anchors[k]
+            anchors[k] = key
+            for b in turn:
+                for j in self.by_block[b]:
+                    r = self.result[j]
+                    if r is None or r.reason in _SOFT_REASONS or r.reason == "continued" or \
+                            (old and r.speaker == old):
+                        self.result[j] = Attribution(key, "vocative")
+
+    def _described_only(self, key: str | None) -> bool:
+        e = self.reg.entities.get(key) if key else None
+        return bool(e and e.description and not e.from_cast)
 
     def _other_party(self, speaker: str, a: int, k: int, turns: list[list[int]],
                      anchors: list[str | None], run_start: int) -> str | None:

@@ -442,6 +442,24 @@ class Registry:
             elif she and not he:
                 e.she += 1
 
+    def link_description(self, phrase: str, key: str) -> None:
+        """"the parson" turned out to be Parson Tringham (a tag said so): from now on the
+        phrase in narration is a mention of him ("The parson rode nearer. “...” he said")."""
+        e = self.entities.get(key)
+        words = phrase.lower().split()
+        if e is None or e.description or len(words) < 2 or words[0] != "the":
+            return
+        linked = getattr(self, "_linked", set())
+        self._linked = linked
+        if phrase.lower() in linked:
+            return
+        linked.add(phrase.lower())
+        new = [Mention(s, end, key, subject=_at_sentence_start(self.text, s))
+               for s, end, f in self._desc_raw if " ".join(f.split()).lower() == " ".join(words)]
+        if new:
+            self.mentions = sorted(self.mentions + new, key=lambda m: m.start)
+            self._starts = [m.start for m in self.mentions]
+
     def add_mentions_of(self, key: str) -> None:
         """Start tracking a description ("her son") once it has spoken."""
         e = self.entities[key]
