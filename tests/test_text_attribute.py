@@ -328,3 +328,17 @@ def test_vocative_in_the_reply_outranks_a_bare_description():
             "“Fine morning,” said the man with the dog.\n\n"
             "“Fine indeed, Mr. Osk,” said Bertil.\n")
     assert _speakers(text)[0] == "Mr. Osk"
+
+
+def test_occupations_and_kinds_of_person_are_tag_subjects():
+    text = ("The train slowed. Ilse held out her ticket.\n\n"
+            "“Too late for this one,” said the conductor.\n\n"
+            "“Shame on her,” said a hard-faced matron.\n")
+    assert _speakers(text) == ["the conductor", "the hard-faced matron"]
+
+
+def test_bare_another_is_a_tag_subject():
+    text = ("The women by the well talked of nothing else.\n\n"
+            "“She should be ashamed,” said one.\n\n"
+            "“She is not,” said another.\n")
+    assert _speakers(text) == ["one", "another"]

@@ -76,6 +76,8 @@ _LOWER_ADVERB_OK = _words(
 )
 _AUX = frozenset(["had", "has", "have", "would", "will", "could", "should", "did", "was", "then"])
 _PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
+_BARE_SUBJECTS = frozenset(("another", "one"))
+"""Pronoun-like subjects of a tag that stand for a person of a group ("said another")."""
 _DETERMINERS = _words(
     "the a an his her their my our your this that one another"
 )
@@ -131,6 +133,8 @@ def _subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
         while j < len(tokens) and tokens[j][0].isupper() and j - i < 4:
             j += 1
         return " ".join(tokens[i:j]), j - i
+    if t.lower() in _BARE_SUBJECTS and (i + 1 >= len(tokens) or not tokens[i + 1][0].isalpha()):
+        return t.lower(), 1  # ", said another." / ", cried one,"
     if t.lower() in _DETERMINERS:
         for j in range(i + 1, min(i + 4, len(tokens))):
             w = tokens[j].lower()

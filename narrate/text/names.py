@@ -47,6 +47,25 @@ NEUTRAL_NOUNS = {"child", "kid", "stranger", "voice", "doctor", "judge", "driver
                  "other", "friend", "partner", "host", "crowd", "youth", "newcomer",
                  "speaker", "fisherman", "keeper", "gardener", "beggar", "merchant", "traveller",
                  "traveler", "hunter", "shepherd", "creature", "animal", "horse", "dog", "cat"}
+# more people a story may know only by a description ("said a hard-featured dame",
+# "The conductor squinted"): occupations, ranks and kinds of person
+MALE_NOUNS |= {"male", "clergyman", "horseman", "footman", "butler", "valet", "vicar", "curate",
+               "rector", "bishop", "abbot", "friar", "monk", "sheriff", "gent", "schoolboy",
+               "lord", "bachelor", "widower", "grandson", "stepfather", "step-son", "stepson"}
+FEMALE_NOUNS |= {"female", "dame", "matron", "lass", "wench", "damsel", "maiden", "gal",
+                 "spinster", "schoolgirl", "granddaughter", "stepmother", "step-daughter",
+                 "stepdaughter", "milkmaid", "seamstress", "laundress", "washerwoman"}
+NEUTRAL_NOUNS |= {"conductor", "surgeon", "physician", "sergeant", "corporal", "private",
+                  "lieutenant", "colonel", "constable", "inspector", "detective", "sentry",
+                  "sentinel", "watchman", "innkeeper", "shopkeeper", "saloon-keeper",
+                  "barkeeper", "bartender", "postman", "messenger", "boatswain", "pilot",
+                  "skipper", "guide", "scout", "rider", "preacher", "minister", "auctioneer",
+                  "peddler", "pedlar", "tramp", "convict", "prisoner", "jailer", "gaoler",
+                  "warder", "urchin", "youngster", "pedestrian", "passenger", "customer",
+                  "stranger", "official", "clerk", "secretary", "attendant", "usher",
+                  "foreman", "steward", "stewardess", "professor", "schoolmaster",
+                  "schoolmistress", "magistrate", "chaplain", "priestess", "parishioner",
+                  "neighbour", "neighbor", "companion", "comrade", "captive", "intruder"}
 PERSON_NOUNS = MALE_NOUNS | FEMALE_NOUNS | NEUTRAL_NOUNS
 RELATIONS = {"wife", "husband", "mother", "father", "son", "daughter", "brother", "sister",
              "aunt", "uncle", "lady", "mistress", "master", "grandmother", "grandfather",
@@ -246,7 +265,7 @@ class Registry:
             if len(titled) == 1:
                 return titled.pop()
         norm = " ".join(["the" if det in ("a", "an", "one", "this", "that") else det,
-                         *rest]).lower()
+                         *rest]).lower() if rest else det  # a bare "one" / "another"
         if norm not in self.entities:
             e = Entity(norm, norm, {norm}, gender_of_noun(head), description=True,
                        child=bool(CHILD_WORDS & {w.lower() for w in words}))
