@@ -10,8 +10,11 @@ Rules, tried in order for each quote (the first that answers wins; `reason` reco
 3. ``named_nearby``: the character named in the sentence right after the quote or the last
    sentence before it, in the same paragraph (not the one addressed by a vocative).
 4. ``kin_vocative``: "Mommy, ..." is said by the addressee's child ("her son") found nearby.
-5. ``turn_taking``: in a run of dialogue paragraphs the two last speakers alternate.
-6. ``next_paragraph`` / ``previous``: the first character named in the next paragraph (a
+5. ``action_beat``: a quote opening its paragraph after a paragraph of narration is said by
+   the subject of that paragraph's last sentence ("Tom was frowning." / "“No.”").
+6. ``turn_taking``: in a run of dialogue paragraphs the two last speakers alternate; a turn
+   the next or previous one addresses by name (``vocative``) is said by that person.
+7. ``next_paragraph`` / ``previous``: the first character named in the next paragraph (a
    stand-alone line introduced after it), else the last one mentioned.
 
 Known failure cases: a pronoun whose antecedent is the listener ("he said to Tom. “...” he
