@@ -60,6 +60,6 @@ def test_script_json_imports_only_text_and_casting(tmp_path, short_story):
     script = json.loads(out)
     assert {s["speaker"] for s in script["segments"] if s["kind"] == "dialogue"} == {"Anna", "Ben"}
     assert all(s.get("voice") for s in script["segments"] if s["kind"] == "dialogue")
-    assert {"narrate.text", "narrate.casting", "narrate.engines.kokoro"} <= loaded
+    assert {"narrate.text", "narrate.casting"} <= loaded
     unwanted = loaded & {*SCRIPT_HEAVY, "tomllib"}
     assert not unwanted, sorted(unwanted)
