@@ -342,3 +342,43 @@ def test_bare_another_is_a_tag_subject():
             "“She should be ashamed,” said one.\n\n"
             "“She is not,” said another.\n")
     assert _speakers(text) == ["one", "another"]
+
+
+def test_reply_pronoun_is_not_the_previous_speaker():
+    # "he answered" opening the next turn: the nearest "he" is the previous tag's speaker
+    text = ("Daniel Vane sat by his easel; Lord Teodor lay on the divan.\n\n"
+            "“You must send it to the gallery,” said Lord Teodor.\n\n"
+            "“I shall not send it anywhere,” he answered.\n")
+    assert _speakers(text) == ["Lord Teodor", "Daniel Vane"]
+
+
+def test_reply_pronoun_keeps_a_speaker_who_goes_on():
+    text = ("Daniel Vane sat by his easel; Lord Teodor lay on the divan.\n\n"
+            "“You must send it to the gallery,” said Lord Teodor.\n\n"
+            "“Or burn it,” he added.\n")
+    assert _speakers(text) == ["Lord Teodor", "Lord Teodor"]
+
+
+def test_the_mother_is_the_only_married_woman_nearby():
+    text = ("Mrs. Harrow set the bread on the table. Her boy Tobias came running in.\n\n"
+            "“Is dinner ready?” he cried.\n\n"
+            "“Not yet,” replied the mother.\n")
+    assert _speakers(text)[1] == "Mrs. Harrow"
+
+
+def test_her_mother_takes_the_family_surname():
+    text = ("Kezia Plumb sat by the fire and Mrs. Plumb sewed. Mr. Plumb read his paper.\n\n"
+            "“I want a new gown,” said Kezia.\n\n"
+            "“You shall have one,” cried her mother.\n")
+    assert _speakers(text)[1] == "Mrs. Plumb"
+
+
+def test_my_father_is_named_after_the_narrator_surname():
+    # a first-person narrator named by others; "my father" is Mr <narrator's surname>
+    text = ("I was late that day, and I knew it. “Good morning, Gideon Farrow,” said the "
+            "vicar. I bowed.\n\n“Hurry along, Gideon Farrow,” said the vicar.\n\n"
+            "I walked home through the rain and thought about the long sermon all the way "
+            "back to our gate.\n\n“You are late,” said my father.\n")
+    s = build_script(text)
+    speaker = _speakers(text)[-1]
+    assert "Mr Farrow" in s.character(speaker).aliases

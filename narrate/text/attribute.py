@@ -93,6 +93,12 @@ _KIN = re.compile(r"^\W*(?:Mommy|Mom|Mum|Mummy|Mama|Mamma|Momma|Ma|Mother|Daddy|
 _CHILD_DESC = re.compile(r"\b(?:her|his|their)\s+(?:(?:little|young|baby|small|tiny|eldest|"
                          r"youngest|oldest|own)\s+)?(son|daughter|boy|girl|child|kid)\b")
 _CAP = r"[A-Z][\w’'-]*"
+_CONTINUING_TAG = re.compile(
+    r"\W*(?:\w+\s+){0,2}?(?:added|adds|continued|continues|went on|goes on|resumed|"
+    r"repeated|persisted|pursued|concluded)\b", re.IGNORECASE)
+"""A tag saying the speaker goes on ("he added"): the same speaker as the turn before."""
+_FAMILY_TITLE = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr"}
+"""The title a parent or spouse goes by in a family known by its surname."""
 _CLAUSE_END = re.compile(r"[,!?.…]\s+")
 _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called myself)\s+"
                          rf"({_CAP}(?: {_CAP})*)")
@@ -228,11 +234,18 @@ CONTEXT_CHARS = 600
 RECENT_SPEAKER_CHARS = 3000
 """How far back a pronoun in a speech tag may find its speaker among earlier quotes."""
 
+TURN_NARRATION_WORDS = 20
+"""A paragraph opening with a quote and holding at most this many words of narration is a
+plain turn of a conversation (the next paragraph's turn is most likely the other party's)."""
+
 ASIDE_WORDS = 12
 """A paragraph of narration up to this many words keeps a conversation going."""
 
 _SOFT_REASONS = frozenset(("turn_taking", "previous", "next_paragraph", "unknown"))
 """Guesses the conversation pass may overrule (a tag or a name nearby it may not)."""
+
+_GUESSED = _SOFT_REASONS | {"action_beat"}
+"""Reasons that guess from the narration around a quote rather than read a tag or a name."""
 
 UNKNOWN = "someone"
 """Entity key of a speaker no rule could find."""
@@ -457,15 +470,36 @@ class _Attributor:
         words = desc.lower().split()
         head = words[-1]
         gender = gender_of_noun(head)
-        if words[0] in ("his", "her") and head in RELATIONS:
+        if words[0] in ("his", "her", "my", "our", "the") and head in RELATIONS and \
+                len(words) == 2:
             # "“My dear Mr. Bennet,” said his lady": the one addressed is the owner first
-            owners = [self._addressee, self.resolve_subject(
-                "he" if words[0] == "his" else "she", pos)]
+            owners: list[str | None] = [self._addressee]
+            if words[0] in ("his", "her"):
+                owners.append(self.resolve_subject("he" if words[0] == "his" else "she", pos))
+            elif words[0] in ("my", "our"):
+                # a first-person narrator's family: only their surname names them (others
+                # of that surname nearby are as likely cousins as parents)
+                family = _FAMILY_TITLE.get(head)
+                return (family and self._family_member(desc, family, [self.narrator], pos,
+                                                       exclude, nearest=False)) or \
+                    self._plain_description(desc, pos, exclude, gender)
+            else:
+                # "replied the mother": the mother of whoever spoke just before
+                owners.append(self._last_speaker_before(pos))
             for owner in owners:
-                if owner and owner != NARRATOR:
+                if owner:
                     target = self.reg.relative(owner, gender)
                     if target and target != exclude:
                         return target
+            family = _FAMILY_TITLE.get(head)
+            if family:
+                key = self._family_member(desc, family, owners, pos, exclude)
+                if key:
+                    return key
+        return self._plain_description(desc, pos, exclude, gender)
+
+    def _plain_description(self, desc: str, pos: int, exclude: str | None,
+                           gender: Gender) -> str | None:
         key = self.reg.description_entity(desc)
         e = self.reg.entities[key]
         if not e.description:
@@ -481,6 +515,47 @@ class _Attributor:
                 return only
         self.reg.add_mentions_of(key)
         return key
+
+    def _last_speaker_before(self, pos: int) -> str | None:
+        """The speaker of the last quote ending before `pos` (within a conversation's reach)."""
+        j = bisect.bisect_right(self._quote_ends, pos) - 1
+        while j >= 0 and pos - self._quote_ends[j] <= RECENT_SPEAKER_CHARS:
+            r = self.result[j]
+            if r and r.speaker != UNKNOWN:
+                return r.speaker
+            j -= 1
+        return None
+
+    def _family_member(self, desc: str, title: str, owners: Sequence[str | None], pos: int,
+                       exclude: str | None, nearest: bool = True) -> str | None:
+        """"the mother", "my father" with no relative of that surname known: the owner's
+        surname makes the name ("my mother" of Gilbert Markham is Mrs Markham, the name the
+        story's characters call her by); without one, the nearest "Mrs X" ("Mr X")
+        mentioned before, when no other person of that title is mentioned near it."""
+        for owner in owners:
+            e = self.reg.entities.get(owner) if owner else None
+            if e is None or e.description:
+                continue
+            full = [split_title(f)[1].split() for f in e.forms if not split_title(f)[0]]
+            surnames = {w[-1] for w in full if len(w) > 1}
+            if len(surnames) == 1:
+                form = f"{title} {surnames.pop()}"
+                key = self.reg.lookup(form)
+                if key is None:
+                    key = self.reg.description_entity(desc)
+                    if self.reg.entities[key].description:
+                        self.reg.entities[key].forms.add(form)
+                return key if key != exclude else None
+        if not nearest:
+            return None
+        seen: list[str] = []
+        for m in self.reg.recent(pos, limit_chars=RECENT_SPEAKER_CHARS):
+            e = self.reg.entities[m.key]
+            if m.key in seen or m.key in owners or m.key == exclude or e.description:
+                continue
+            if any(split_title(f)[0].rstrip(".") == title for f in e.forms):
+                seen.append(m.key)
+        return seen[0] if len(seen) == 1 else None
 
     def _described_antecedent(self, want: Gender, pos: int, exclude: str | None) -> str | None:
         """"One girl stood alone. [...] “Yes?” she said": with no named character of that
@@ -547,10 +622,51 @@ class _Attributor:
         # "“Annie,” she teased": whoever the quote addresses is not the one speaking
         for s in (subj, before):
             if s:
+                key = self._reply_pronoun(i, s)
+                if key:
+                    return Attribution(key, "speech_verb")
                 key = (self.resolve_subject(s, q.start, exclude=self._addressee)
                        or self.recent_speaker(i, s))
                 if key:
                     return Attribution(key, "speech_verb")
+        return None
+
+    def _previous_turn_speaker(self, i: int) -> str | None:
+        """Who spoke the turn right before quote i, when quote i opens a new paragraph and
+        the paragraph before it holds a quote (consecutive turns of a conversation)."""
+        q = self.quotes[i]
+        if self.prev_in_block[i] is not None or q.continues or q.block == 0:
+            return None
+        if self.text[self.blocks[q.block].start:q.start].strip():
+            return None
+        ids = self.by_block.get(q.block - 1)
+        if not ids:
+            return None
+        pb = self.blocks[q.block - 1]
+        if self.text[pb.start:self.quotes[ids[0]].start].strip():
+            return None  # the paragraph before opens with narration: not a plain turn
+        words, pos = 0, pb.start
+        for j in ids:
+            words += len(self.text[pos:self.quotes[j].start].split())
+            pos = self.quotes[j].end
+        if words + len(self.text[pos:pb.end].split()) > TURN_NARRATION_WORDS:
+            return None
+        r = self.result[ids[-1]]
+        # only a turn whose speaker a tag gave: a guessed one would spread its error
+        return r.speaker if r and r.reason not in _GUESSED and r.speaker != UNKNOWN else None
+
+    def _reply_pronoun(self, i: int, subj: str) -> str | None:
+        """“...,” he answered — in a new paragraph right after another turn: a he/she that
+        opens a turn is not the one who spoke the turn before (the nearest name is often the
+        previous speaker's tag), unless the verb continues ("he added", "she went on")."""
+        if subj.lower() not in ("he", "she"):
+            return None
+        prev = self._previous_turn_speaker(i)
+        if prev is None or _CONTINUING_TAG.match(self.after(i)):
+            return None
+        key = self.resolve_subject(subj, self.quotes[i].start, exclude=prev)
+        if key and key != self._addressee and key != prev:
+            return key
         return None
 
     def recent_speaker(self, i: int, pronoun: str) -> str | None:
