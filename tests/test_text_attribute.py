@@ -382,3 +382,44 @@ def test_my_father_is_named_after_the_narrator_surname():
     s = build_script(text)
     speaker = _speakers(text)[-1]
     assert "Mr Farrow" in s.character(speaker).aliases
+
+
+def test_described_speaker_keeps_the_introduction_with_adjectives():
+    text = ("Out of the dusk came a white man leading a mule.\n\n"
+            "“Evening,” the man called. “May I share your fire?”\n")
+    s = build_script(text)
+    speaker = _speakers(text)[0]
+    assert "a white man" in s.character(speaker).aliases
+
+
+def test_a_new_description_in_a_conversation_is_the_described_speaker():
+    # "a rough voice" and then "the man": one person, the story varies its words
+    text = ("Kaspar lay asleep on the pier with his cap over his eyes.\n\n"
+            "“Get up, you,” said a rough voice.\n\n"
+            "“What time is it?” asked Kaspar.\n\n"
+            "“Seven o'clock,” said the man, tapping his stick.\n")
+    s = build_script(text)
+    first, _, last = _speakers(text)
+    assert first == last
+    assert "the man" in s.character(first).aliases
+
+
+def test_the_young_man_is_not_the_old_man():
+    text = ("An old man sat by the window; a young man stood near the door.\n\n"
+            "“Close it,” said the old man.\n\n"
+            "“It is closed,” said the young man.\n")
+    assert _speakers(text) == ["the old man", "the young man"]
+
+
+def test_a_described_speaker_named_later_in_a_tag():
+    # the gentleman is not named until the tag "said Mr. Quill" that closes the talk
+    text = ("Benno waited by his box of brushes on the corner for a customer.\n\n"
+            "“How much for a shine?” asked a gentleman.\n\n"
+            "“Ten cents, sir,” said Benno.\n\n"
+            "“Then shine them well,” said the gentleman.\n\n"
+            "“Yes, sir.”\n\n"
+            "“A sharp boy,” said Mr. Quill to himself as he walked off.\n")
+    s = build_script(text)
+    got = _speakers(text)
+    assert got[0] == got[2] == got[4] == "Mr. Quill"
+    assert "the gentleman" in s.character("Mr. Quill").aliases

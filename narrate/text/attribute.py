@@ -97,6 +97,7 @@ _CONTINUING_TAG = re.compile(
     r"\W*(?:\w+\s+){0,2}?(?:added|adds|continued|continues|went on|goes on|resumed|"
     r"repeated|persisted|pursued|concluded)\b", re.IGNORECASE)
 """A tag saying the speaker goes on ("he added"): the same speaker as the turn before."""
+_DEFINITE = frozenset(("the", "his", "her", "their", "this"))
 _FAMILY_TITLE = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr"}
 """The title a parent or spouse goes by in a family known by its surname."""
 _CLAUSE_END = re.compile(r"[,!?.…]\s+")
@@ -111,6 +112,12 @@ def _described_name(name: str) -> bool:
     """A cast name that is a description ("a girl", "convict"), not a proper name."""
     first = name.split()[0] if name.split() else ""
     return first.islower() or first.lower() in _DETERMINERS
+
+
+def _contrasting(a: str, b: str) -> bool:
+    """"the young man" and "the old man": one noun told apart by different words."""
+    wa, wb = a.lower().split()[1:], b.lower().split()[1:]
+    return bool(wa and wb and wa[-1] == wb[-1] and len(wa) > 1 and len(wb) > 1 and wa != wb)
 
 
 def _is_adverb(word: str) -> bool:
@@ -237,6 +244,9 @@ RECENT_SPEAKER_CHARS = 3000
 TURN_NARRATION_WORDS = 20
 """A paragraph opening with a quote and holding at most this many words of narration is a
 plain turn of a conversation (the next paragraph's turn is most likely the other party's)."""
+
+CONVERSATION_TURNS = 8
+"""Quotes looked back over for the people of the current conversation."""
 
 ASIDE_WORDS = 12
 """A paragraph of narration up to this many words keeps a conversation going."""
@@ -500,7 +510,7 @@ class _Attributor:
 
     def _plain_description(self, desc: str, pos: int, exclude: str | None,
                            gender: Gender) -> str | None:
-        key = self.reg.description_entity(desc)
+        key = self.reg.description_entity(desc, pos)
         e = self.reg.entities[key]
         if not e.description:
             self.reg.link_description(desc, key)
@@ -628,7 +638,7 @@ class _Attributor:
                 key = (self.resolve_subject(s, q.start, exclude=self._addressee)
                        or self.recent_speaker(i, s))
                 if key:
-                    return Attribution(key, "speech_verb")
+                    return Attribution(self._same_described_speaker(i, s, key), "speech_verb")
         return None
 
     def _previous_turn_speaker(self, i: int) -> str | None:
@@ -668,6 +678,80 @@ class _Attributor:
         if key and key != self._addressee and key != prev:
             return key
         return None
+
+    def _same_described_speaker(self, i: int, subj: str, key: str) -> str:
+        """“...,” said a white man. [...] “...,” called the man. [...] said the other: a
+        definite description that has not spoken before, in a conversation where one other
+        described person speaks, is that person (stories vary the words for someone they do
+        not name: "the man", "the other", "his companion", "the prospector")."""
+        e = self.reg.entities.get(key)
+        words = subj.lower().split()
+        if e is not None and not e.description and subj[:1].isupper() and \
+                subj.lower() not in _PRONOUNS:
+            return self._named_at_last(i, key)
+        if e is None or not e.description or e.from_cast or getattr(e, "spoke", False) \
+                or len(words) < 2 or words[0] not in _DEFINITE or words[-1] in RELATIONS:
+            return key  # ("the son" is someone's relative, not the one he talks to)
+        start = self.quotes[i].start
+        found: list[str] = []
+        for j in range(i - 1, max(-1, i - CONVERSATION_TURNS), -1):
+            if start - self.quotes[j].end > RECENT_SPEAKER_CHARS:
+                break
+            r = self.result[j]
+            if r is None or r.speaker in found or r.speaker in (key, UNKNOWN, self.narrator):
+                continue
+            found.append(r.speaker)
+        want = e.resolved_gender()
+        described = [k for k in found if self._described_only(k) and k != self._addressee
+                     and self.reg.entities[k].resolved_gender() in (want, Gender.UNKNOWN)
+                     and not _contrasting(e.display, self.reg.entities[k].display)]
+        if len(described) != 1:
+            return key
+        self.reg.merge(key, described[0])
+        return described[0]
+
+    def _conversation_speakers(self, i: int) -> list[str]:
+        """Distinct speakers of the quotes before quote i in its conversation, latest first."""
+        start = self.quotes[i].start
+        found: list[str] = []
+        for j in range(i - 1, max(-1, i - CONVERSATION_TURNS), -1):
+            if start - self.quotes[j].end > RECENT_SPEAKER_CHARS:
+                break
+            r = self.result[j]
+            if r is not None and r.speaker not in found and r.speaker not in (UNKNOWN,
+                                                                               self.narrator):
+                found.append(r.speaker)
+        return found
+
+    def _named_at_last(self, i: int, key: str) -> str:
+        """“...,” asked a gentleman. [...] “...,” said Mr. Greyson: a name the story has not
+        used before the speech tag that brings it in, in a conversation where one described
+        person speaks, names that person."""
+        e = self.reg.entities[key]
+        if e.from_cast or getattr(e, "spoke", False) or self.reg.has_cast:
+            return key
+        para = self.blocks[self.quotes[i].block].start
+        if any(m.key == key for m in self.reg.recent(para, limit_chars=para)):
+            return key
+        if self.reg.lookup(key) != key:
+            return key
+        want = e.resolved_gender()
+        if want is Gender.UNKNOWN:
+            return key  # (a place or a thing as often as a person)
+        # the one who spoke the turn before is the one answered, not the one answering
+        prev = self._previous_turn_speaker(i)
+        described = [k for k in self._conversation_speakers(i)
+                     if k != key and self._described_only(k) and k not in (self._addressee, prev)
+                     and self.reg.entities[k].display.split()[-1] not in RELATIONS
+                     and self.reg.entities[k].resolved_gender() in (want, Gender.UNKNOWN)]
+        if len(described) != 1:
+            return key
+        old = described[0]
+        self.reg.merge(old, key)
+        for j, r in enumerate(self.result):
+            if r and r.speaker == old:
+                self.result[j] = Attribution(key, r.reason)
+        return key
 
     def recent_speaker(self, i: int, pronoun: str) -> str | None:
         """For "returned she" with no woman named nearby: the last speaker of that gender in
@@ -815,7 +899,10 @@ class _Attributor:
         def tagged(j: int) -> Attribution | None:
             if j not in explicit:
                 explicit[j] = self.explicit(j)
-            return explicit[j]
+            r = explicit[j]
+            if r and r.speaker in self.reg.merged:  # a description found to be someone else
+                r = explicit[j] = Attribution(self.reg.current(r.speaker), r.reason)
+            return r
 
         for i in range(len(self.quotes)):
             r = tagged(i)
