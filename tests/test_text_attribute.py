@@ -423,3 +423,20 @@ def test_a_described_speaker_named_later_in_a_tag():
     got = _speakers(text)
     assert got[0] == got[2] == got[4] == "Mr. Quill"
     assert "the gentleman" in s.character("Mr. Quill").aliases
+
+
+def test_a_place_with_pronouns_after_it_is_not_a_speaker():
+    # "in Dunmore. She ..." gives the town a "she"; it is still a place, not the speaker
+    text = ("Greta Moss left the farm at dawn. The train ran north toward Dunmore. She had "
+            "never been in Dunmore. She thought of the streets of Dunmore. The man beside "
+            "her coughed.\n\n"
+            "“Going far?” he asked.\n\n"
+            "“Only to Dunmore,” she answered.\n")
+    assert _speakers(text)[1] == "Greta Moss"
+
+
+def test_a_quote_calling_the_last_speaker_by_name_is_someone_else():
+    text = ("Rosa and her brother Pavel sat at the table with their mother.\n\n"
+            "“I hoped she was a witch,” said Pavel, buttering his bread. “Nonsense, Pavel! "
+            "Isn't it strange, mamma?”\n")
+    assert _speakers(text)[1] != "Pavel"

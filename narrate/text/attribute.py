@@ -1045,7 +1045,8 @@ class _Attributor:
         if addressee:
             exclude.add(addressee)
         p = self.prev_in_block[i]
-        if p is not None and self.result[p]:
+        if p is not None and self.result[p] and self.result[p].speaker != addressee:
+            # (“..., Fergus! ...” right after Fergus's quote is someone answering him)
             prev = self.result[p]
             assert prev is not None
             return Attribution(prev.speaker, "continued")

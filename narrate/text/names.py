@@ -214,6 +214,7 @@ class Registry:
         self._folded_index: dict[str, str] = {}
         self.has_cast = bool(cast)
         self.merged: dict[str, str] = {}
+        self._places: dict[str, bool] = {}
         for c in cast:
             e = Entity(c.name, c.name, {c.name, *c.aliases}, c.gender, from_cast=True,
                        child=c.age == "child", name_gender=_name_gender(c.name, c.aliases))
@@ -313,7 +314,23 @@ class Registry:
             return False
         if e.from_cast or e.description or getattr(e, "spoke", False):
             return True
-        return not self.has_cast and e.resolved_gender() is not Gender.UNKNOWN
+        return not self.has_cast and e.resolved_gender() is not Gender.UNKNOWN and \
+            not self.is_place(key)
+
+    def is_place(self, key: str) -> bool:
+        """A name mostly used after "in", "at", "from", "near"... ("in Chicago", "from
+        London") is a place, whatever pronouns follow it."""
+        if key not in self._places:
+            e = self.entities[key]
+            total = placed = 0
+            for form in e.forms:
+                if split_title(form)[0]:
+                    continue  # "Mr. Hale" is a person wherever he is
+                for m in re.finditer(rf"(\w+)\s+{re.escape(form)}\b", self.text):
+                    total += 1
+                    placed += m.group(1).lower() in _PLACE_PREPOSITIONS
+            self._places[key] = placed >= 2 and placed * 2 >= total
+        return self._places[key]
 
     def relative(self, owner: str, gender: Gender) -> str | None:
         """A character sharing `owner`'s surname with the given gender ("his wife")."""
@@ -523,6 +540,11 @@ class Registry:
             self.mentions = sorted(self.mentions + new, key=lambda m: m.start)
             self._starts = [m.start for m in self.mentions]
 
+
+_PLACE_PREPOSITIONS = frozenset(("in", "at", "from", "into", "near", "toward", "towards",
+                                 "through", "across", "within", "around", "outside", "inside",
+                                 "reach", "reached", "left", "visit", "visited", "leave"))
+"""Words before a place name ("in Chicago", "reached Hartfield")."""
 
 INTRO_CHARS = 3000
 """How far before a description's first use its introduction ("a white man") is looked for."""
