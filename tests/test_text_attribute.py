@@ -440,3 +440,11 @@ def test_a_quote_calling_the_last_speaker_by_name_is_someone_else():
             "“I hoped she was a witch,” said Pavel, buttering his bread. “Nonsense, Pavel! "
             "Isn't it strange, mamma?”\n")
     assert _speakers(text)[1] != "Pavel"
+
+
+def test_said_the_other_is_the_party_who_did_not_just_speak():
+    text = ("Lorcan Hale and Dermot Kane sat by the fire for a long while in silence.\n\n"
+            "“We might travel together,” said Dermot.\n\n"
+            "“I never take a partner,” replied Lorcan.\n\n"
+            "“Then I go alone,” said the other, mildly.\n")
+    assert _speakers(text) == ["Dermot Kane", "Lorcan Hale", "Dermot Kane"]

@@ -692,6 +692,12 @@ class _Attributor:
         if e is None or not e.description or e.from_cast or getattr(e, "spoke", False) \
                 or len(words) < 2 or words[0] not in _DEFINITE or words[-1] in RELATIONS:
             return key  # ("the son" is someone's relative, not the one he talks to)
+        if words[-1] == "other" and len(words) == 2:
+            # "said the other": the party of the conversation who did not just speak
+            prev = self._last_speaker_before(self.quotes[i].start)
+            party = [k for k in self._conversation_speakers(i) if k not in (prev, key)]
+            if prev and party:
+                return party[0]
         start = self.quotes[i].start
         found: list[str] = []
         for j in range(i - 1, max(-1, i - CONVERSATION_TURNS), -1):
