@@ -326,9 +326,13 @@ class Registry:
             for form in e.forms:
                 if split_title(form)[0]:
                     continue  # "Mr. Hale" is a person wherever he is
-                for m in re.finditer(rf"(\w+)\s+{re.escape(form)}\b", self.text):
-                    total += 1
-                    placed += m.group(1).lower() in _PLACE_PREPOSITIONS
+                start = self.text.find(form)
+                while start >= 0:
+                    words = self.text[max(0, start - 14):start].split()
+                    if words and words[-1].isalpha():
+                        total += 1
+                        placed += words[-1].lower() in _PLACE_PREPOSITIONS
+                    start = self.text.find(form, start + len(form))
             self._places[key] = placed >= 2 and placed * 2 >= total
         return self._places[key]
 
