@@ -17,6 +17,11 @@ Rules, tried in order for each quote (the first that answers wins; `reason` reco
 7. ``next_paragraph`` / ``previous``: the first character named in the next paragraph (a
    stand-alone line introduced after it), else the last one mentioned.
 
+Within rule 1: a he/she opening the turn after a tagged turn is the other party; "the
+mother"/"her mother" is the owner's relative or the one "Mrs X" nearby; a new description
+tag in a conversation with one described speaker is that speaker, and a name first heard in
+a tag names the conversation's described speaker.
+
 Known failure cases: a pronoun whose antecedent is the listener ("he said to Tom. “...” he
 added"), a conversation among three people without tags, speakers named only by a description
 that the text never repeats.
