@@ -181,7 +181,9 @@ def _display(key: str, registry: Registry) -> str:
         return UNKNOWN_SPEAKER
     if e.from_cast or e.description:
         return e.display
-    forms = sorted(e.forms, key=lambda f: (-len(f.split()), f))
+    # the longest name; descriptions merged into a named character ("the gentleman") are
+    # aliases, not the name to show
+    forms = sorted(e.forms, key=lambda f: (not f[:1].isupper(), -len(f.split()), f))
     return forms[0] if forms else e.display
 
 
