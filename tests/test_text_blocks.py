@@ -61,3 +61,71 @@ def test_trailer_after_marker_is_skipped_with_reason():
 def test_marker_word_inside_story_is_not_trailer():
     text = "News\n" + "\n".join(f"Line {i} tells the story on." for i in range(6))
     assert [k for _, k in _kinds(text)][1:] == ["text"] * 6
+
+
+def _wrap(text, width=56):
+    """Greedy wrap, as a book scanner or textwrap would."""
+    lines, cur = [], ""
+    for word in text.split():
+        if cur and len(cur) + 1 + len(word) > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}" if cur else word
+    return [*lines, cur]
+
+
+_NARRATION = ("The road wound down past the mill and over the old stone bridge, where the "
+              "water ran brown and quick under the arches after a week of rain in the hills. ")
+
+
+def _single_newline_book():
+    paras = [_NARRATION * 6, "“Is the bridge safe?” asked the carter.",
+             "“Safe enough for a light cart,” said the miller’s boy. “Not for yours.”",
+             "“Then I wait.”", "“Do.”", _NARRATION * 7, "“Who goes there?” called a voice.",
+             _NARRATION * 5]
+    return "Chapter One\n\n" + "\n".join(line for p in paras for line in _wrap(p)) + "\n"
+
+
+def test_single_newline_paragraphs_split_in_long_wrapped_region():
+    text = _single_newline_book()
+    texts = _texts(text)
+    assert "“Then I wait.”" in texts and "“Do.”" in texts
+    assert "“Is the bridge safe?” asked the carter." in texts
+    assert any(t.startswith("“Who goes there?”") for t in texts)
+    # the wrapped narration paragraphs stay whole
+    assert sum(t.startswith("The road wound") for t in texts) == 3
+
+
+def test_hard_wrapped_text_without_any_blank_line_is_wrapped():
+    text = _single_newline_book().replace("Chapter One\n\n", "")
+    assert is_hard_wrapped(text)
+    assert "“Do.”" in _texts(text)
+
+
+def test_one_sentence_per_line_without_blank_lines_is_not_wrapped():
+    text = "\n".join(f"Sentence number {i} of this tale went on for a long while." for i in
+                     range(50))
+    assert not is_hard_wrapped(text)
+    assert len(_texts(text)) == 50
+
+
+def test_long_blank_line_paragraph_keeps_a_stray_early_break():
+    # one early break in a long paragraph is a wrap quirk, not a paragraph end
+    lines = _wrap(_NARRATION * 12)
+    lines[10] = lines[10].rstrip() + "."
+    lines[11] = "It " + lines[11]
+    para = "\n".join(lines)
+    text = f"{para}\n\n{para}\n"
+    assert len(_texts(text)) == 2
+
+
+def test_indented_line_starts_a_paragraph_in_long_region():
+    lines = []
+    for _ in range(6):
+        body = _wrap(_NARRATION * 3, 60)
+        lines += ["    " + body[0], *body[1:]]
+    text = "\n".join(lines) + "\n\nThe end.\n"
+    texts = _texts(text)
+    assert len(texts) == 7
+    assert all(t.startswith("The road") for t in texts[:6])
