@@ -448,3 +448,26 @@ def test_said_the_other_is_the_party_who_did_not_just_speak():
             "“I never take a partner,” replied Lorcan.\n\n"
             "“Then I go alone,” said the other, mildly.\n")
     assert _speakers(text) == ["Dermot Kane", "Lorcan Hale", "Dermot Kane"]
+
+
+def test_named_beat_inside_paragraph_gives_the_next_quote_to_its_subject():
+    text = ("Hilde and Anton sat by the stove.\n\n"
+            "“We should go,” said Anton. Hilde shook her head slowly. “Not yet.”\n\n"
+            "“Then when?” said Anton. The kettle sang on the stove; at last Hilde spoke. "
+            "“At dawn.”\n")
+    assert _speakers(text) == ["Anton", "Hilde", "Anton", "Hilde"]
+
+
+def test_beat_naming_the_same_speaker_continues():
+    text = ("Hilde and Anton sat by the stove.\n\n"
+            "“We should go,” said Anton. Anton rose from his chair. “Now.”\n")
+    assert _speakers(text) == ["Anton", "Anton"]
+
+
+def test_occupation_noun_after_speech_verb_is_the_speaker():
+    text = ("The cart stopped at the gate, and Hilde climbed down.\n\n"
+            "“That will be twopence,” said the gatekeeper.\n\n"
+            "“Here it is,” said Hilde.\n")
+    s = build_script(text)
+    first = _speakers(text)[0]
+    assert first != "Hilde" and "gatekeeper" in s.character(first).name.lower()

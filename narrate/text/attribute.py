@@ -98,6 +98,9 @@ _KIN = re.compile(r"^\W*(?:Mommy|Mom|Mum|Mummy|Mama|Mamma|Momma|Ma|Mother|Daddy|
 _CHILD_DESC = re.compile(r"\b(?:her|his|their)\s+(?:(?:little|young|baby|small|tiny|eldest|"
                          r"youngest|oldest|own)\s+)?(son|daughter|boy|girl|child|kid)\b")
 _CAP = r"[A-Z][\w’'-]*"
+_AGENT_NOUN = re.compile(r"[a-z-]{3,}(?:[^e]er|or|keeper|man|woman|ist|ian)$")
+"""A noun naming what someone does ("waggoner", "turnpike-keeper"): a person when a speech
+verb's subject ("said the waggoner.")."""
 _CONTINUING_TAG = re.compile(
     r"\W*(?:\w+\s+){0,2}?(?:added|adds|continued|continues|went on|goes on|resumed|"
     r"repeated|persisted|pursued|concluded)\b", re.IGNORECASE)
@@ -167,6 +170,8 @@ def _subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
                         k += 1
                     return " ".join(tokens[i:k]), k - i
                 return " ".join(tokens[i:j + 1]), j + 1 - i
+            if _AGENT_NOUN.match(w) and (j + 1 == len(tokens) or not tokens[j + 1][0].isalnum()):
+                return " ".join(tokens[i:j + 1]), j + 1 - i  # "said the waggoner."
             if not re.match(r"[a-z][a-z-]*$", tokens[j]):
                 return None
     return None
@@ -1056,6 +1061,10 @@ class _Attributor:
         if addressee:
             exclude.add(addressee)
         p = self.prev_in_block[i]
+        if p is not None and self.result[p]:
+            beat = self._beat_in_paragraph(i, self.result[p].speaker, exclude)
+            if beat:
+                return beat
         if p is not None and self.result[p] and self.result[p].speaker != addressee:
             # (“..., Fergus! ...” right after Fergus's quote is someone answering him)
             prev = self.result[p]
@@ -1099,6 +1108,31 @@ class _Attributor:
         key = self._sentence_subject(last[lead:], start + lead, exclude)
         if key and key not in exclude and key != UNKNOWN:
             return Attribution(key, "action_beat")
+        return None
+
+    def _beat_in_paragraph(self, i: int, prev: str, exclude: set[str]) -> Attribution | None:
+        """“…,” said Tom. Mary laughed. “…”: a quote after a finished sentence of narration
+        whose subject is someone named other than the previous speaker is theirs."""
+        before = self.before(i).rstrip()
+        if not before or before[-1] not in ".!?":
+            return None
+        body = before[:-1]
+        last = _last_sentence(body)
+        if last is body:
+            return None  # the narration is one clause: the previous quote's tag
+        start = self.quotes[i].start - len(self.before(i)) + len(body) - len(last)
+        subj = subject_before(body)  # "...; whereupon Mrs. Griffin spoke. “…”"
+        if subj and subj.lower() not in _PRONOUNS:
+            key = self.resolve_subject(subj, start + len(last), exclude=prev)
+            if key and key != prev and key not in exclude and key != UNKNOWN:
+                return Attribution(key, "action_beat")
+        lead = len(last) - len(last.lstrip())
+        words = re.match(r"(?:\S+\s+){0,3}", last[lead:])
+        head_end = start + lead + (words.end() if words else 0)
+        for m in self.reg.between(start + lead, head_end + 1):
+            if self.reg.candidate(m.key) and m.key != prev and m.key not in exclude:
+                return Attribution(m.key, "action_beat")
+            return None
         return None
 
     def _sentence_subject(self, sentence: str, pos: int, exclude: set[str]) -> str | None:
