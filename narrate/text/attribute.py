@@ -11,7 +11,9 @@ Rules, tried in order for each quote (the first that answers wins; `reason` reco
    sentence before it, in the same paragraph (not the one addressed by a vocative).
 4. ``kin_vocative``: "Mommy, ..." is said by the addressee's child ("her son") found nearby.
 5. ``action_beat``: a quote opening its paragraph after a paragraph of narration is said by
-   the subject of that paragraph's last sentence ("Tom was frowning." / "“No.”").
+   the subject of that paragraph's last sentence ("Tom was frowning." / "“No.”"); inside a
+   paragraph, a named subject other than the previous speaker takes the next untagged quote
+   ("“…,” said Tom. Ann laughed. “…”").
 6. ``turn_taking``: in a run of dialogue paragraphs the two last speakers alternate; a turn
    the next or previous one addresses by name (``vocative``) is said by that person.
 7. ``next_paragraph`` / ``previous``: the first character named in the next paragraph (a
