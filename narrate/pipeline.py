@@ -444,7 +444,7 @@ def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slu
                     credits=(("narrator", _voice_label(narrator)),
                              *((character, _voice_label(v)) for character, v in roles.items())))
         measured = master_mp3(mix.pcm, mix.rate, mp3, pcm_lufs=mix.loudness_lufs, tags=tags,
-                              settings=settings)
+                              pcm_peak_dbfs=mix.peak_dbfs, settings=settings)
     finally:
         pcm.unlink(missing_ok=True)
     names = {"image": f"{slug}.jpg", "vtt": f"{slug}.vtt", "srt": f"{slug}.srt",
