@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -195,6 +194,10 @@ def _load(stamp: tuple[tuple[str, int], ...]) -> VoiceConfig:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    # imported here: with no voice file (the usual `narrate script`) tomllib and its regexes
+    # cost ~3 ms of start-up for nothing
+    import tomllib
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as e:

@@ -342,3 +342,109 @@ def test_bare_another_is_a_tag_subject():
             "“She should be ashamed,” said one.\n\n"
             "“She is not,” said another.\n")
     assert _speakers(text) == ["one", "another"]
+
+
+def test_reply_pronoun_is_not_the_previous_speaker():
+    # "he answered" opening the next turn: the nearest "he" is the previous tag's speaker
+    text = ("Daniel Vane sat by his easel; Lord Teodor lay on the divan.\n\n"
+            "“You must send it to the gallery,” said Lord Teodor.\n\n"
+            "“I shall not send it anywhere,” he answered.\n")
+    assert _speakers(text) == ["Lord Teodor", "Daniel Vane"]
+
+
+def test_reply_pronoun_keeps_a_speaker_who_goes_on():
+    text = ("Daniel Vane sat by his easel; Lord Teodor lay on the divan.\n\n"
+            "“You must send it to the gallery,” said Lord Teodor.\n\n"
+            "“Or burn it,” he added.\n")
+    assert _speakers(text) == ["Lord Teodor", "Lord Teodor"]
+
+
+def test_the_mother_is_the_only_married_woman_nearby():
+    text = ("Mrs. Harrow set the bread on the table. Her boy Tobias came running in.\n\n"
+            "“Is dinner ready?” he cried.\n\n"
+            "“Not yet,” replied the mother.\n")
+    assert _speakers(text)[1] == "Mrs. Harrow"
+
+
+def test_her_mother_takes_the_family_surname():
+    text = ("Kezia Plumb sat by the fire and Mrs. Plumb sewed. Mr. Plumb read his paper.\n\n"
+            "“I want a new gown,” said Kezia.\n\n"
+            "“You shall have one,” cried her mother.\n")
+    assert _speakers(text)[1] == "Mrs. Plumb"
+
+
+def test_my_father_is_named_after_the_narrator_surname():
+    # a first-person narrator named by others; "my father" is Mr <narrator's surname>
+    text = ("I was late that day, and I knew it. “Good morning, Gideon Farrow,” said the "
+            "vicar. I bowed.\n\n“Hurry along, Gideon Farrow,” said the vicar.\n\n"
+            "I walked home through the rain and thought about the long sermon all the way "
+            "back to our gate.\n\n“You are late,” said my father.\n")
+    s = build_script(text)
+    speaker = _speakers(text)[-1]
+    assert "Mr Farrow" in s.character(speaker).aliases
+
+
+def test_described_speaker_keeps_the_introduction_with_adjectives():
+    text = ("Out of the dusk came a white man leading a mule.\n\n"
+            "“Evening,” the man called. “May I share your fire?”\n")
+    s = build_script(text)
+    speaker = _speakers(text)[0]
+    assert "a white man" in s.character(speaker).aliases
+
+
+def test_a_new_description_in_a_conversation_is_the_described_speaker():
+    # "a rough voice" and then "the man": one person, the story varies its words
+    text = ("Kaspar lay asleep on the pier with his cap over his eyes.\n\n"
+            "“Get up, you,” said a rough voice.\n\n"
+            "“What time is it?” asked Kaspar.\n\n"
+            "“Seven o'clock,” said the man, tapping his stick.\n")
+    s = build_script(text)
+    first, _, last = _speakers(text)
+    assert first == last
+    assert "the man" in s.character(first).aliases
+
+
+def test_the_young_man_is_not_the_old_man():
+    text = ("An old man sat by the window; a young man stood near the door.\n\n"
+            "“Close it,” said the old man.\n\n"
+            "“It is closed,” said the young man.\n")
+    assert _speakers(text) == ["the old man", "the young man"]
+
+
+def test_a_described_speaker_named_later_in_a_tag():
+    # the gentleman is not named until the tag "said Mr. Quill" that closes the talk
+    text = ("Benno waited by his box of brushes on the corner for a customer.\n\n"
+            "“How much for a shine?” asked a gentleman.\n\n"
+            "“Ten cents, sir,” said Benno.\n\n"
+            "“Then shine them well,” said the gentleman.\n\n"
+            "“Yes, sir.”\n\n"
+            "“A sharp boy,” said Mr. Quill to himself as he walked off.\n")
+    s = build_script(text)
+    got = _speakers(text)
+    assert got[0] == got[2] == got[4] == "Mr. Quill"
+    assert "the gentleman" in s.character("Mr. Quill").aliases
+
+
+def test_a_place_with_pronouns_after_it_is_not_a_speaker():
+    # "in Dunmore. She ..." gives the town a "she"; it is still a place, not the speaker
+    text = ("Greta Moss left the farm at dawn. The train ran north toward Dunmore. She had "
+            "never been in Dunmore. She thought of the streets of Dunmore. The man beside "
+            "her coughed.\n\n"
+            "“Going far?” he asked.\n\n"
+            "“Only to Dunmore,” she answered.\n")
+    assert _speakers(text)[1] == "Greta Moss"
+
+
+def test_a_quote_calling_the_last_speaker_by_name_is_someone_else():
+    text = ("Rosa and her brother Pavel sat at the table with their mother.\n\n"
+            "“I hoped she was a witch,” said Pavel, buttering his bread. “Nonsense, Pavel! "
+            "Isn't it strange, mamma?”\n")
+    assert _speakers(text)[1] != "Pavel"
+
+
+def test_said_the_other_is_the_party_who_did_not_just_speak():
+    text = ("Lorcan Hale and Dermot Kane sat by the fire for a long while in silence.\n\n"
+            "“We might travel together,” said Dermot.\n\n"
+            "“I never take a partner,” replied Lorcan.\n\n"
+            "“Then I go alone,” said the other, mildly.\n")
+    assert _speakers(text) == ["Dermot Kane", "Lorcan Hale", "Dermot Kane"]

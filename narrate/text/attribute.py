@@ -17,6 +17,11 @@ Rules, tried in order for each quote (the first that answers wins; `reason` reco
 7. ``next_paragraph`` / ``previous``: the first character named in the next paragraph (a
    stand-alone line introduced after it), else the last one mentioned.
 
+Within rule 1: a he/she opening the turn after a tagged turn is the other party; "the
+mother"/"her mother" is the owner's relative or the one "Mrs X" nearby; a new description
+tag in a conversation with one described speaker is that speaker, and a name first heard in
+a tag names the conversation's described speaker.
+
 Known failure cases: a pronoun whose antecedent is the listener ("he said to Tom. “...” he
 added"), a conversation among three people without tags, speakers named only by a description
 that the text never repeats.
@@ -93,6 +98,13 @@ _KIN = re.compile(r"^\W*(?:Mommy|Mom|Mum|Mummy|Mama|Mamma|Momma|Ma|Mother|Daddy|
 _CHILD_DESC = re.compile(r"\b(?:her|his|their)\s+(?:(?:little|young|baby|small|tiny|eldest|"
                          r"youngest|oldest|own)\s+)?(son|daughter|boy|girl|child|kid)\b")
 _CAP = r"[A-Z][\w’'-]*"
+_CONTINUING_TAG = re.compile(
+    r"\W*(?:\w+\s+){0,2}?(?:added|adds|continued|continues|went on|goes on|resumed|"
+    r"repeated|persisted|pursued|concluded)\b", re.IGNORECASE)
+"""A tag saying the speaker goes on ("he added"): the same speaker as the turn before."""
+_DEFINITE = frozenset(("the", "his", "her", "their", "this"))
+_FAMILY_TITLE = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr"}
+"""The title a parent or spouse goes by in a family known by its surname."""
 _CLAUSE_END = re.compile(r"[,!?.…]\s+")
 _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called myself)\s+"
                          rf"({_CAP}(?: {_CAP})*)")
@@ -105,6 +117,12 @@ def _described_name(name: str) -> bool:
     """A cast name that is a description ("a girl", "convict"), not a proper name."""
     first = name.split()[0] if name.split() else ""
     return first.islower() or first.lower() in _DETERMINERS
+
+
+def _contrasting(a: str, b: str) -> bool:
+    """"the young man" and "the old man": one noun told apart by different words."""
+    wa, wb = a.lower().split()[1:], b.lower().split()[1:]
+    return bool(wa and wb and wa[-1] == wb[-1] and len(wa) > 1 and len(wb) > 1 and wa != wb)
 
 
 def _is_adverb(word: str) -> bool:
@@ -228,11 +246,21 @@ CONTEXT_CHARS = 600
 RECENT_SPEAKER_CHARS = 3000
 """How far back a pronoun in a speech tag may find its speaker among earlier quotes."""
 
+TURN_NARRATION_WORDS = 20
+"""A paragraph opening with a quote and holding at most this many words of narration is a
+plain turn of a conversation (the next paragraph's turn is most likely the other party's)."""
+
+CONVERSATION_TURNS = 8
+"""Quotes looked back over for the people of the current conversation."""
+
 ASIDE_WORDS = 12
 """A paragraph of narration up to this many words keeps a conversation going."""
 
 _SOFT_REASONS = frozenset(("turn_taking", "previous", "next_paragraph", "unknown"))
 """Guesses the conversation pass may overrule (a tag or a name nearby it may not)."""
+
+_GUESSED = _SOFT_REASONS | {"action_beat"}
+"""Reasons that guess from the narration around a quote rather than read a tag or a name."""
 
 UNKNOWN = "someone"
 """Entity key of a speaker no rule could find."""
@@ -457,16 +485,37 @@ class _Attributor:
         words = desc.lower().split()
         head = words[-1]
         gender = gender_of_noun(head)
-        if words[0] in ("his", "her") and head in RELATIONS:
+        if words[0] in ("his", "her", "my", "our", "the") and head in RELATIONS and \
+                len(words) == 2:
             # "“My dear Mr. Bennet,” said his lady": the one addressed is the owner first
-            owners = [self._addressee, self.resolve_subject(
-                "he" if words[0] == "his" else "she", pos)]
+            owners: list[str | None] = [self._addressee]
+            if words[0] in ("his", "her"):
+                owners.append(self.resolve_subject("he" if words[0] == "his" else "she", pos))
+            elif words[0] in ("my", "our"):
+                # a first-person narrator's family: only their surname names them (others
+                # of that surname nearby are as likely cousins as parents)
+                family = _FAMILY_TITLE.get(head)
+                return (family and self._family_member(desc, family, [self.narrator], pos,
+                                                       exclude, nearest=False)) or \
+                    self._plain_description(desc, pos, exclude, gender)
+            else:
+                # "replied the mother": the mother of whoever spoke just before
+                owners.append(self._last_speaker_before(pos))
             for owner in owners:
-                if owner and owner != NARRATOR:
+                if owner:
                     target = self.reg.relative(owner, gender)
                     if target and target != exclude:
                         return target
-        key = self.reg.description_entity(desc)
+            family = _FAMILY_TITLE.get(head)
+            if family:
+                key = self._family_member(desc, family, owners, pos, exclude)
+                if key:
+                    return key
+        return self._plain_description(desc, pos, exclude, gender)
+
+    def _plain_description(self, desc: str, pos: int, exclude: str | None,
+                           gender: Gender) -> str | None:
+        key = self.reg.description_entity(desc, pos)
         e = self.reg.entities[key]
         if not e.description:
             self.reg.link_description(desc, key)
@@ -481,6 +530,47 @@ class _Attributor:
                 return only
         self.reg.add_mentions_of(key)
         return key
+
+    def _last_speaker_before(self, pos: int) -> str | None:
+        """The speaker of the last quote ending before `pos` (within a conversation's reach)."""
+        j = bisect.bisect_right(self._quote_ends, pos) - 1
+        while j >= 0 and pos - self._quote_ends[j] <= RECENT_SPEAKER_CHARS:
+            r = self.result[j]
+            if r and r.speaker != UNKNOWN:
+                return r.speaker
+            j -= 1
+        return None
+
+    def _family_member(self, desc: str, title: str, owners: Sequence[str | None], pos: int,
+                       exclude: str | None, nearest: bool = True) -> str | None:
+        """"the mother", "my father" with no relative of that surname known: the owner's
+        surname makes the name ("my mother" of Gilbert Markham is Mrs Markham, the name the
+        story's characters call her by); without one, the nearest "Mrs X" ("Mr X")
+        mentioned before, when no other person of that title is mentioned near it."""
+        for owner in owners:
+            e = self.reg.entities.get(owner) if owner else None
+            if e is None or e.description:
+                continue
+            full = [split_title(f)[1].split() for f in e.forms if not split_title(f)[0]]
+            surnames = {w[-1] for w in full if len(w) > 1}
+            if len(surnames) == 1:
+                form = f"{title} {surnames.pop()}"
+                key = self.reg.lookup(form)
+                if key is None:
+                    key = self.reg.description_entity(desc)
+                    if self.reg.entities[key].description:
+                        self.reg.entities[key].forms.add(form)
+                return key if key != exclude else None
+        if not nearest:
+            return None
+        seen: list[str] = []
+        for m in self.reg.recent(pos, limit_chars=RECENT_SPEAKER_CHARS):
+            e = self.reg.entities[m.key]
+            if m.key in seen or m.key in owners or m.key == exclude or e.description:
+                continue
+            if any(split_title(f)[0].rstrip(".") == title for f in e.forms):
+                seen.append(m.key)
+        return seen[0] if len(seen) == 1 else None
 
     def _described_antecedent(self, want: Gender, pos: int, exclude: str | None) -> str | None:
         """"One girl stood alone. [...] “Yes?” she said": with no named character of that
@@ -547,11 +637,132 @@ class _Attributor:
         # "“Annie,” she teased": whoever the quote addresses is not the one speaking
         for s in (subj, before):
             if s:
+                key = self._reply_pronoun(i, s)
+                if key:
+                    return Attribution(key, "speech_verb")
                 key = (self.resolve_subject(s, q.start, exclude=self._addressee)
                        or self.recent_speaker(i, s))
                 if key:
-                    return Attribution(key, "speech_verb")
+                    return Attribution(self._same_described_speaker(i, s, key), "speech_verb")
         return None
+
+    def _previous_turn_speaker(self, i: int) -> str | None:
+        """Who spoke the turn right before quote i, when quote i opens a new paragraph and
+        the paragraph before it holds a quote (consecutive turns of a conversation)."""
+        q = self.quotes[i]
+        if self.prev_in_block[i] is not None or q.continues or q.block == 0:
+            return None
+        if self.text[self.blocks[q.block].start:q.start].strip():
+            return None
+        ids = self.by_block.get(q.block - 1)
+        if not ids:
+            return None
+        pb = self.blocks[q.block - 1]
+        if self.text[pb.start:self.quotes[ids[0]].start].strip():
+            return None  # the paragraph before opens with narration: not a plain turn
+        words, pos = 0, pb.start
+        for j in ids:
+            words += len(self.text[pos:self.quotes[j].start].split())
+            pos = self.quotes[j].end
+        if words + len(self.text[pos:pb.end].split()) > TURN_NARRATION_WORDS:
+            return None
+        r = self.result[ids[-1]]
+        # only a turn whose speaker a tag gave: a guessed one would spread its error
+        return r.speaker if r and r.reason not in _GUESSED and r.speaker != UNKNOWN else None
+
+    def _reply_pronoun(self, i: int, subj: str) -> str | None:
+        """“...,” he answered — in a new paragraph right after another turn: a he/she that
+        opens a turn is not the one who spoke the turn before (the nearest name is often the
+        previous speaker's tag), unless the verb continues ("he added", "she went on")."""
+        if subj.lower() not in ("he", "she"):
+            return None
+        prev = self._previous_turn_speaker(i)
+        if prev is None or _CONTINUING_TAG.match(self.after(i)):
+            return None
+        key = self.resolve_subject(subj, self.quotes[i].start, exclude=prev)
+        if key and key != self._addressee and key != prev:
+            return key
+        return None
+
+    def _same_described_speaker(self, i: int, subj: str, key: str) -> str:
+        """“...,” said a white man. [...] “...,” called the man. [...] said the other: a
+        definite description that has not spoken before, in a conversation where one other
+        described person speaks, is that person (stories vary the words for someone they do
+        not name: "the man", "the other", "his companion", "the prospector")."""
+        e = self.reg.entities.get(key)
+        words = subj.lower().split()
+        if e is not None and not e.description and subj[:1].isupper() and \
+                subj.lower() not in _PRONOUNS:
+            return self._named_at_last(i, key)
+        if e is None or not e.description or e.from_cast or getattr(e, "spoke", False) \
+                or len(words) < 2 or words[0] not in _DEFINITE or words[-1] in RELATIONS:
+            return key  # ("the son" is someone's relative, not the one he talks to)
+        if words[-1] == "other" and len(words) == 2:
+            # "said the other": the party of the conversation who did not just speak
+            prev = self._last_speaker_before(self.quotes[i].start)
+            party = [k for k in self._conversation_speakers(i) if k not in (prev, key)]
+            if prev and party:
+                return party[0]
+        start = self.quotes[i].start
+        found: list[str] = []
+        for j in range(i - 1, max(-1, i - CONVERSATION_TURNS), -1):
+            if start - self.quotes[j].end > RECENT_SPEAKER_CHARS:
+                break
+            r = self.result[j]
+            if r is None or r.speaker in found or r.speaker in (key, UNKNOWN, self.narrator):
+                continue
+            found.append(r.speaker)
+        want = e.resolved_gender()
+        described = [k for k in found if self._described_only(k) and k != self._addressee
+                     and self.reg.entities[k].resolved_gender() in (want, Gender.UNKNOWN)
+                     and not _contrasting(e.display, self.reg.entities[k].display)]
+        if len(described) != 1:
+            return key
+        self.reg.merge(key, described[0])
+        return described[0]
+
+    def _conversation_speakers(self, i: int) -> list[str]:
+        """Distinct speakers of the quotes before quote i in its conversation, latest first."""
+        start = self.quotes[i].start
+        found: list[str] = []
+        for j in range(i - 1, max(-1, i - CONVERSATION_TURNS), -1):
+            if start - self.quotes[j].end > RECENT_SPEAKER_CHARS:
+                break
+            r = self.result[j]
+            if r is not None and r.speaker not in found and r.speaker not in (UNKNOWN,
+                                                                               self.narrator):
+                found.append(r.speaker)
+        return found
+
+    def _named_at_last(self, i: int, key: str) -> str:
+        """“...,” asked a gentleman. [...] “...,” said Mr. Greyson: a name the story has not
+        used before the speech tag that brings it in, in a conversation where one described
+        person speaks, names that person."""
+        e = self.reg.entities[key]
+        if e.from_cast or getattr(e, "spoke", False) or self.reg.has_cast:
+            return key
+        para = self.blocks[self.quotes[i].block].start
+        if any(m.key == key for m in self.reg.recent(para, limit_chars=para)):
+            return key
+        if self.reg.lookup(key) != key:
+            return key
+        want = e.resolved_gender()
+        if want is Gender.UNKNOWN:
+            return key  # (a place or a thing as often as a person)
+        # the one who spoke the turn before is the one answered, not the one answering
+        prev = self._previous_turn_speaker(i)
+        described = [k for k in self._conversation_speakers(i)
+                     if k != key and self._described_only(k) and k not in (self._addressee, prev)
+                     and self.reg.entities[k].display.split()[-1] not in RELATIONS
+                     and self.reg.entities[k].resolved_gender() in (want, Gender.UNKNOWN)]
+        if len(described) != 1:
+            return key
+        old = described[0]
+        self.reg.merge(old, key)
+        for j, r in enumerate(self.result):
+            if r and r.speaker == old:
+                self.result[j] = Attribution(key, r.reason)
+        return key
 
     def recent_speaker(self, i: int, pronoun: str) -> str | None:
         """For "returned she" with no woman named nearby: the last speaker of that gender in
@@ -699,7 +910,10 @@ class _Attributor:
         def tagged(j: int) -> Attribution | None:
             if j not in explicit:
                 explicit[j] = self.explicit(j)
-            return explicit[j]
+            r = explicit[j]
+            if r and r.speaker in self.reg.merged:  # a description found to be someone else
+                r = explicit[j] = Attribution(self.reg.current(r.speaker), r.reason)
+            return r
 
         for i in range(len(self.quotes)):
             r = tagged(i)
@@ -842,7 +1056,8 @@ class _Attributor:
         if addressee:
             exclude.add(addressee)
         p = self.prev_in_block[i]
-        if p is not None and self.result[p]:
+        if p is not None and self.result[p] and self.result[p].speaker != addressee:
+            # (“..., Fergus! ...” right after Fergus's quote is someone answering him)
             prev = self.result[p]
             assert prev is not None
             return Attribution(prev.speaker, "continued")

@@ -213,6 +213,8 @@ class Registry:
         self._form_index: dict[str, str] = {}
         self._folded_index: dict[str, str] = {}
         self.has_cast = bool(cast)
+        self.merged: dict[str, str] = {}
+        self._places: dict[str, bool] = {}
         for c in cast:
             e = Entity(c.name, c.name, {c.name, *c.aliases}, c.gender, from_cast=True,
                        child=c.age == "child", name_gender=_name_gender(c.name, c.aliases))
@@ -243,8 +245,9 @@ class Registry:
                 return e.key
         return None
 
-    def description_entity(self, desc: str) -> str:
-        """Key for a description ("the old man"), mapped to a cast member when one fits."""
+    def description_entity(self, desc: str, pos: int | None = None) -> str:
+        """Key for a description ("the old man"), mapped to a cast member when one fits.
+        `pos`: where the description is used (its introduction is looked for before it)."""
         desc = " ".join(desc.split())
         key = self.lookup(desc)
         if key:
@@ -275,6 +278,14 @@ class Registry:
                                   self.text, re.IGNORECASE)
                 if intro:
                     e.forms.add(intro.group().lower())
+                # and the nearest introduction before its first use with adjectives ("a
+                # white man" for "the man", "a small boy" for "the boy")
+                end = len(self.text) if pos is None else pos
+                intros = list(_intro_re(rest[-1]).finditer(
+                    self.text, max(0, end - INTRO_CHARS), end))
+                if intros:
+                    last = intros[-1]
+                    e.forms.add(" ".join(last.group().lower().split()))
             self.entities[norm] = e
             self._folded_index.setdefault(norm, norm)
         return norm
@@ -303,7 +314,27 @@ class Registry:
             return False
         if e.from_cast or e.description or getattr(e, "spoke", False):
             return True
-        return not self.has_cast and e.resolved_gender() is not Gender.UNKNOWN
+        return not self.has_cast and e.resolved_gender() is not Gender.UNKNOWN and \
+            not self.is_place(key)
+
+    def is_place(self, key: str) -> bool:
+        """A name mostly used after "in", "at", "from", "near"... ("in Chicago", "from
+        London") is a place, whatever pronouns follow it."""
+        if key not in self._places:
+            e = self.entities[key]
+            total = placed = 0
+            for form in e.forms:
+                if split_title(form)[0]:
+                    continue  # "Mr. Hale" is a person wherever he is
+                start = self.text.find(form)
+                while start >= 0:
+                    words = self.text[max(0, start - 14):start].split()
+                    if words and words[-1].isalpha():
+                        total += 1
+                        placed += words[-1].lower() in _PLACE_PREPOSITIONS
+                    start = self.text.find(form, start + len(form))
+            self._places[key] = placed >= 2 and placed * 2 >= total
+        return self._places[key]
 
     def relative(self, owner: str, gender: Gender) -> str | None:
         """A character sharing `owner`'s surname with the given gender ("his wife")."""
@@ -479,6 +510,27 @@ class Registry:
             self.mentions = sorted(self.mentions + new, key=lambda m: m.start)
             self._starts = [m.start for m in self.mentions]
 
+    def merge(self, key: str, into: str) -> None:
+        """Entity `key` turned out to be `into` (two descriptions of one person): its forms
+        now name `into`."""
+        e, target = self.entities[key], self.entities[into]
+        target.forms |= e.forms
+        for form in e.forms:
+            self._form_index[form] = into
+            self._folded_index[form.casefold()] = into
+        if target.gender is Gender.UNKNOWN:
+            target.gender = e.gender
+        del self.entities[key]
+        self.merged[key] = into
+        self.mentions = [Mention(m.start, m.end, into, m.subject) if m.key == key else m
+                         for m in self.mentions]
+
+    def current(self, key: str) -> str:
+        """The key an entity goes by now (after merges)."""
+        while key in self.merged:
+            key = self.merged[key]
+        return key
+
     def add_mentions_of(self, key: str) -> None:
         """Start tracking a description ("her son") once it has spoken."""
         e = self.entities[key]
@@ -491,6 +543,21 @@ class Registry:
         if new:
             self.mentions = sorted(self.mentions + new, key=lambda m: m.start)
             self._starts = [m.start for m in self.mentions]
+
+
+_PLACE_PREPOSITIONS = frozenset(("in", "at", "from", "into", "near", "toward", "towards",
+                                 "through", "across", "within", "around", "outside", "inside",
+                                 "reach", "reached", "left", "visit", "visited", "leave"))
+"""Words before a place name ("in Chicago", "reached Hartfield")."""
+
+INTRO_CHARS = 3000
+"""How far before a description's first use its introduction ("a white man") is looked for."""
+
+
+def _intro_re(head: str) -> re.Pattern[str]:
+    """"a white man", "an old, shabby man": an indefinite article, up to three lower-case
+    words (adjectives) and the head noun."""
+    return re.compile(rf"\b(?:[Aa]n?|[Oo]ne)\s+(?:[a-z][\w’'-]*,?\s+){{0,3}}?{re.escape(head)}\b")
 
 
 _ARTICLE_BEFORE = re.compile(r"(?:\b[Tt]he|\ban?|\bAn?)\s+(?:[A-Z][a-z]+\s+(?:or|and)\s+)?\Z")

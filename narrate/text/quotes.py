@@ -50,6 +50,8 @@ class Quote:
 
 _OPEN_CONTEXT = set(" \t\n\r([{—–-/:;,*_“‘\"'…")
 _DASH_START = re.compile(r"(?:—|–|―|--)\s*\S")
+_DOUBLE_MARKS = re.compile(r"[“”\"]")
+_SINGLE_MARKS = re.compile(r"[“”‘’']")
 _CONTRACTION = re.compile(
     r"(?i)(?:tis|twas|twere|twill|em|cause|n|un|ere|ave|alf|ow|im|er|is|e|bout|round|fore|"
     r"til|till|nuff|specially|spose|d|ll|s|t|re|ve|m)\b")
@@ -91,7 +93,8 @@ def detect_style(text: str, blocks: Sequence[Block]) -> QuoteStyle:
 def _scan_double(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     spans: list[tuple[int, int, bool]] = []
     open_at = -1
-    for i in range(start, end):
+    for m in _DOUBLE_MARKS.finditer(text, start, end):  # the regex skips the other characters
+        i = m.start()
         c = text[i]
         if c == "“":
             if open_at >= 0:  # the previous quote never closed: end it here
@@ -119,12 +122,11 @@ def _scan_single(text: str, start: int, end: int) -> list[tuple[int, int, bool]]
     spans: list[tuple[int, int, bool]] = []
     open_at = -1
     in_double = False
-    for i in range(start, end):
+    for m in _SINGLE_MARKS.finditer(text, start, end):
+        i = m.start()
         c = text[i]
         if c in "“”":
             in_double = c == "“"
-            continue
-        if c not in "‘’'":
             continue
         if open_at < 0:
             if c != "’" and not in_double and (i == start or _is_open_single(text, i)):
