@@ -31,6 +31,11 @@ LIMIT_MARGIN_DB = 0.5  # limiter ceiling under the true-peak target: MP3 adds a 
 PROBE_STEPS_DB = (0.0, 2.5, 5.0)  # gains tried above "loudness before limiting = target"
 ENCODER_LOSS_LU = 0.3  # MP3 reads a little quieter than its PCM (0.45 LU measured at 64k)
 OVERSAMPLE = 4  # the limiter runs at 4x the rate so it catches inter-sample peaks
+HEADROOM_DB = 0.75
+"""When the mix's highest sample, after the gain, stays this far under the limiter's ceiling, the
+limiter has nothing to do: the gain is computed directly (no probe pass) and the limiter runs at
+the file's own rate. Speech's inter-sample peaks sit well within this of its samples; the
+encoded file is measured either way, and a miss is encoded again with the full chain."""
 BITRATE_KBPS = 96  # CBR mono: Apple recommends 96-128 kbit/s mono at 44.1 kHz for speech
 BITRATES_KBPS = (48, 64, 80, 96, 112, 128, 160, 192)
 
@@ -51,11 +56,14 @@ def check_settings(settings: MasterSettings) -> None:
                          + ", ".join(map(str, BITRATES_KBPS)))
 
 
-def _chain(rate: int, gain_db: float, ceiling_db: float) -> str:
-    """Gain, then a limiter run at 4x the rate so it catches inter-sample peaks."""
+def _chain(rate: int, gain_db: float, ceiling_db: float, *, oversample: bool = True) -> str:
+    """Gain, then a limiter, run at 4x the rate (``oversample``) so it catches inter-sample
+    peaks; without it, a guard for a mix whose peaks are already far under the ceiling."""
     limit = 10 ** (ceiling_db / 20)
-    return (f"volume={gain_db:.3f}dB:precision=float,aresample={rate * OVERSAMPLE},"
-            f"alimiter=limit={limit:.5f}:level=false:attack=5:release=80:asc=1,"
+    limiter = f"alimiter=limit={limit:.5f}:level=false:attack=5:release=80:asc=1"
+    if not oversample:
+        return f"volume={gain_db:.3f}dB:precision=float,{limiter}"
+    return (f"volume={gain_db:.3f}dB:precision=float,aresample={rate * OVERSAMPLE},{limiter},"
             f"aresample={rate}")
 
 
@@ -95,17 +103,22 @@ def gain_for(target: float, gains: list[float], readings: list[float]) -> tuple[
 
 
 def encode(pcm: Path, rate: int, dest: Path, *, gain_db: float, ceiling_db: float,
-           bitrate_kbps: int) -> None:
+           bitrate_kbps: int, oversample: bool = True) -> None:
     """Gain, limiter and CBR mono MP3 with no ID3 tag (the tag is written separately)."""
-    run_ffmpeg(["-y", *_pcm_input(pcm, rate), "-af", _chain(rate, gain_db, ceiling_db),
+    chain = _chain(rate, gain_db, ceiling_db, oversample=oversample)
+    run_ffmpeg(["-y", *_pcm_input(pcm, rate), "-af", chain,
                 "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ac", "1", "-ar", str(rate),
                 "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3", str(dest)])
 
 
 def master_mp3(pcm: str | Path, rate: int, dest: str | Path, *, pcm_lufs: float, tags: Tags,
-               settings: MasterSettings | None = None) -> Loudness:
+               settings: MasterSettings | None = None,
+               pcm_peak_dbfs: float | None = None) -> Loudness:
     """Encode ``pcm`` to ``dest`` at the loudness target, tag it, and return what the decoded
-    MP3 measures. ``dest`` appears only when complete."""
+    MP3 measures. ``dest`` appears only when complete.
+
+    ``pcm_peak_dbfs`` (the mix's highest sample), when given, lets a mix with headroom skip the
+    limiter probe (see ``HEADROOM_DB``)."""
     settings = settings or MasterSettings()
     check_settings(settings)
     pcm, dest = Path(pcm), Path(dest)
@@ -117,18 +130,22 @@ def master_mp3(pcm: str | Path, rate: int, dest: str | Path, *, pcm_lufs: float,
     target = settings.target_lufs
     ceiling = settings.true_peak_dbtp - LIMIT_MARGIN_DB
     try:
-        gain, slope = 0.0, 1.0
+        gain, slope, oversample = 0.0, 1.0, True
         if pcm_lufs > -70:  # silence stays silence
-            base = target - pcm_lufs
-            gains = [base + step for step in PROBE_STEPS_DB]
-            readings = probe(pcm, rate, gains, ceiling_db=ceiling)
-            gain, slope = gain_for(target + ENCODER_LOSS_LU, gains,
-                                   [r.integrated_lufs for r in readings])
+            gain = target + ENCODER_LOSS_LU - pcm_lufs
+            _LOGGER.debug("mix peak %s dBFS, gain %.2f dB", pcm_peak_dbfs, gain)
+            oversample = pcm_peak_dbfs is None or pcm_peak_dbfs + gain > ceiling - HEADROOM_DB
+            if oversample:  # the limiter will bite: find the gain that reaches the target
+                base = target - pcm_lufs
+                gains = [base + step for step in PROBE_STEPS_DB]
+                readings = probe(pcm, rate, gains, ceiling_db=ceiling)
+                gain, slope = gain_for(target + ENCODER_LOSS_LU, gains,
+                                       [r.integrated_lufs for r in readings])
         encode(pcm, rate, raw, gain_db=gain, ceiling_db=ceiling,
-               bitrate_kbps=settings.bitrate_kbps)
+               bitrate_kbps=settings.bitrate_kbps, oversample=oversample)
         got = measure_file(raw)
-        _LOGGER.info("encoded: %.2f LUFS, %.2f dBTP (gain %.2f dB)",
-                     got.integrated_lufs, got.true_peak_dbtp, gain)
+        _LOGGER.info("encoded: %.2f LUFS, %.2f dBTP (gain %.2f dB%s)", got.integrated_lufs,
+                     got.true_peak_dbtp, gain, "" if oversample else ", limiter idle")
         off = target - got.integrated_lufs
         over = got.true_peak_dbtp - settings.true_peak_dbtp
         if pcm_lufs > -70 and (abs(off) > RETRY_OFF_LU or over > -TP_SAFETY_DB):

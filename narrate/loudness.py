@@ -78,6 +78,11 @@ class LoudnessMeter:
         self._sum_square = 0.0
 
     @property
+    def energy(self) -> float:
+        """Summed mean square of the blocks counted so far (above the absolute gate)."""
+        return float(self._energy.sum())
+
+    @property
     def seconds(self) -> float:
         return self._seconds
 
@@ -106,12 +111,15 @@ class LoudnessMeter:
         self._recent = list(window[-3:])
 
     def _add_blocks(self, mean_squares: np.ndarray) -> None:
-        with np.errstate(divide="ignore"):
-            lufs = -0.691 + 10 * np.log10(mean_squares)
-        keep = lufs > ABSOLUTE_GATE_LUFS
-        bins = np.clip(((lufs[keep] - _BIN_LOW) / _BIN_LU).astype(int), 0, _BINS - 1)
-        np.add.at(self._energy, bins, mean_squares[keep])
-        np.add.at(self._count, bins, 1)
+        energy, count = _histogram(mean_squares)
+        self._energy += energy
+        self._count += count
+
+    def add_blocks(self, mean_squares: np.ndarray) -> None:
+        """Count gating blocks measured elsewhere (see :func:`clip_blocks`) as if fed."""
+        self._add_blocks(mean_squares)
+        self._seconds += HOP_S * len(mean_squares)
+        self._sum_square += float(np.sum(mean_squares)) * HOP_S * self.rate
 
     def integrated(self) -> float:
         """Gated integrated loudness in LUFS; ``-inf`` for silence.
@@ -123,13 +131,56 @@ class LoudnessMeter:
             if self._sum_square <= 0 or self._seconds <= 0:
                 return -math.inf
             return -0.691 + 10 * math.log10(self._sum_square / (self._seconds * self.rate))
-        mean = self._energy.sum() / total
-        gate = -0.691 + 10 * math.log10(mean) + RELATIVE_GATE_LU
-        first = max(0, math.floor((gate - _BIN_LOW) / _BIN_LU))
-        count = int(self._count[first:].sum())
-        if count == 0:
-            return -math.inf
-        return -0.691 + 10 * math.log10(self._energy[first:].sum() / count)
+        return _gated(self._energy, self._count)
+
+    def integrated_with(self, mean_squares: np.ndarray) -> float:
+        """What :meth:`integrated` would read after ``add_blocks(mean_squares)``, without adding
+        them: lets the mixer try gains on a clip without filtering it again."""
+        energy, count = _histogram(mean_squares)
+        if not count.any():
+            return self.integrated()
+        return _gated(self._energy + energy, self._count + count)
+
+
+def _histogram(mean_squares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(divide="ignore"):
+        lufs = -0.691 + 10 * np.log10(mean_squares)
+    keep = lufs > ABSOLUTE_GATE_LUFS
+    bins = np.clip(((lufs[keep] - _BIN_LOW) / _BIN_LU).astype(int), 0, _BINS - 1)
+    return (np.bincount(bins, weights=mean_squares[keep], minlength=_BINS),
+            np.bincount(bins, minlength=_BINS))
+
+
+def _gated(energy: np.ndarray, count: np.ndarray) -> float:
+    total = int(count.sum())
+    if total == 0:
+        return -math.inf
+    gate = -0.691 + 10 * math.log10(energy.sum() / total) + RELATIVE_GATE_LU
+    first = max(0, math.floor((gate - _BIN_LOW) / _BIN_LU))
+    kept = int(count[first:].sum())
+    if kept == 0:
+        return -math.inf
+    return -0.691 + 10 * math.log10(energy[first:].sum() / kept)
+
+
+def clip_blocks(samples: np.ndarray, rate: int) -> np.ndarray:
+    """K-weighted mean squares of a clip's gating blocks (400 ms every 100 ms), the clip measured
+    on its own. A clip shorter than one block is one block of its whole length, so a short
+    line still counts."""
+    from scipy.signal import sosfilt
+
+    x = np.asarray(samples, dtype=np.float64)
+    if not len(x):
+        return np.zeros(0)
+    sos = np.array([np.concatenate([b, a]) for b, a in (_biquad_high_shelf(rate),
+                                                          _biquad_high_pass(rate))])
+    squared = sosfilt(sos, x) ** 2
+    hop = round(HOP_S * rate)
+    hops = len(squared) // hop
+    if hops < 4:
+        return np.array([squared.mean()])
+    sums = squared[:hops * hop].reshape(hops, hop).sum(axis=1)
+    return np.convolve(sums, np.ones(4), mode="valid") / (4 * hop)
 
 
 def measure_samples(samples: np.ndarray, rate: int) -> float:

@@ -12,7 +12,6 @@ in a loop (quadratic); raw data is joined once per chunk.
 
 from __future__ import annotations
 
-import copy
 import logging
 import math
 from collections.abc import Iterable, Sequence
@@ -31,7 +30,7 @@ from narrate.audio import (
     pydub_segment_class,
 )
 from narrate.episode import Chapter
-from narrate.loudness import LoudnessMeter
+from narrate.loudness import LoudnessMeter, clip_blocks
 from narrate.render import RenderedSegment
 from narrate.script import NARRATOR, SegmentKind
 
@@ -61,7 +60,7 @@ MUSIC_LUFS = -22.0  # music alone sits a little under the voices
 DUCK_DB = 15.0  # how far the bed drops under speech
 MAX_VOICE_GAIN_DB = 24.0
 MAX_PLR_DB = 12.0  # speech peaks at most this far above SPEECH_LUFS; limited per voice
-LEVEL_TRIALS = 8  # limiter-and-measure rounds per segment, at most
+LEVEL_TRIALS = 8  # gains tried per clip, at most (a trial is cheap unless the limiter bites)
 LEVEL_TOLERANCE_LU = 0.1
 
 CHUNK_MS = 30_000  # raw PCM joined and written this much at a time
@@ -123,6 +122,8 @@ class Mix:
     chapters: tuple[Chapter, ...]
     loudness_lufs: float
     """Integrated loudness of the whole file, measured while it was written."""
+    peak_dbfs: float
+    """Highest sample of the file (dBFS): tells export how much headroom the gain leaves."""
     voice_lufs: dict[str, float]
     """Each voice's loudness as the engine made it, before levelling."""
 
@@ -152,64 +153,87 @@ def peak_limit(samples: np.ndarray, ceiling: float, *, window_ms: float = 12.0) 
 
     The gain needed at each sample is spread over a window each side (minimum filter) and then
     smoothed by a moving average of the same width, so it is already down when a peak arrives
-    and never rises above what any sample in reach needs."""
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
+    and never rises above what any sample in reach needs. Only the stretches around peaks are
+    computed: elsewhere the gain is exactly 1."""
     peak = np.abs(samples)
-    if not len(samples) or peak.max() <= ceiling:
+    over = np.flatnonzero(peak > ceiling)
+    if not len(over):
         return samples
     width = max(3, int(window_ms * MASTER_RATE / 1000) | 1)
+    margin = 2 * width + 2  # beyond this from every peak the filters see only gain 1
+    breaks = np.flatnonzero(np.diff(over) > 2 * margin)
+    starts = np.maximum(0, np.r_[over[0], over[breaks + 1]] - margin)
+    ends = np.minimum(len(samples), np.r_[over[breaks], over[-1]] + margin + 1)
+    # The stretches are filtered as one array: each keeps its unity-gain margins, so no filter
+    # reaches from one stretch's peaks into the next.
+    edges = np.zeros(len(samples) + 1, dtype=np.int32)
+    np.add.at(edges, starts, 1)
+    np.add.at(edges, ends, -1)
+    near = np.flatnonzero(np.cumsum(edges[:-1]) > 0)
+    out = samples.astype(np.float32, copy=True)
+    out[near] *= _limiter_gain(peak[near], ceiling, width)
+    return out
+
+
+def _limiter_gain(peak: np.ndarray, ceiling: float, width: int) -> np.ndarray:
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
     need = np.minimum(1.0, ceiling / np.maximum(peak, 1e-9))
     gain = uniform_filter1d(minimum_filter1d(need, 2 * width + 1), width)
-    gain = np.minimum(gain, minimum_filter1d(need, width))  # the average never overshoots a peak
-    return (samples * gain).astype(np.float32)
+    return np.minimum(gain, minimum_filter1d(need, width))  # the average never overshoots a peak
 
 
 class VoiceLeveller:
     """Brings every voice to the same speech loudness, with its peaks held down.
 
-    Each voice's gain comes from a meter over everything that voice has said so far. Every
-    voice's peaks are then limited to the same ceiling, ``MAX_PLR_DB`` above the target, so the
-    final limiter (which acts on the whole mix) has little left to do and cannot squash a peaky
-    voice more than a smooth one. Limiting lowers loudness, so the gain is found by a few
-    trials against the voice's meter of *limited* output. The first segment is levelled on
-    itself; the estimate settles as the voice keeps speaking, so levels match without seeing
-    the whole episode first."""
+    Each voice's gain is set so that everything the voice has said so far, levelled, meters at
+    the target (so an early misjudgement is made up by the next segments). Every voice's peaks
+    are then limited to the same ceiling, ``MAX_PLR_DB`` above the target, so the final limiter
+    (which acts on the whole mix) has little left to do and cannot squash a peaky voice more
+    than a smooth one. Limiting lowers loudness, so the gain is found by a few trials against
+    the voice's meter: a clip is K-weighted once and a trial gain just scales its gating blocks;
+    only a gain that makes the limiter bite costs a limiter pass and a new weighting. Levels
+    match without seeing the whole episode first."""
 
     def __init__(self, target_lufs: float = SPEECH_LUFS) -> None:
         self.target_lufs = target_lufs
         self.ceiling = float(10 ** ((target_lufs + MAX_PLR_DB) / 20))
         self._raw: dict[str, LoudnessMeter] = {}
         self._out: dict[str, LoudnessMeter] = {}
-        self._gain: dict[str, float] = {}
+        self._loss: dict[str, float] = {}
 
     def level(self, voice: str, samples: np.ndarray) -> np.ndarray:
+        blocks = clip_blocks(samples, MASTER_RATE)
         raw = self._raw.setdefault(voice, LoudnessMeter(MASTER_RATE))
-        raw.feed(samples)
+        raw.add_blocks(blocks)
         loudness = raw.integrated()
-        if not math.isfinite(loudness):
+        if not math.isfinite(loudness) or not len(samples):
             return samples
         meter = self._out.setdefault(voice, LoudnessMeter(MASTER_RATE))
-        # Start from what limiting cost this voice so far (0 dB for its first segment).
-        gain = self.target_lufs - loudness + self._gain.get(voice, 0.0)
+        peak = float(np.max(np.abs(samples)))
+        gain = self.target_lufs - loudness + self._loss.get(voice, 0.0)
         slope = 1.0  # LU out per dB of gain; below 1 where the limiter bites
         last: tuple[float, float] | None = None
         for _ in range(LEVEL_TRIALS):
             gain = max(-MAX_VOICE_GAIN_DB, min(MAX_VOICE_GAIN_DB, gain))
-            out = peak_limit((samples * np.float32(10 ** (gain / 20))).astype(np.float32),
-                             self.ceiling)
-            trial = copy.deepcopy(meter)
-            trial.feed(out)
-            reached = trial.integrated()
+            scale = float(10 ** (gain / 20))
+            out = samples * np.float32(scale)
+            if peak * scale > self.ceiling:
+                out = peak_limit(out, self.ceiling)
+                levelled = clip_blocks(out, MASTER_RATE)
+            else:
+                levelled = blocks * (scale * scale)
+            reached = meter.integrated_with(levelled)
             if not math.isfinite(reached) or abs(self.target_lufs - reached) < LEVEL_TOLERANCE_LU:
                 break
             if last is not None and abs(gain - last[0]) > 1e-3:  # secant step
                 slope = min(1.0, max(0.2, (reached - last[1]) / (gain - last[0])))
             last = (gain, reached)
             gain += (self.target_lufs - reached) / slope
-        self._out[voice] = trial
-        self._gain[voice] = gain - (self.target_lufs - loudness)
-        return out
+        meter.add_blocks(levelled)
+        # Start the voice's next clip from what limiting has cost it so far.
+        self._loss[voice] = gain - (self.target_lufs - loudness)
+        return out.astype(np.float32, copy=False)
 
     def loudness(self) -> dict[str, float]:
         """Each voice's loudness as it arrived, before levelling."""
@@ -226,6 +250,7 @@ class PcmWriter:
         self._chunk_bytes = int(CHUNK_MS * MASTER_RATE / 1000) * SAMPLE_WIDTH
         self.frames = 0
         self.meter = LoudnessMeter(MASTER_RATE)
+        self.peak = 0.0
 
     @property
     def position_ms(self) -> int:
@@ -253,7 +278,10 @@ class PcmWriter:
             return
         data = b"".join(self._chunks)
         self._out.write(data)
-        self.meter.feed(int16_to_float(data))
+        samples = int16_to_float(data)
+        self.meter.feed(samples)
+        if len(samples):
+            self.peak = max(self.peak, float(np.max(np.abs(samples))))
         self._chunks.clear()
         self._buffered = 0
 
@@ -365,8 +393,9 @@ def assemble(stories: Sequence[StoryInput], pcm: str | Path, *, parts: ShowParts
         writer.flush()
         duration = writer.position_ms
         program = writer.meter.integrated()
+        peak = 20 * math.log10(writer.peak) if writer.peak > 0 else -math.inf
     return Mix(pcm=pcm, rate=MASTER_RATE, duration_ms=duration, cues=tuple(cues),
-               chapters=_chapters(marks, duration), loudness_lufs=program,
+               chapters=_chapters(marks, duration), loudness_lufs=program, peak_dbfs=peak,
                voice_lufs=leveller.loudness())
 
 

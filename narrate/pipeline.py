@@ -31,7 +31,7 @@ from narrate.errors import InputError
 from narrate.executors import Executor, SerialExecutor, make_executor
 from narrate.export import BITRATE_KBPS, TARGET_LUFS, MasterSettings, check_settings, master_mp3
 from narrate.lexicon import apply_lexicon, lexicon_for_show
-from narrate.render import ProgressCallback, prefetch, synthesize_script
+from narrate.render import ProgressCallback, SynthesisJob, prefetch, synthesize_script
 from narrate.script import Script, SegmentKind
 from narrate.tags import Tags
 from narrate.text import build_script, read_story
@@ -321,8 +321,9 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
         pending: dict[int, Future[Episode]] = {}
         with make_executor(options.executor, jobs=options.jobs,
                            address=options.address) as executor:
+            extra = [announcement_jobs(*casts[n], options, slugs[n]) for n in order]
             for k in prefetch([cast[n] for n in order], store, executor=executor,
-                              progress=progress):
+                              progress=progress, extra=extra):
                 pending[order[k]] = mastering.submit(master, order[k])
                 for future in pending.values():  # fail fast rather than after all the speech
                     if future.done() and future.exception():
@@ -444,7 +445,7 @@ def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slu
                     credits=(("narrator", _voice_label(narrator)),
                              *((character, _voice_label(v)) for character, v in roles.items())))
         measured = master_mp3(mix.pcm, mix.rate, mp3, pcm_lufs=mix.loudness_lufs, tags=tags,
-                              settings=settings)
+                              pcm_peak_dbfs=mix.peak_dbfs, settings=settings)
     finally:
         pcm.unlink(missing_ok=True)
     names = {"image": f"{slug}.jpg", "vtt": f"{slug}.vtt", "srt": f"{slug}.srt",
@@ -514,9 +515,7 @@ def _show_parts(options: RenderOptions, title: str, narrator: str,
     from narrate.music import generate_theme
     from narrate.render import speak_cached
 
-    generated = options.intro is None and options.outro is None
-    title_text = f"{options.show} presents: {title}."
-    credits_text = _credits_text(title, options.show, narrator, roles, generated)
+    title_text, credits_text = _announcement_texts(options, title, narrator, roles)
     say = _announcer(options, narrator)
     spoken_title = speak_cached(narrator, say(title_text), cache)
     spoken_credits = speak_cached(narrator, say(credits_text), cache)
@@ -533,6 +532,24 @@ def _show_parts(options: RenderOptions, title: str, narrator: str,
     return ShowParts(intro_music=intro, outro_music=outro,
                      title=Announcement(title_text, spoken_title, narrator),
                      credits=Announcement(credits_text, spoken_credits, narrator), sting=sting)
+
+
+def _announcement_texts(options: RenderOptions, title: str, narrator: str,
+                        roles: dict[str, str]) -> tuple[str, str]:
+    """What the narrator says over the intro and the outro music."""
+    generated = options.intro is None and options.outro is None
+    return (f"{options.show} presents: {title}.",
+            _credits_text(title, options.show, narrator, roles, generated))
+
+
+def announcement_jobs(script: Script, cast: Cast, options: RenderOptions,
+                      slug: str) -> list[SynthesisJob]:
+    """The spoken title and credits of a one-story episode as synthesis work, so they can be
+    spoken by the workers with the story's segments rather than in the mastering thread."""
+    title = options.episode_title or script.title or slug
+    say = _announcer(options, cast.narrator)
+    return [SynthesisJob(cast.narrator, say(text)) for text in
+            _announcement_texts(options, title, cast.narrator, _roles([(script, cast)]))]
 
 
 def _announcer(options: RenderOptions, narrator: str) -> Callable[[str], str]:

@@ -171,7 +171,8 @@ def _job(segment: Segment, speed: float) -> SynthesisJob:
 @dataclass(frozen=True)
 class _Item:
     index: int
-    segment: Segment
+    segment: Segment | None
+    """None for free text (an announcement)."""
     key: str
     job: SynthesisJob
     miss: bool
@@ -267,6 +268,7 @@ def synthesize_script(script: Script, *, progress: ProgressCallback | None = Non
     """
     items = _plan([script], cache, speed)
     for item, samples, rate in _run(items, cache, executor, progress):
+        assert item.segment is not None  # plans of scripts hold segments only
         yield RenderedSegment(item.index, item.segment, to_master(samples, rate))
 
 
@@ -287,16 +289,21 @@ def _cost(job: SynthesisJob) -> float:
 
 def prefetch(scripts: Sequence[Script], cache: SegmentCache, *,
              executor: Executor | None = None, progress: ProgressCallback | None = None,
-             speed: float = 1.0) -> Iterator[int]:
+             speed: float = 1.0,
+             extra: Sequence[Sequence[SynthesisJob]] | None = None) -> Iterator[int]:
     """Synthesise every segment of ``scripts`` that ``cache`` lacks, as one stream of work so
     all workers stay busy across story boundaries, yielding each script's position as soon as
     all of its segments are in the cache (so it can be mastered while the rest is spoken).
 
-    Work is submitted script by script and taken back as it completes, so one slow segment never
-    holds the others back.
+    ``extra[n]`` is more free text for script ``n`` (its spoken title and credits), cached as
+    :func:`speak_cached` looks it up. Work is submitted script by script and taken back as it
+    completes, so one slow segment never holds the others back.
     """
     executor = executor or SerialExecutor()
     plans = [_plan([script], None, speed) for script in scripts]
+    for plan, jobs_for_script in zip(plans, extra or (), strict=False):
+        plan += [_Item(-1, None, _key(job, voice_fingerprint(job.voice)), job, True)
+                 for job in jobs_for_script]
     waiting: dict[str, list[int]] = {}  # missing key -> scripts that need it
     jobs: list[tuple[str, SynthesisJob]] = []
     remaining = [0] * len(scripts)

@@ -268,3 +268,32 @@ def check_speech_inside_cues(vtt: Path, mp3: Path) -> None:
         assert rms(a, b) > -35
         assert rms(a - 150, a - 10) < -55
         assert rms(b + 10, b + 150) < -55
+
+
+@pytest.mark.parametrize("signal, peak_known, probed", [("smooth", True, False),
+                                                        ("speechlike", True, True),
+                                                        ("smooth", False, True)])
+def test_limiter_probe_only_when_the_gain_reaches_the_ceiling(tmp_path, monkeypatch, signal,
+                                                             peak_known, probed):
+    # A mix whose peaks stay far under the ceiling after the gain needs no limiter search; a
+    # peaky one (or one of unknown peak) is probed. Either way the decoded file meets the target.
+    import narrate.export as export
+    from narrate.loudness import measure_file
+
+    pcm = tmp_path / "a.pcm"
+    if signal == "smooth":
+        t = np.arange(20 * MASTER_RATE) / MASTER_RATE
+        pcm.write_bytes(float_to_int16(0.05 * np.sin(2 * np.pi * 330 * t)
+                                       * (0.6 + 0.4 * np.sin(2 * np.pi * 0.5 * t))).tobytes())
+    else:
+        speechlike_pcm(pcm)
+    x = np.frombuffer(pcm.read_bytes(), "<i2") / 32768
+    peak = float(20 * np.log10(np.abs(x).max())) if peak_known else None
+    start = measure_file(pcm, raw_rate=MASTER_RATE).integrated_lufs
+    calls = []
+    real_probe = export.probe
+    monkeypatch.setattr(export, "probe", lambda *a, **k: calls.append(1) or real_probe(*a, **k))
+    got = master_mp3(pcm, MASTER_RATE, tmp_path / "a.mp3", pcm_lufs=start,
+                     tags=Tags(title="T", show="S"), pcm_peak_dbfs=peak)
+    assert bool(calls) is probed
+    assert abs(got.integrated_lufs + 16.0) <= 0.5 and got.true_peak_dbtp <= -1.0

@@ -6,7 +6,7 @@ import pytest
 
 from narrate.audio import float_to_int16, int16_to_float
 from narrate.errors import AudioError
-from narrate.loudness import LoudnessMeter, measure_file, measure_samples
+from narrate.loudness import LoudnessMeter, clip_blocks, measure_file, measure_samples
 
 
 def _speechlike(rate: int, seconds: float = 8.0, seed: int = 0) -> np.ndarray:
@@ -56,3 +56,27 @@ def test_measure_file_raw_pcm_matches_meter(tmp_path):
 def test_measure_file_missing(tmp_path):
     with pytest.raises(AudioError, match="no audio file"):
         measure_file(tmp_path / "nope.mp3")
+
+
+def test_clip_blocks_meter_like_a_feed():
+    # Clips metered on their own and counted as blocks read what feeding them reads, but for
+    # the blocks that straddle two clips when they are fed back to back.
+    clips = [_speechlike(44_100, seconds=s, seed=i) for i, s in enumerate((3.0, 0.2, 5.0, 1.0))]
+    fed, counted = LoudnessMeter(44_100), LoudnessMeter(44_100)
+    for clip in clips:
+        fed.feed(clip)
+        counted.add_blocks(clip_blocks(clip, 44_100))
+    assert counted.integrated() == pytest.approx(fed.integrated(), abs=0.25)
+    assert len(clip_blocks(clips[1], 44_100)) == 1  # shorter than a block: still counted
+
+
+def test_integrated_with_predicts_without_adding():
+    meter = LoudnessMeter(44_100)
+    meter.feed(_speechlike(44_100, seed=7))
+    before = meter.integrated()
+    louder = clip_blocks(_speechlike(44_100, seed=8) * 3.0, 44_100)
+    predicted = meter.integrated_with(louder)
+    assert predicted > before + 1.0
+    assert meter.integrated() == before  # nothing was added
+    meter.add_blocks(louder)
+    assert meter.integrated() == pytest.approx(predicted, abs=1e-9)

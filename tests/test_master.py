@@ -7,6 +7,7 @@ from narrate.audio import MASTER_RATE, Audio, int16_to_float
 from narrate.loudness import measure_samples
 from narrate.master import (
     DUCK_DB,
+    MAX_PLR_DB,
     PARAGRAPH_GAP_MS,
     SECTION_GAP_MS,
     SENTENCE_GAP_MS,
@@ -17,6 +18,7 @@ from narrate.master import (
     StoryInput,
     assemble,
     gap_before,
+    peak_limit,
 )
 from narrate.music import generate_theme
 from narrate.render import RenderedSegment
@@ -211,3 +213,42 @@ def test_three_hour_assembly_memory(tmp_path, capsys):
               f"PCM {mix.pcm.stat().st_size / 1e6:.0f} MB")
     assert mix.duration_ms > 3 * 3600 * 1000
     assert grown < 500_000_000
+
+
+def test_peak_limit_holds_peaks_and_leaves_the_rest():
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal(MASTER_RATE * 2) * 0.05).astype(np.float32)
+    spikes = [5_000, 40_000, 41_000, 80_000]
+    x[spikes] = 0.9
+    out = peak_limit(x, 0.5)
+    assert np.abs(out).max() <= 0.5 + 1e-6
+    far = np.ones(len(x), bool)
+    for i in spikes:
+        far[max(0, i - 3 * MASTER_RATE // 80): i + 3 * MASTER_RATE // 80] = False
+    assert np.array_equal(out[far], x[far])  # away from the peaks: untouched
+    # Gain comes down before a peak and back up after it, smoothly (no step).
+    assert 0.5 < out[spikes[0] - 200] / x[spikes[0] - 200] < 1.0
+    assert np.array_equal(peak_limit(x * 0.1, 0.5), x * 0.1)  # nothing over: unchanged
+
+
+def test_peaky_voice_is_limited_and_still_levelled(tmp_path):
+    # A voice whose peaks stand far above its loudness is held at the ceiling and still
+    # reaches SPEECH_LUFS beside a smooth one.
+    items = []
+    for i in range(10):
+        peaky = i % 2 == 0
+        plain = item(i, 1200, voice="tone:low" if peaky else "tone:high", paragraph=i,
+                     freq=200 if peaky else 500, amp=0.05 if peaky else 0.2)
+        samples = plain.audio.samples.copy()
+        if peaky:
+            samples[:: MASTER_RATE // 20] = 0.95
+        items.append(RenderedSegment(i, plain.segment, Audio(samples, MASTER_RATE)))
+    mix = assemble([StoryInput("S", items)], tmp_path / "a.pcm")
+    x = pcm_samples(mix)
+    levels = {}
+    for voice in ("tone:low", "tone:high"):
+        parts = [x[at(c.start_ms): at(c.end_ms)] for c in mix.cues if c.voice == voice]
+        levels[voice] = measure_samples(np.concatenate(parts), MASTER_RATE)
+        ceiling = 10 ** ((SPEECH_LUFS + MAX_PLR_DB) / 20)
+        assert max(np.abs(p).max() for p in parts) <= ceiling + 1e-4
+    assert abs(levels["tone:low"] - levels["tone:high"]) <= 0.5

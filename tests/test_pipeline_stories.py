@@ -1,6 +1,7 @@
 """render_stories: folders, many stories through one pool, up-to-date episodes, leftovers."""
 
 import os
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -89,7 +90,8 @@ def test_cli_renders_a_folder_with_a_pool(tmp_path):
                                       "--narrator", "tone:mid", "--no-music", "-j", "2",
                                       "--cache-dir", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
-    assert "synthesising 7/7 segments" in result.output
+    # 3 + 4 paragraphs, and each episode's spoken title and credits
+    assert "synthesising 11/11 segments" in result.output
     assert "ETA 0:00" in result.output
     assert sorted(p.name for p in (tmp_path / "o").glob("*.mp3")) == ["tale-0.mp3", "tale-1.mp3"]
 
@@ -105,3 +107,21 @@ def test_cli_rejects_bad_jobs_and_address_without_dask(tmp_path):
                                  "--narrator", "tone:low", "--cache-dir", str(tmp_path / "c")],
                            env={"DASK_SCHEDULER_ADDRESS": ""})
     assert result.exit_code == 1 and "--address" in result.output
+
+
+def test_spoken_title_and_credits_are_synthesised_with_the_segments(tmp_path, monkeypatch):
+    # They go through the workers with the story's segments, so the mastering thread finds them
+    # in the cache instead of loading the narrator's engine beside the workers.
+    write_stories(tmp_path / "s", n=2)
+    where = []
+    real = render.speak
+
+    def speak(voice, text, **kw):
+        where.append((threading.current_thread().name, text))
+        return real(voice, text, **kw)
+
+    monkeypatch.setattr(render, "speak", speak)
+    render_stories([tmp_path / "s"], tmp_path / "out", options=options(tmp_path))
+    spoken = [text for _, text in where]
+    assert any("presents" in t for t in spoken) and any("was read by" in t for t in spoken)
+    assert not [t for name, t in where if name.startswith("narrate-master")]

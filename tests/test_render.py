@@ -150,3 +150,14 @@ def test_prefetch_through_a_pool_matches_serial_audio(tmp_path):
         for a, b in zip(synthesize_script(script, cache=pooled),
                         synthesize_script(script, cache=serial), strict=True):
             np.testing.assert_array_equal(a.audio.samples, b.audio.samples)
+
+
+def test_prefetch_speaks_extra_text_where_speak_cached_finds_it(tmp_path, counted):
+    cache = SegmentCache(tmp_path)
+    extra = [[render.SynthesisJob("tone:low", "Show presents: the first tale.")], []]
+    assert sorted(prefetch([make_script(LINES[:1]), make_script(LINES[1:2])], cache,
+                           extra=extra)) == [0, 1]
+    assert "Show presents: the first tale." in counted
+    counted.clear()
+    audio = render.speak_cached("tone:low", "Show presents: the first tale.", cache)
+    assert counted == [] and audio.duration_ms > 0
