@@ -27,6 +27,7 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0)
     ap.add_argument("--id", default="")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--rule", default="", help="show only misses by this rule")
     a = ap.parse_args()
     tot = Counter()
     reasons_ok, reasons_bad = Counter(), Counter()
@@ -64,7 +65,7 @@ def main() -> None:
                 continue
             ok = scorer.speaker_matches(best["speaker"], q["speaker"], gindex, pidx)
             (reasons_ok if ok else reasons_bad)[best.get("reason")] += 1
-            if not ok and shown < a.show:
+            if not ok and shown < a.show and a.rule in ("", best.get("reason")):
                 shown += 1
                 ctx = text[max(0, q["start"] - 300):q["end"] + 150].replace("\n", "⏎")
                 print(f"--- {rec['id'][:40]} gold={q['speaker']!r} pred={best['speaker']!r} "

@@ -798,10 +798,13 @@ class _Attributor:
         q = self.quotes[i]
         before = _last_sentence(self.before(i))
         if not before.strip() and q.start == self.blocks[q.block].start and q.block > 0:
+            # "...she said dreamily:" closing the paragraph before (after its own quotes too)
             prev_b = self.blocks[q.block - 1]
-            tail = self.text[max(prev_b.start, prev_b.end - 300):prev_b.end]
-            if tail.rstrip().endswith(":") and not self.by_block.get(q.block - 1):
-                before = _last_sentence(tail)
+            ids = self.by_block.get(q.block - 1)
+            lo = self.quotes[ids[-1]].end if ids else prev_b.start
+            tail = self.text[max(lo, prev_b.end - 300):prev_b.end].rstrip()
+            if tail.endswith((":", "--", "—")):
+                before = _last_sentence(tail.rstrip(":-—") + ":")
         return before
 
     def has_verb(self, i: int) -> bool:
@@ -1034,6 +1037,9 @@ class _Attributor:
         """Who `speaker` talks to in this run: the nearest other tagged speaker, else the one
         their quotes address, else the last other speaker before the run."""
         others = [t for t, s in enumerate(anchors) if s and s != speaker]
+        # turns alternate: the turns on either side of k are someone else's
+        beside = {anchors[n] for n in (k - 1, k + 1) if 0 <= n < len(anchors)}
+        others = [t for t in others if anchors[t] not in beside] or others
         if others:
             return anchors[min(others, key=lambda t: abs(t - k))]
         for t, s in enumerate(anchors):
