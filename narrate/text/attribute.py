@@ -84,6 +84,8 @@ _LOWER_ADVERB_OK = _words(
     "immediately directly accordingly consequently meanwhile naturally evidently apparently "
     "obviously certainly surely really only lastly firstly secondly frankly honestly"
 )
+_OPENERS = _words("then now so and but here there still yet at last again")
+"""Capitalised words that open a sentence before its subject ("Then Tom said")."""
 _AUX = frozenset(["had", "has", "have", "would", "will", "could", "should", "did", "was", "then"])
 _PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
 _BARE_SUBJECTS = frozenset(("another", "one"))
@@ -195,8 +197,9 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
                 tokens[k - 1].lower() not in _DETERMINERS and tokens[k - 1].lower() not in \
                 _PRONOUNS:
             k -= 1
-        while k < j and tokens[k].endswith("ly") and tokens[k].lower() in _LOWER_ADVERB_OK:
-            k += 1  # "Presently Tom said": the adverb is not part of the name
+        while k < j and (tokens[k].lower() in _LOWER_ADVERB_OK or tokens[k].lower() in
+                         _OPENERS):
+            k += 1  # "Presently Tom said", "Then Tom said": the adverb is not part of the name
         return " ".join(tokens[k:j + 1])
     if t.lower() in PERSON_NOUNS:
         for k in range(j - 1, max(-1, j - 4), -1):
@@ -244,7 +247,20 @@ def subject_before(before: str) -> str | None:
             subj = _subject_before(tokens, i)
             if subj:
                 return subj
+            if i > 0 and tokens[i - 1] == "and":
+                return _sentence_opener(tokens, i - 1)  # "My uncle looked up and said:"
     return None
+
+
+def _sentence_opener(tokens: list[str], i: int) -> str | None:
+    """The subject opening the sentence that holds ``tokens[i]``."""
+    k = i
+    while k > 0 and tokens[k - 1] not in ".!?;”\"’":
+        k -= 1
+    while k < i and tokens[k].lower() in _OPENERS:
+        k += 1
+    found = _subject_at(tokens, k)
+    return found[0] if found else None
 
 
 CONTEXT_CHARS = 600
