@@ -471,3 +471,57 @@ def test_occupation_noun_after_speech_verb_is_the_speaker():
     s = build_script(text)
     first = _speakers(text)[0]
     assert first != "Hilde" and "gatekeeper" in s.character(first).name.lower()
+
+
+def _wrapped(*paragraphs):
+    """A hard-wrapped story (blank-line paragraphs, lines of ~66 characters)."""
+    import textwrap
+    intro = ("The road ran on between the hedges for a long way, and the three of them walked "
+             "it without much talk, since the day was hot and the dust rose at every step. ") * 3
+    return "\n\n".join(textwrap.fill(p, 66) for p in (intro, *paragraphs)) + "\n"
+
+
+def test_a_tag_closing_the_paragraph_before_after_its_own_quotes():
+    text = _wrapped("Tom, Mary and Jack stood at the crossroads.", "“Is it far?” asked Tom.",
+                    "“Two miles,” said Jack. Mary looked at him and then at the sky, and "
+                    "said quietly:", "“Three, at least.”")
+    assert _speakers(text) == ["Tom", "Jack", "Mary"]
+
+
+def test_a_coordinated_speech_verb_takes_the_sentence_subject():
+    text = _wrapped("Tom, Mary and Jack stood at the crossroads.", "“Is it far?” asked Tom.",
+                    "“Two miles,” said Jack.", "Mary frowned at the map for a while and said:",
+                    "“Three, at least.”")
+    assert _speakers(text) == ["Tom", "Jack", "Mary"]
+
+
+def test_an_opening_then_is_not_part_of_the_name():
+    text = _wrapped("Tom, Mary and Jack stood at the crossroads.", "“Is it far?” asked Tom.",
+                    "“Two miles,” said Jack.", "Then Mary said:", "“Three, at least.”")
+    assert _speakers(text) == ["Tom", "Jack", "Mary"]
+
+
+def test_reply_pronoun_with_no_antecedent_is_the_one_just_called():
+    fill = "The rain kept on all afternoon and the river rose. " * 90
+    text = ("Jack and Mary lived by the river with old Tom.\n\n" + fill + "\n\n"
+            "“You should rest, Jack,” said Tom.\n\n"
+            "“Why should I?” he answered. “I am not tired.”\n\n“You are, Jack,” said Mary.\n")
+    assert _speakers(text) == ["Tom", "Jack", "Jack", "Mary"]
+
+
+def test_a_scene_break_ends_the_conversation():
+    for brk in ("* * *", "CHAPTER TWO"):
+        text = (f"“Ready?” asked Rosa.\n\n“Yes,” said Ivan.\n\n{brk}\n\n"
+                "Lena found Tom in the loft. Tom was asleep.\n\n"
+                "“Is anyone there?” called Lena.\n\n“Only me.”\n")
+        assert _speakers(text)[-1] == "Tom"
+
+
+def test_the_other_party_is_not_the_speaker_of_the_next_turn():
+    text = ("Lucy and her cousin Charlotte sat at dinner opposite an old man.\n\n"
+            "“We will change rooms with you,” said the old man.\n\n"
+            "“Thank you very much indeed; that is out of the question,” said Charlotte.\n\n"
+            "“Why?” said the old man, with both fists on the table.\n\n"
+            "“Because it is quite out of the question, thank you.”\n\n"
+            "“You see, we don't like to take--” began Lucy.\n")
+    assert _speakers(text)[3] == "Charlotte"

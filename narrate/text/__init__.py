@@ -94,7 +94,8 @@ def build_script(text: str, *, characters: Sequence[Character] = (), title: str 
             not_speech[q.start] = why
         else:
             speech.append(q)
-    attributions = attribute_quotes(text, blocks, speech, registry)
+    headings = [k for k, info in enumerate(infos) if info.kind == "heading"]
+    attributions = attribute_quotes(text, blocks, speech, registry, headings)
     self_introductions(text, speech, attributions, registry)
     kin_names(text, registry)
     segments = _segments(text, blocks, infos, quotes, speech, attributions, not_speech,

@@ -34,7 +34,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -86,6 +86,8 @@ _LOWER_ADVERB_OK = _words(
 )
 _OPENERS = _words("then now so and but here there still yet at last again")
 """Capitalised words that open a sentence before its subject ("Then Tom said")."""
+_SCENE_BREAK = re.compile(r"\W*$|\W*(?:[IVXLC]+|\d+)\W*$")
+"""A paragraph of only marks ("* * *") or a section number ("II", "3.")."""
 _AUX = frozenset(["had", "has", "have", "would", "will", "could", "should", "did", "was", "then"])
 _PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
 _BARE_SUBJECTS = frozenset(("another", "one"))
@@ -310,8 +312,9 @@ def _first_sentence(s: str) -> str:
 
 class _Attributor:
     def __init__(self, text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
-                 registry: Registry):
+                 registry: Registry, headings: Collection[int] = ()):
         self.text = text
+        self.headings = frozenset(headings)
         self.blocks = blocks
         self.quotes = quotes
         self.reg = registry
@@ -664,7 +667,7 @@ class _Attributor:
                 if key:
                     return Attribution(key, "speech_verb")
                 key = (self.resolve_subject(s, q.start, exclude=self._addressee)
-                       or self.recent_speaker(i, s))
+                       or self.recent_speaker(i, s) or self._answering(i, s))
                 if key:
                     return Attribution(self._same_described_speaker(i, s, key), "speech_verb")
         return None
@@ -693,6 +696,25 @@ class _Attributor:
         # only a turn whose speaker a tag gave: a guessed one would spread its error
         return r.speaker if r and r.reason not in _GUESSED and r.speaker != UNKNOWN else None
 
+    def _answering(self, i: int, subj: str) -> str | None:
+        """“It's late, Tom,” said I. / “What of it?” he replied: a he/she with no antecedent
+        in the narration, opening the turn right after one that calls someone by name, is
+        the one called (when their gender agrees)."""
+        if subj.lower() not in ("he", "she"):
+            return None
+        q = self.quotes[i]
+        if self.prev_in_block[i] is not None or q.continues or not self.by_block.get(
+                q.block - 1) or self.text[self.blocks[q.block].start:q.start].strip():
+            return None
+        want = Gender.MALE if subj.lower() == "he" else Gender.FEMALE
+        for j in reversed(self.by_block[q.block - 1]):
+            key = self.addressee(j)
+            e = self.reg.entities.get(key) if key else None
+            if e is not None and e.resolved_gender() in (want, Gender.UNKNOWN) and \
+                    self.reg.candidate(e.key):
+                return e.key
+        return None
+
     def _reply_pronoun(self, i: int, subj: str) -> str | None:
         """“...,” he answered — in a new paragraph right after another turn: a he/she that
         opens a turn is not the one who spoke the turn before (the nearest name is often the
@@ -702,7 +724,8 @@ class _Attributor:
         prev = self._previous_turn_speaker(i)
         if prev is None or _CONTINUING_TAG.match(self.after(i)):
             return None
-        key = self.resolve_subject(subj, self.quotes[i].start, exclude=prev)
+        key = self.resolve_subject(subj, self.quotes[i].start, exclude=prev) or \
+            self._answering(i, subj)
         if key and key != self._addressee and key != prev:
             return key
         return None
@@ -895,11 +918,18 @@ class _Attributor:
 
     def _is_aside(self, block: int) -> bool:
         """A short paragraph without quotes ("This was invitation enough.") that does not
-        interrupt a conversation; blank or skipped blocks do not either."""
-        if block in self.by_block:
+        interrupt a conversation; blank or skipped blocks do not either. A heading or a
+        scene break ("* * *", "II") does: the next exchange starts afresh."""
+        if block in self.by_block or block in self.headings:
             return False
         b = self.blocks[block]
-        return len(self.text[b.start:b.end].split()) <= ASIDE_WORDS
+        chunk = self.text[b.start:b.end]
+        return len(chunk.split()) <= ASIDE_WORDS and not _SCENE_BREAK.match(chunk)
+
+    def _scene_break(self, lo: int, hi: int) -> bool:
+        """A heading or a scene break lies between blocks lo and hi (a new exchange)."""
+        return any(b in self.headings or _SCENE_BREAK.match(
+            self.text[self.blocks[b].start:self.blocks[b].end]) for b in range(lo + 1, hi))
 
     def paragraph_is_dialogue_only(self, i: int) -> bool:
         """The paragraph holds quotes and at most one word of narration."""
@@ -1067,7 +1097,8 @@ class _Attributor:
                             return key
         first = self.by_block[turns[0][0]][0]
         for j in range(first - 1, -1, -1):
-            if run_start - self.quotes[j].end > RECENT_SPEAKER_CHARS:
+            if run_start - self.quotes[j].end > RECENT_SPEAKER_CHARS or \
+                    self._scene_break(self.quotes[j].block, turns[0][0]):
                 break
             r = self.result[j]
             if r and r.speaker != speaker and r.speaker != UNKNOWN and \
@@ -1176,9 +1207,10 @@ class _Attributor:
 
 
 def attribute_quotes(text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
-                     registry: Registry) -> list[Attribution]:
-    """One `Attribution` per quote (speech quotes only), in order."""
-    return _Attributor(text, blocks, quotes, registry).run()
+                     registry: Registry, headings: Collection[int] = ()) -> list[Attribution]:
+    """One `Attribution` per quote (speech quotes only), in order; `headings` are the indices
+    of heading blocks (a conversation never runs across one)."""
+    return _Attributor(text, blocks, quotes, registry, headings).run()
 
 
 _INTRODUCES = re.compile(
