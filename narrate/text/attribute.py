@@ -15,7 +15,9 @@ Rules, tried in order for each quote (the first that answers wins; `reason` reco
    paragraph, a named subject other than the previous speaker takes the next untagged quote
    ("“…,” said Tom. Ann laughed. “…”").
 6. ``turn_taking``: in a run of dialogue paragraphs the two last speakers alternate; a turn
-   the next or previous one addresses by name (``vocative``) is said by that person.
+   the next or previous one addresses by name (``vocative``) is said by that person; the
+   other party is not the tagged speaker of a turn beside it (three-way talk), and a heading
+   or scene break ("* * *") ends the conversation.
 7. ``next_paragraph`` / ``previous``: the first character named in the next paragraph (a
    stand-alone line introduced after it), else the last one mentioned.
 
