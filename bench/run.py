@@ -135,7 +135,14 @@ def raw_baseline(stories: Path, part: tuple[int, int] | None = None) -> dict[str
     ``part=(i, n)``: only every n-th chunk from the i-th, with one onnxruntime thread: n of
     these side by side are the parallel floor (the engines alone, spread over the cores)."""
     sys.path.insert(0, str(REPO))
-    from narrate.pipeline import RenderOptions, cast_for_render, script_story, story_paths
+    from narrate.pipeline import (
+        RenderOptions,
+        announcement_jobs,
+        cast_story,
+        script_story,
+        slugify,
+        story_paths,
+    )
     from narrate.render import engine_chunks
     from narrate.voicing import speak
 
@@ -144,10 +151,14 @@ def raw_baseline(stories: Path, part: tuple[int, int] | None = None) -> dict[str
 
         limit_onnx_threads(1)
     chunks = []
+    options = RenderOptions()
     for path in story_paths([stories]):
-        script = cast_for_render(script_story(path), RenderOptions())
-        chunks += [(s.voice, c) for s in script.segments if s.spoken
-                   for c in engine_chunks(s.voice, s.speak)]
+        script, cast = cast_story(script_story(path), options)
+        # Everything the episode says: the story's segments, its spoken title and credits.
+        texts = [(s.voice, s.speak) for s in script.segments if s.spoken]
+        texts += [(job.voice, job.text) for job in
+                  announcement_jobs(script, cast, options, slugify(path.stem))]
+        chunks += [(voice, c) for voice, text in texts for c in engine_chunks(voice, text)]
     if part is not None:
         # Dealt by cost (longest first) so the processes get about the same work.
         chunks = sorted(chunks, key=lambda vc: -len(vc[1]))[part[0]::part[1]]
