@@ -67,7 +67,8 @@ def main() -> None:
             (reasons_ok if ok else reasons_bad)[best.get("reason")] += 1
             if not ok and shown < a.show and a.rule in ("", best.get("reason")):
                 shown += 1
-                ctx = text[max(0, q["start"] - 300):q["end"] + 150].replace("\n", "⏎")
+                ctx = (text[max(0, q["start"] - 300):q["start"]] + "[[" + text[q["start"]:q["end"]]
+                       + "]]" + text[q["end"]:q["end"] + 150]).replace("\n", "⏎")
                 print(f"--- {rec['id'][:40]} gold={q['speaker']!r} pred={best['speaker']!r} "
                       f"rule={best.get('reason')}\n{ctx}\n")
     print("rule ok/bad:", {k: (reasons_ok[k], reasons_bad[k])

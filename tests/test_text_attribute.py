@@ -525,3 +525,26 @@ def test_the_other_party_is_not_the_speaker_of_the_next_turn():
             "“Because it is quite out of the question, thank you.”\n\n"
             "“You see, we don't like to take--” began Lucy.\n")
     assert _speakers(text)[3] == "Charlotte"
+
+
+def test_a_third_person_story_full_of_i_in_its_dialogue_has_no_named_narrator():
+    # "Tom" is called twice inside quotes and the quotes say "I" often, but the narration
+    # never does: Tom is not a first-person narrator, so "he said" may be Tom
+    text = ("Ben sat down by the stove. Tom stood at the door and looked at his aunt.\n\n"
+            "“I know you took the jam, Tom,” said Aunt Polly. “I saw you.”\n\n"
+            "“I never did,” he said.\n\n“I think you did, Tom. I know it.”\n")
+    assert _speakers(text)[2] == "Tom"
+
+
+def test_the_narrator_is_the_one_called_whom_the_narration_never_names():
+    # the cousin is called twice in quotes, the narrator once; the narration names the
+    # cousin (so he is not "I") and never the narrator, whom the cast lists by name
+    cast = [Character("Nora Vale", ("Nora Vale", "Nora"), Gender.FEMALE),
+            Character("Hugh Dunn", ("Hugh Dunn", "Hugh"), Gender.MALE),
+            Character("Ella", ("Ella",), Gender.FEMALE)]
+    text = ("Hugh Dunn was my cousin, and I feared him. Hugh was fourteen and I was ten, "
+            "and Hugh never let me forget it. I hid behind the curtain with my book.\n\n"
+            "“Where is she, Hugh?” said Ella.\n\n“In the window seat, Hugh,” said Ella.\n\n"
+            "I came out at once, for I trembled at being dragged out.\n\n"
+            "“What do you want?” I asked.\n\n“Nora, come here.”\n")
+    assert _speakers(text, characters=cast)[2] == "Nora Vale"
