@@ -548,3 +548,14 @@ def test_the_narrator_is_the_one_called_whom_the_narration_never_names():
             "I came out at once, for I trembled at being dragged out.\n\n"
             "“What do you want?” I asked.\n\n“Nora, come here.”\n")
     assert _speakers(text, characters=cast)[2] == "Nora Vale"
+
+
+def test_her_name_was_names_the_description_before_it():
+    # "my mother" is named by the statement after the narration about her
+    text = ("I lived in a meadow with my mother. I knew she was a wise old mare, and our "
+            "master thought a great deal of her. Her name was Bramble.\n\n"
+            "“Stay close to me,” said my mother.\n\n“Why?” I asked.\n")
+    cast = [Character("Bramble", ("Bramble",), Gender.FEMALE),
+            Character("our master", ("our master",), Gender.MALE)]
+    assert _speakers(text, characters=cast)[0] == "Bramble"
+    assert _speakers(text)[0] == "Bramble"

@@ -118,6 +118,9 @@ _FAMILY_TITLE = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr"
 """The title a parent or spouse goes by in a family known by its surname."""
 _CLAUSE_END = re.compile(r"[,!?.…]\s+")
 _I_WORD = re.compile(r"\bI\b")
+_NAME_STATEMENT = re.compile(rf"\b([Hh]is|[Hh]er) (?:real |true |Christian |first )?name "
+                             rf"(?:was|is) ({_CAP}(?: {_CAP})*)")
+_KIN_PHRASE = re.compile(r"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir|[Tt]he)\s+([a-z]+)\b")
 _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called myself)\s+"
                          rf"({_CAP}(?: {_CAP})*)")
 _VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
@@ -339,6 +342,7 @@ class _Attributor:
         self._addressee: str | None = None
         self._tags: dict[int, tuple[str | None, str | None]] = {}
         self._quote_ends = [q.end for q in quotes]
+        self._desc_names: dict[str, str] | None = None
         """Who the quote being attributed addresses (for "his wife" in its tag)."""
 
         self.narrator = (self.reg.lookup("Narrator") or self.reg.lookup("I")
@@ -529,9 +533,38 @@ class _Attributor:
         head = _last_sentence(self.text[max(0, pos - 300):pos]).lstrip(" \t\r\n“”\"‘’'—-")
         return head[:len(pronoun) + 1].lower() == pronoun + " "
 
+    def _named_descriptions(self) -> dict[str, str]:
+        """"my mother ... she was a wise old horse ... Her name was Duchess": the latest
+        person of that gender the paragraph describes before the statement is the one named
+        (so "said my mother" is Duchess)."""
+        if self._desc_names is None:
+            self._desc_names = {}
+            for m in _NAME_STATEMENT.finditer(self.text):
+                key = self.reg.lookup(m.group(2))
+                if key is None and not self.reg.has_cast and self.reg.is_name(m.group(2)):
+                    # a name the story gives once, in this statement, is still a name
+                    self.reg._cluster(Counter({m.group(2): 1}))
+                    key = self.reg.lookup(m.group(2))
+                if key is None:
+                    continue
+                want = Gender.MALE if m.group(1).lower() == "his" else Gender.FEMALE
+                para = self.text.rfind("\n\n", max(0, m.start() - CONTEXT_CHARS), m.start())
+                window = self.text[max(para, m.start() - CONTEXT_CHARS, 0):m.start()]
+                phrase = None
+                for d in _KIN_PHRASE.finditer(window):
+                    noun = d.group(1)
+                    if noun in PERSON_NOUNS and gender_of_noun(noun) is want:
+                        phrase = d.group(0).lower()
+                if phrase and phrase not in self._desc_names:
+                    self._desc_names[phrase] = key
+        return self._desc_names
+
     def resolve_description(self, desc: str, pos: int, exclude: str | None) -> str | None:
         """"his wife" -> the possessor's wife (same surname); "the voice of John" -> John;
         with a cast, "the young man" -> the cast member of that gender last mentioned."""
+        named = self._named_descriptions().get(desc.lower())
+        if named and named != exclude:
+            return named
         of = re.search(r"\bof\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)\s*$", desc)
         if of:
             return self.resolve_subject(of.group(1), pos, exclude)
