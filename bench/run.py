@@ -53,6 +53,8 @@ class Run:
     peak_tree: int = 0
     peak_main: int = 0
     peak_children: int = 0
+    peak_main_with_workers: int = 0
+    """The main process's peak while it had worker processes (the synthesis phase)."""
     stopped: str = ""
 
 
@@ -97,6 +99,8 @@ def run_narrate(args: list[str], *, env: dict[str, str] | None = None, sample_rs
                         rss_main = rss_children = 0
                     run.peak_main = max(run.peak_main, rss_main)
                     run.peak_children = max(run.peak_children, rss_children)
+                    if rss_children:
+                        run.peak_main_with_workers = max(run.peak_main_with_workers, rss_main)
                     run.peak_tree = max(run.peak_tree, rss_main + rss_children)
                     if run.peak_tree > RSS_CAP and not run.stopped:
                         run.stopped = f"stopped above {RSS_CAP / 1024**3:.0f} GB"
@@ -361,11 +365,16 @@ def main() -> None:
                                "--cache-dir", str(work / "cache-book-standin"), "-q", *jobs],
                               env=narrate_env(plugin), sample_rss=True)
         print(f"  {standin.wall_s:.0f} s, peak {gb(standin.peak_tree)} (main "
-              f"{gb(standin.peak_main)}, workers {gb(standin.peak_children)}) "
+              f"{gb(standin.peak_main)}, {gb(standin.peak_main_with_workers)} while "
+              f"synthesising; workers {gb(standin.peak_children)}) "
               f"{standin.stopped or 'finished'}", flush=True)
-    # Real engines' worker memory plus the larger main process of the two runs: the main process
-    # is where the book's length could show (assembly, mastering, encoding).
-    book_peak = real.peak_children + max(real.peak_main, standin.peak_main)
+    # The real render's tree at its fullest, from the two runs: while synthesising, the real
+    # workers (their models and arenas, reached in the first minutes: chunk sizes are capped)
+    # beside the main process as the whole book makes it grow while workers run; after
+    # synthesis the pool is closed and the main process masters alone.
+    main_synth = max(real.peak_main_with_workers, standin.peak_main_with_workers)
+    book_peak = max(real.peak_children + main_synth, standin.peak_tree) if standin_words else \
+        real.peak_tree
     if standin.stopped:
         book_peak = max(book_peak, standin.peak_tree)
 
