@@ -559,3 +559,28 @@ def test_her_name_was_names_the_description_before_it():
             Character("our master", ("our master",), Gender.MALE)]
     assert _speakers(text, characters=cast)[0] == "Bramble"
     assert _speakers(text)[0] == "Bramble"
+
+
+def test_a_name_ending_in_a_kind_of_place_is_not_a_speaker():
+    # Once, after "at", with "he" nearby: still a place, because of its last word.
+    text = ("At dusk the platform at Brindle Junction was empty but for a porter, and he "
+            "yawned.\n\n“Any luggage?” he asked.\n\n“Just the one bag,” said Ida Marsh.\n\n"
+            "“Right you are,” he said.\n")
+    assert "Brindle Junction" not in _speakers(text)
+    assert "Brindle Junction" not in [c.name for c in build_script(text).characters]
+
+
+def test_a_described_subject_speaks_the_untagged_line_after_it():
+    text = ("“Is this the ferry?” asked Ida Marsh.\n\n"
+            "The porter scratched his chin. “Last crossing tonight, miss.”\n\n"
+            "“Good,” Ida said.\n")
+    assert _speakers(text) == ["Ida Marsh", "the porter", "Ida Marsh"]
+
+
+def test_a_relative_clause_gives_a_neutral_noun_its_gender():
+    text = ("On the quay stood a porter who looked as if she had not slept in a week.\n\n"
+            "“Luggage?” the porter asked.\n")
+    script = build_script(text)
+    assert script.character("the porter").gender is Gender.FEMALE
+    assert build_script(text.replace(" she ", " he ")).character("the porter").gender \
+        is Gender.MALE

@@ -931,12 +931,30 @@ class _Attributor:
             key = self.named_in(start, q.start, exclude)
             if key:
                 return Attribution(key, "named_nearby")
+            key = self._described_opener(last, start, exclude) if before[-1] in ".!?" else None
+            if key:  # "The conductor squinted at it. “Last one tonight.”"
+                return Attribution(key, "named_nearby")
             pron = re.search(r"\b(he|she)\b", last, re.IGNORECASE)
             if pron:
                 key = self.resolve_subject(pron.group(1), start + pron.start(), exclude=None)
                 if key and key not in exclude:
                     return Attribution(key, "named_nearby")
         return None
+
+    def _described_opener(self, sentence: str, pos: int, exclude: set[str]) -> str | None:
+        """The person a sentence of narration opens with when it is a description ("The
+        conductor squinted at it."): the one who speaks the untagged quote after it."""
+        tokens = _TOKEN.findall(sentence)
+        k = 0
+        while k < len(tokens) and tokens[k].lower() in _OPENERS:
+            k += 1
+        if k >= len(tokens) or tokens[k].lower() not in _DETERMINERS:
+            return None
+        found = _subject_at(tokens, k)
+        if not found:
+            return None
+        key = self.resolve_description(found[0], pos, None)
+        return key if key and key not in exclude and key != UNKNOWN else None
 
     def kin(self, i: int, exclude: set[str]) -> Attribution | None:
         q = self.quotes[i]

@@ -278,6 +278,8 @@ class Registry:
                                   self.text, re.IGNORECASE)
                 if intro:
                     e.forms.add(intro.group().lower())
+                    if e.gender is Gender.UNKNOWN:
+                        e.gender = _relative_clause_gender(self.text, intro.end())
                 # and the nearest introduction before its first use with adjectives ("a
                 # white man" for "the man", "a small boy" for "the boy")
                 end = len(self.text) if pos is None else pos
@@ -319,9 +321,14 @@ class Registry:
 
     def is_place(self, key: str) -> bool:
         """A name mostly used after "in", "at", "from", "near"... ("in Chicago", "from
-        London") is a place, whatever pronouns follow it."""
+        London"), or one that ends in a kind of place ("Wexley Junction", "Elm Street"), is a
+        place, whatever pronouns follow it."""
         if key not in self._places:
             e = self.entities[key]
+            if any(len(words) > 1 and words[-1].lower() in _PLACE_NOUNS
+                   for words in (form.split() for form in e.forms if not split_title(form)[0])):
+                self._places[key] = True
+                return True
             total = placed = 0
             for form in e.forms:
                 if split_title(form)[0]:
@@ -549,6 +556,31 @@ _PLACE_PREPOSITIONS = frozenset(("in", "at", "from", "into", "near", "toward", "
                                  "through", "across", "within", "around", "outside", "inside",
                                  "reach", "reached", "left", "visit", "visited", "leave"))
 """Words before a place name ("in Chicago", "reached Hartfield")."""
+
+_PLACE_NOUNS = frozenset((
+    "junction", "station", "street", "road", "lane", "avenue", "boulevard", "square", "terrace",
+    "crescent", "gardens", "park", "bridge", "river", "lake", "bay", "harbour", "harbor",
+    "creek", "valley", "mountains", "island", "islands", "castle", "abbey", "cathedral",
+    "church", "chapel", "hotel", "inn", "tavern", "manor", "cottage", "farm", "village",
+    "county", "city", "airport", "hospital", "school", "college", "university", "museum",
+    "library", "market", "highway", "forest", "canyon", "cemetery", "prison", "palace",
+    "theatre", "theater"))
+"""Last words that make a name a place ("Wexley Junction"); common surnames (Hall, Green,
+Wood, Hill, Brook) are left out."""
+
+_RELATIVE_PRONOUN = re.compile(r"\s*,?\s*(?:who|whom|whose|that)\b([^.!?;“”\"]{0,160})")
+_GENDERED = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
+
+
+def _relative_clause_gender(text: str, end: int) -> Gender:
+    """"a conductor who looked as if he had not slept": the pronoun in the relative clause
+    right after an introduction tells a neutral noun's gender."""
+    clause = _RELATIVE_PRONOUN.match(text, end)
+    found = _GENDERED.search(clause.group(1)) if clause else None
+    if not found:
+        return Gender.UNKNOWN
+    return Gender.MALE if found.group(1).lower() in ("he", "him", "his") else Gender.FEMALE
+
 
 INTRO_CHARS = 3000
 """How far before a description's first use its introduction ("a white man") is looked for."""
