@@ -89,17 +89,21 @@ def run_narrate(args: list[str], *, env: dict[str, str] | None = None, sample_rs
             main = psutil.Process(proc.pid)
             while proc.poll() is None:
                 if sample_rss:
+                    workers = 0
                     try:
                         rss_main = main.memory_info().rss
                         rss_children = 0
                         for child in main.children(recursive=True):
                             with contextlib.suppress(psutil.Error):
                                 rss_children += child.memory_info().rss
+                                # multiprocessing's resource tracker lives as long as the
+                                # render: only spawned pool processes are workers
+                                workers += "spawn_main" in " ".join(child.cmdline())
                     except psutil.Error:
                         rss_main = rss_children = 0
                     run.peak_main = max(run.peak_main, rss_main)
                     run.peak_children = max(run.peak_children, rss_children)
-                    if rss_children:
+                    if workers:
                         run.peak_main_with_workers = max(run.peak_main_with_workers, rss_main)
                     run.peak_tree = max(run.peak_tree, rss_main + rss_children)
                     if run.peak_tree > RSS_CAP and not run.stopped:

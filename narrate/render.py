@@ -27,11 +27,13 @@ _LOGGER = logging.getLogger(__name__)
 
 MAX_CHUNK_CHARS = 400
 """Engines degrade on very long inputs; longer text is split at sentence ends."""
-ENGINE_CHUNK_CHARS = {"kokoro": 200}
-"""Tighter limits by engine. Kokoro's working memory grows with its input and onnxruntime keeps
-the peak in its arena for the life of the worker: measured RSS of one worker after 400-char
-chunks 830 MB, 200-char 530 MB, 120-char 390 MB; speed unchanged. With a worker per core and
-every worker loading Kokoro, 400 put a render over 2 GB."""
+ENGINE_CHUNK_CHARS = {"kokoro": 200, "piper": 200}
+"""Tighter limits by engine. An engine's working memory grows with its input and onnxruntime
+keeps the peak in its arena for the life of the worker: measured RSS of one worker after
+400-char Kokoro chunks 830 MB, 200-char 530 MB, 120-char 390 MB; Piper alone peaked at 520 MB
+with 400-char chunks and 385 MB with 200 (from 165 MB loaded); speed unchanged either way. Every
+worker loads both engines, and with a worker per core two workers reached 2.05 GB on a novel's
+longest paragraphs before Piper's limit came down to 200."""
 TRIM_THRESHOLD = 0.01
 """Linear amplitude under which leading/trailing engine silence is trimmed."""
 TRIM_PAD_MS = 20
