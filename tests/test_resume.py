@@ -46,7 +46,7 @@ def plugin_path(tmp_path):
                         for v in super().voices()]
 
             def synthesize(self, text, voice, *, speed=1.0):
-                time.sleep(0.15)
+                time.sleep(0.3)
                 with open(os.environ["SLOWTONE_LOG"], "a") as log:
                     log.write(text.replace("\\n", " ") + "\\n")
                 return super().synthesize(text, voice, speed=speed)
@@ -90,6 +90,8 @@ def test_killed_render_resumes_from_the_cache(tmp_path, plugin_path, story, sig)
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline, "the render never got going"
             time.sleep(0.02)
+        # 0.3 s a segment on two workers: the render still has >= 3 s of work to do here, so a
+        # slow machine cannot finish it before the signal lands
         if sig == signal.SIGINT:  # Ctrl-C reaches the whole foreground process group
             os.killpg(proc.pid, signal.SIGINT)
         else:  # only the main process dies; its workers are orphaned
@@ -107,7 +109,7 @@ def test_killed_render_resumes_from_the_cache(tmp_path, plugin_path, story, sig)
 
     again = start_render(story, out, cache, plugin_path, tmp_path / "run2.log")
     assert again.wait(timeout=120) == 0, again.stderr.read().decode()
-    # the story's paragraphs (the spoken title and credits come after synthesis, uncached yet)
+    # the story's paragraphs (the spoken title and credits are cached too, or not yet)
     resumed = [t for t in lines(tmp_path / "run2.log") if t.startswith("Paragraph")]
     assert len(resumed) <= PARAGRAPHS - cached_before  # cached segments were not spoken again
     first = [t for t in lines(tmp_path / "run1.log") if t.startswith("Paragraph")]
