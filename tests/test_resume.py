@@ -70,10 +70,14 @@ def story(tmp_path):
 def start_render(story, out, cache, plugin, log):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin), str(REPO)]),
            "SLOWTONE_LOG": str(log), "NARRATE_CACHE_DIR": str(cache)}
+    # SIGINT back to its default in the render, as in a terminal: a test run started in the
+    # background (``cmd &`` in a script, as CI may do) hands SIGINT on ignored, and the render
+    # would then rightly ignore Ctrl-C too.
     return subprocess.Popen(
         [sys.executable, "-m", "narrate", "render", str(story), "-o", str(out), "-q", "-j", "2",
          "--narrator", "slowtone:low", "--no-music"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def lines(path):
