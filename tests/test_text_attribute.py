@@ -584,3 +584,20 @@ def test_a_relative_clause_gives_a_neutral_noun_its_gender():
     assert script.character("the porter").gender is Gender.FEMALE
     assert build_script(text.replace(" she ", " he ")).character("the porter").gender \
         is Gender.MALE
+
+
+def test_whose_name_was_names_a_described_speaker():
+    text = ("A boy sat on the step.\n\n“Is it raining?” asked the boy.\n\n"
+            "“Not yet,” said Ida Marsh.\n\nThe boy, whose name was Tobias, nodded.\n\n"
+            "“Good,” said the boy.\n")
+    assert _speakers(text) == ["Tobias", "Ida Marsh", "Tobias"]
+
+
+def test_a_pronoun_does_not_reach_back_over_a_chapter_heading():
+    # Chapter one's porter (male) is not the "he" of chapter two, where the only man in
+    # sight is the one the narration has just described.
+    text = ("Chapter One\n\nOn the quay stood a porter who looked as if he had not slept.\n\n"
+            "“Luggage?” the porter asked.\n\n“None,” said Ida Marsh.\n\nChapter Two\n\n"
+            "The cabin was warm. An old man in a grey coat was reading.\n\n"
+            "“Cold out,” he muttered.\n")
+    assert _speakers(text)[-1] == "the old man"

@@ -120,6 +120,8 @@ _CLAUSE_END = re.compile(r"[,!?.…]\s+")
 _I_WORD = re.compile(r"\bI\b")
 _NAME_STATEMENT = re.compile(rf"\b([Hh]is|[Hh]er) (?:real |true |Christian |first )?name "
                              rf"(?:was|is) ({_CAP}(?: {_CAP})*)")
+_WHOSE_NAME = re.compile(rf"\b(?:[Tt]he|[Aa]n?)\s+((?:[a-z]+\s+){{0,2}}[a-z]+),\s+whose "
+                         rf"(?:real |true |first )?name (?:was|is) ({_CAP}(?: {_CAP})*)")
 _KIN_PHRASE = re.compile(r"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir|[Tt]he)\s+([a-z]+)\b")
 _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called myself)\s+"
                          rf"({_CAP}(?: {_CAP})*)")
@@ -324,6 +326,7 @@ class _Attributor:
                  registry: Registry, headings: Collection[int] = ()):
         self.text = text
         self.headings = frozenset(headings)
+        self._heading_starts: list[int] | None = None
         self.blocks = blocks
         self.quotes = quotes
         self.reg = registry
@@ -478,7 +481,10 @@ class _Attributor:
                         or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description)):
                     return m.key
             last = pos
+            floor = self._heading_floor(pos)
             for m in self.reg.recent(pos):
+                if m.start < floor:
+                    break  # a pronoun does not reach back over a chapter heading
                 spoke = self._speaker_between(m.end, last, want, exclude)
                 if spoke:
                     return spoke
@@ -509,6 +515,13 @@ class _Attributor:
                 key = self.reg.lookup(word)
             return key
         return self.resolve_description(word, pos, exclude)
+
+    def _heading_floor(self, pos: int) -> int:
+        """Start of the latest heading block before ``pos`` (0 when there is none)."""
+        if self._heading_starts is None:
+            self._heading_starts = sorted(self.blocks[b].start for b in self.headings)
+        i = bisect.bisect_right(self._heading_starts, pos) - 1
+        return self._heading_starts[i] if i >= 0 else 0
 
     def _speaker_between(self, lo: int, hi: int, want: Gender,
                          exclude: str | None) -> str | None:
@@ -557,6 +570,17 @@ class _Attributor:
                         phrase = d.group(0).lower()
                 if phrase and phrase not in self._desc_names:
                     self._desc_names[phrase] = key
+            for m in _WHOSE_NAME.finditer(self.text):  # "The girl, whose name was Rosie,"
+                words = m.group(1).lower().split()
+                if words[-1] not in PERSON_NOUNS:
+                    continue
+                key = self.reg.lookup(m.group(2))
+                if key is None and not self.reg.has_cast and self.reg.is_name(m.group(2)):
+                    self.reg._cluster(Counter({m.group(2): 1}))
+                    key = self.reg.lookup(m.group(2))
+                if key is not None:
+                    self._desc_names.setdefault(" ".join(["the", *words]), key)
+                    self._desc_names.setdefault(f"the {words[-1]}", key)
         return self._desc_names
 
     def resolve_description(self, desc: str, pos: int, exclude: str | None) -> str | None:
