@@ -1159,10 +1159,10 @@ class _Attributor:
             votes = {called[n] for n in (k - 1, k + 1) if 0 <= n < len(turns) and called[n]
                      and called[n] != anchors[n] and called[n] != called[k]
                      and not (anchors[k] and anchors[n] == anchors[k])}
-            votes = {v for v in votes if v and self.reg.candidate(v) and v != UNKNOWN}
-            if len(votes) != 1:
+            found = {v for v in votes if v and self.reg.candidate(v) and v != UNKNOWN}
+            if len(found) != 1:
                 continue
-            key = votes.pop()
+            key = found.pop()
             if described and self._described_only(key):
                 continue
             # a description ("said the man") gives way to the name the other party calls
@@ -1218,19 +1218,17 @@ class _Attributor:
         if addressee:
             exclude.add(addressee)
         p = self.prev_in_block[i]
-        if p is not None and self.result[p]:
-            beat = self._beat_in_paragraph(i, self.result[p].speaker, exclude)
+        before = self.result[p] if p is not None else None
+        if before is not None:
+            beat = self._beat_in_paragraph(i, before.speaker, exclude)
             if beat:
                 return beat
-        if p is not None and self.result[p] and self.result[p].speaker != addressee:
+        if before is not None and before.speaker != addressee:
             # (“..., Fergus! ...” right after Fergus's quote is someone answering him)
-            prev = self.result[p]
-            assert prev is not None
-            return Attribution(prev.speaker, "continued")
-        if q.continues and i > 0 and self.result[i - 1]:
-            prev = self.result[i - 1]
-            assert prev is not None
-            return Attribution(prev.speaker, "continued")
+            return Attribution(before.speaker, "continued")
+        last = self.result[i - 1] if i > 0 else None
+        if q.continues and last is not None:
+            return Attribution(last.speaker, "continued")
         n = self.next_in_block[i]
         if n is not None:
             later = tagged(n)

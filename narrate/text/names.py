@@ -506,7 +506,7 @@ class Registry:
         words = phrase.lower().split()
         if e is None or e.description or len(words) < 2 or words[0] != "the":
             return
-        linked = getattr(self, "_linked", set())
+        linked: set[str] = getattr(self, "_linked", set())
         self._linked = linked
         if phrase.lower() in linked:
             return
