@@ -833,15 +833,7 @@ class _Attributor:
             party = [k for k in self._conversation_speakers(i) if k not in (prev, key)]
             if prev and party:
                 return party[0]
-        start = self.quotes[i].start
-        found: list[str] = []
-        for j in range(i - 1, max(-1, i - CONVERSATION_TURNS), -1):
-            if start - self.quotes[j].end > RECENT_SPEAKER_CHARS:
-                break
-            r = self.result[j]
-            if r is None or r.speaker in found or r.speaker in (key, UNKNOWN, self.narrator):
-                continue
-            found.append(r.speaker)
+        found = [k for k in self._conversation_speakers(i) if k != key]
         want = e.resolved_gender()
         described = [k for k in found if self._described_only(k) and k != self._addressee
                      and self.reg.entities[k].resolved_gender() in (want, Gender.UNKNOWN)
