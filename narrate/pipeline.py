@@ -159,7 +159,7 @@ def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Pa
     ``--check`` re-renders with flagged segments pinned to other voices."""
     out_dir = Path(out_dir)
     episode, cues = _produce([(script, cast)], out_dir, slug=slug,
-                             title=options.episode_title or script.title or slug,
+                             title=_episode_title(script, options, slug),
                              options=options, progress=progress, executor=executor)
     if options.check:
         from narrate.check import check_render
@@ -170,6 +170,12 @@ def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Pa
                                          executor=executor))
         episode = check_render(original, script, episode, out_dir, cues, retry=retry)
     return episode
+
+
+def _episode_title(script: Script, options: RenderOptions, slug: str) -> str:
+    """A one-story episode's title. The spoken title is prefetched from it, so the mastering
+    must ask for the same words or they are spoken twice."""
+    return options.episode_title or script.title or slug
 
 
 def cast_story(script: Script, options: RenderOptions) -> tuple[Script, Cast]:
@@ -546,7 +552,7 @@ def announcement_jobs(script: Script, cast: Cast, options: RenderOptions,
                       slug: str) -> list[SynthesisJob]:
     """The spoken title and credits of a one-story episode as synthesis work, so they can be
     spoken by the workers with the story's segments rather than in the mastering thread."""
-    title = options.episode_title or script.title or slug
+    title = _episode_title(script, options, slug)
     say = _announcer(options, cast.narrator)
     return [SynthesisJob(cast.narrator, say(text)) for text in
             _announcement_texts(options, title, cast.narrator, _roles([(script, cast)]))]
