@@ -8,6 +8,7 @@ independent implementation (it and pyloudnorm agree within 0.1 LU), with true pe
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import subprocess
@@ -103,10 +104,10 @@ class LoudnessMeter:
         self._pending = squared[hops * self._hop:]
         if not hops:
             return
-        sums = squared[:hops * self._hop].reshape(hops, self._hop).sum(axis=1)
+        sums = _hop_sums(squared, self._hop, hops)
         window = np.concatenate([np.asarray(self._recent), sums])
         if len(window) >= 4:
-            blocks = np.convolve(window, np.ones(4), mode="valid") / (4 * self._hop)
+            blocks = _block_means(window, self._hop)
             self._add_blocks(blocks)
         self._recent = list(window[-3:])
 
@@ -172,15 +173,28 @@ def clip_blocks(samples: np.ndarray, rate: int) -> np.ndarray:
     x = np.asarray(samples, dtype=np.float64)
     if not len(x):
         return np.zeros(0)
-    sos = np.array([np.concatenate([b, a]) for b, a in (_biquad_high_shelf(rate),
-                                                          _biquad_high_pass(rate))])
-    squared = sosfilt(sos, x) ** 2
+    squared = sosfilt(_k_weighting_sos(rate), x) ** 2
     hop = round(HOP_S * rate)
     hops = len(squared) // hop
     if hops < 4:
         return np.array([squared.mean()])
-    sums = squared[:hops * hop].reshape(hops, hop).sum(axis=1)
-    return np.convolve(sums, np.ones(4), mode="valid") / (4 * hop)
+    return _block_means(_hop_sums(squared, hop, hops), hop)
+
+
+@functools.cache
+def _k_weighting_sos(rate: int) -> np.ndarray:
+    """The BS.1770 pre-filter and high-pass as second-order sections (one filter call)."""
+    return np.array([np.concatenate([b, a]) for b, a in (_biquad_high_shelf(rate),
+                                                          _biquad_high_pass(rate))])
+
+
+def _hop_sums(squared: np.ndarray, hop: int, hops: int) -> np.ndarray:
+    return squared[:hops * hop].reshape(hops, hop).sum(axis=1)
+
+
+def _block_means(hop_sums: np.ndarray, hop: int) -> np.ndarray:
+    """Mean square of each 400 ms block (four hops) from consecutive hop sums."""
+    return np.convolve(hop_sums, np.ones(4), mode="valid") / (4 * hop)
 
 
 def measure_samples(samples: np.ndarray, rate: int) -> float:
