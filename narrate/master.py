@@ -31,7 +31,7 @@ from narrate.audio import (
 )
 from narrate.episode import Chapter
 from narrate.loudness import LoudnessMeter, clip_blocks
-from narrate.render import RenderedSegment
+from narrate.render import RenderedSegment, trim_silence
 from narrate.script import NARRATOR, SegmentKind
 
 _LOGGER = logging.getLogger(__name__)
@@ -64,7 +64,6 @@ LEVEL_TRIALS = 8  # gains tried per clip, at most (a trial is cheap unless the l
 LEVEL_TOLERANCE_LU = 0.1
 
 CHUNK_MS = 30_000  # raw PCM joined and written this much at a time
-TRIM_THRESHOLD = 0.01
 
 
 @dataclass(frozen=True)
@@ -137,15 +136,6 @@ def to_segment(samples: np.ndarray) -> Any:
 def silent(ms: float) -> Any:
     # pydub's silent() defaults to 11025 Hz; always state the master rate.
     return AudioSegment.silent(duration=ms, frame_rate=MASTER_RATE)
-
-
-def trim(samples: np.ndarray, pad_ms: int = 20) -> np.ndarray:
-    """Drop engine silence at both ends (keeps ``pad_ms`` so consonants are not clipped)."""
-    loud = np.flatnonzero(np.abs(samples) > TRIM_THRESHOLD)
-    if not len(loud):
-        return samples[:0]
-    pad = int(pad_ms * MASTER_RATE / 1000)
-    return samples[max(0, loud[0] - pad): loud[-1] + pad + 1]
 
 
 def peak_limit(samples: np.ndarray, ceiling: float, *, window_ms: float = 12.0) -> np.ndarray:
@@ -400,7 +390,7 @@ def assemble(stories: Sequence[StoryInput], pcm: str | Path, *, parts: ShowParts
 
 
 def _levelled(leveller: VoiceLeveller, words: Announcement) -> Audio:
-    samples = trim(words.audio.resampled(MASTER_RATE).samples)
+    samples = trim_silence(words.audio.resampled(MASTER_RATE).samples, MASTER_RATE)
     return Audio(leveller.level(words.voice, samples), MASTER_RATE)
 
 

@@ -129,6 +129,8 @@ def engine_chunks(voice_id: str, text: str) -> list[str]:
 
 
 def trim_silence(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Drop engine silence at both ends, keeping ``TRIM_PAD_MS`` so consonants are not clipped;
+    all-silent audio is kept as it is (its length is the pause the engine meant)."""
     loud = np.flatnonzero(np.abs(samples) > TRIM_THRESHOLD)
     if not len(loud):
         return samples
