@@ -601,3 +601,27 @@ def test_a_pronoun_does_not_reach_back_over_a_chapter_heading():
             "The cabin was warm. An old man in a grey coat was reading.\n\n"
             "“Cold out,” he muttered.\n")
     assert _speakers(text)[-1] == "the old man"
+
+
+def test_a_nationality_is_not_a_speaker():
+    # "that mysterious Englishman. He ..." gives the word a "he"; it names a people.
+    text = ("Sergeant Kolb kept the east gate of the town. Every evening he counted the carts "
+            "and hoped to catch that mysterious Englishman. He was said to wear a red coat.\n\n"
+            "“Nothing today,” he said to his corporal.\n")
+    assert _speakers(text) == ["Sergeant Kolb"]
+
+
+def test_money_and_measures_are_not_speakers():
+    # a sentence-opening sum with a "he" after it is not a person
+    text = ("Tobias Wren stood at the toll gate while the carter argued. Fourpence had a "
+            "value; he knew it well.\n\n“Let her pass,” he said.\n")
+    assert _speakers(text) == ["Tobias Wren"]
+
+
+def test_a_word_before_a_noun_for_a_person_or_place_is_not_a_speaker():
+    # "a little Lapp boy", "at Holloway station": the capitalised word qualifies the noun
+    text = ("Ingrid Dahl walked past the stores. On the step sat a little Lapp boy; he "
+            "was crying. She took him to Holloway station, where he stopped.\n\n"
+            "“Are you lost?” she asked.\n\n“My kitten,” he said.\n\n“Come along,” she said.\n")
+    assert "Lapp" not in _speakers(text)
+    assert "Holloway" not in _speakers(text)

@@ -215,6 +215,7 @@ class Registry:
         self.has_cast = bool(cast)
         self.merged: dict[str, str] = {}
         self._places: dict[str, bool] = {}
+        self._things: dict[str, bool] = {}
         for c in cast:
             e = Entity(c.name, c.name, {c.name, *c.aliases}, c.gender, from_cast=True,
                        child=c.age == "child", name_gender=_name_gender(c.name, c.aliases))
@@ -317,7 +318,31 @@ class Registry:
         if e.from_cast or e.description or getattr(e, "spoke", False):
             return True
         return not self.has_cast and e.resolved_gender() is not Gender.UNKNOWN and \
-            not self.is_place(key)
+            not self.not_person(key)
+
+    def not_person(self, key: str) -> bool:
+        """A place, a people, a sum or a measure: never a speaker or a he/she."""
+        return self.is_place(key) or self.is_thing(key)
+
+    def is_thing(self, key: str) -> bool:
+        """A capitalised word the story uses for a people, a sum or a measure, not for a
+        person: a nationality or a regional people ("the American", "ex-Westerners"), money
+        and measures ("Threepence", "Longitude"), or a word that qualifies a noun for a
+        person or a place right after it ("a little Swede boy", "a shrill Welsh voice", "at
+        Bramblehurst station")."""
+        if key not in self._things:
+            e = self.entities[key]
+            bare = [f for f in e.forms if not split_title(f)[0]]
+            thing = any(_thing_word(f) for f in bare)
+            for form in bare if not thing and len(bare) == len(e.forms) else ():
+                for m in re.finditer(r"\b" + re.escape(form) + r"\s+([a-z][a-z-]*)\b", self.text):
+                    word = m.group(1)
+                    if word in _QUALIFIED or word.rstrip("s") in _QUALIFIED or \
+                            word in ("men", "women", "people", "folk", "folks", "children"):
+                        thing = True
+                        break
+            self._things[key] = thing
+        return self._things[key]
 
     def is_place(self, key: str) -> bool:
         """A name mostly used after "in", "at", "from", "near"... ("in Chicago", "from
@@ -567,6 +592,41 @@ _PLACE_NOUNS = frozenset((
     "theatre", "theater"))
 """Last words that make a name a place ("Wexley Junction"); common surnames (Hall, Green,
 Wood, Hill, Brook) are left out."""
+
+_QUALIFIED = frozenset((PERSON_NOUNS | _PLACE_NOUNS | {"station", "railway", "house", "town"})
+                       - {"one", "other", "cook", "guide", "judge", "nurse", "host", "pilot",
+                          "scout", "usher", "master", "private", "keeper", "guard", "friend",
+                          "partner", "father", "mother", "brother", "sister", "son", "daughter",
+                          "wife", "husband", "uncle", "aunt", "sir", "madam", "mister", "lord",
+                          "lady", "mistress", "church", "school", "college"})
+"""Nouns a capitalised word qualifies when it names a people or a place ("Swede boy")."""
+
+_PEOPLES = frozenset((
+    "american", "english", "englishman", "englishwoman", "british", "briton", "britisher",
+    "scotch", "scots", "scottish", "scotsman", "irish", "irishman", "irishwoman", "welsh",
+    "welshman", "french", "frenchman", "frenchwoman", "german", "dutch", "dutchman", "swede",
+    "swedish", "dane", "danish", "norwegian", "finn", "russian", "pole", "polish", "italian",
+    "spanish", "spaniard", "portuguese", "greek", "turk", "turkish", "austrian", "hungarian",
+    "bohemian", "swiss", "belgian", "prussian", "european", "african", "asian", "indian",
+    "chinese", "chinaman", "japanese", "mexican", "canadian", "australian", "yankee",
+    "westerner", "easterner", "southerner", "northerner", "virginian", "texan", "roman",
+    "parisian", "londoner", "cockney", "arab", "persian", "egyptian", "homeric"))
+"""Nationalities and regional peoples (singular; plurals end in -s, -men)."""
+
+_MONEY_OR_MEASURE = re.compile(
+    r"(?:pence|penny|pennies|shillings?|guineas?|dollars?|cents?|francs?|florins?|"
+    r"latitude|longitude|miles?|acres?|ounces?|pounds?)$", re.IGNORECASE)
+
+
+def _thing_word(form: str) -> bool:
+    """A one-word form naming a people, a sum of money or a measure."""
+    if " " in form:
+        return False
+    low = form.lower()
+    single = low[:-3] + "man" if low.endswith("men") else low[:-1] if low.endswith("s") else low
+    return low in _PEOPLES or single in _PEOPLES or (
+        bool(_MONEY_OR_MEASURE.search(low)) and gender_of_given_name(form) is Gender.UNKNOWN)
+
 
 _RELATIVE_PRONOUN = re.compile(r"\s*,?\s*(?:who|whom|whose|that)\b([^.!?;“”\"]{0,160})")
 _GENDERED = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
