@@ -625,3 +625,13 @@ def test_a_word_before_a_noun_for_a_person_or_place_is_not_a_speaker():
             "“Are you lost?” she asked.\n\n“My kitten,” he said.\n\n“Come along,” she said.\n")
     assert "Lapp" not in _speakers(text)
     assert "Holloway" not in _speakers(text)
+
+
+def test_an_opening_preposition_or_adverb_is_not_a_name():
+    text = ("Oskar Lind knocked at the inn door and waited in the rain. Meanwhile, the lamp "
+            "in the window went out.\n\n“Open up,” he shouted.\n\n"
+            "Upon Oskar's second knock the bolt slid back. Altogether the place looked "
+            "deserted.\n\n“At last,” he said.\n")
+    assert _speakers(text) == ["Oskar Lind", "Oskar Lind"]
+    names = [c.name for c in build_script(text).characters]
+    assert not {"Meanwhile", "Upon Oskar", "Altogether"} & set(names)

@@ -94,7 +94,14 @@ _NOT_NAMES = {
     "Hey", "Hi", "Okay", "OK", "Amid", "Inside", "Outside", "Over", "Under", "Into", "Through",
     "Across", "During", "Each", "Both", "Many", "Much", "Most", "Such", "Mommy", "Mom",
     "Daddy", "Dad", "Mama", "Papa", "Honey", "Darling", "Sweetheart", "Mother", "Father",
-    "Come", "Go", "See", "Look", "Listen", "Wait", "Stop", "Tell", "Say", "Said", "Ask"}
+    "Come", "Go", "See", "Look", "Listen", "Wait", "Stop", "Tell", "Say", "Said", "Ask",
+    # prepositions and sentence adverbs that open a sentence before a name ("Upon Warwick's
+    # entrance", "Meanwhile, the soldier", "Altogether there was")
+    "Upon", "Among", "Against", "Along", "Beside", "Besides", "Beyond", "Behind", "Below",
+    "Above", "Beneath", "Toward", "Towards", "Without", "Within", "Near", "Since", "Until",
+    "Till", "Unless", "Whether", "Throughout", "Except", "Meanwhile", "Altogether",
+    "However", "Moreover", "Nevertheless", "Therefore", "Thus", "Hence", "Indeed", "Already",
+    "Also", "Almost", "Nor", "Whereupon", "Whenever", "Wherever", "Whatever", "Otherwise"}
 
 _TOKEN = r"[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:['’-][A-Za-zà-ÿ]+)*"
 _TITLE_RE = (r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Aunt|Uncle|Captain|Capt|Colonel|Major|"
