@@ -635,3 +635,10 @@ def test_an_opening_preposition_or_adverb_is_not_a_name():
     assert _speakers(text) == ["Oskar Lind", "Oskar Lind"]
     names = [c.name for c in build_script(text).characters]
     assert not {"Meanwhile", "Upon Oskar", "Altogether"} & set(names)
+
+
+def test_a_possessive_ends_a_name():
+    # "Clara Venn's New Brighton" is a town seen by Clara, not a person of that name
+    text = ("Nobody in Clara Venn's New Brighton ever left a dance early, and she thought it "
+            "absurd.\n\n“Nonsense,” she said.\n")
+    assert _speakers(text) == ["Clara Venn"]

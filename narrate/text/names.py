@@ -428,6 +428,12 @@ class Registry:
                     words = words[1:]
                 if not words:
                     continue
+                # "Newland Archer's New York": a possessive ends the name, what follows is
+                # the thing owned
+                for k, w in enumerate(words[:-1]):
+                    if _POSSESSIVE.search(w) and w[-1] in "sS":
+                        words = words[:k] + [_POSSESSIVE.sub("", w)]
+                        break
                 form = " ".join(words)
                 art = None if split_title(form)[0] or self.lookup(form) else \
                     _ARTICLE_BEFORE.search(text, max(0, start - 40), start)
