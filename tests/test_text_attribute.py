@@ -642,3 +642,13 @@ def test_a_possessive_ends_a_name():
     text = ("Nobody in Clara Venn's New Brighton ever left a dance early, and she thought it "
             "absurd.\n\n“Nonsense,” she said.\n")
     assert _speakers(text) == ["Clara Venn"]
+
+
+def test_a_name_after_a_capitalised_word_and_of_is_not_a_speaker():
+    # "the Order of Beavers", "the King of Valdoria": a body or a country; "Son of" aside
+    text = ("Hugo Brandt leaned across the aisle.\n\nOn the lapel was the badge of the "
+            "Order of Beavers. The whole suit was tight on him.\n\n“Going far?” he said.\n")
+    assert _speakers(text) == ["Hugo Brandt"]
+    text = ("Chapter One: The Son of Edwina\n\nThe house was quiet. Edwina sat by the fire "
+            "and she sighed.\n\n“Another winter,” she said.\n")
+    assert _speakers(text) == ["Edwina"]

@@ -101,7 +101,7 @@ _NOT_NAMES = {
     "Above", "Beneath", "Toward", "Towards", "Without", "Within", "Near", "Since", "Until",
     "Till", "Unless", "Whether", "Throughout", "Except", "Meanwhile", "Altogether",
     "However", "Moreover", "Nevertheless", "Therefore", "Thus", "Hence", "Indeed", "Already",
-    "Also", "Almost", "Nor", "Whereupon", "Whenever", "Wherever", "Whatever", "Otherwise"}
+    "Also", "Almost", "Nor", "Like", "Unlike", "Whereupon", "Whenever", "Wherever", "Whatever", "Otherwise"}
 
 _TOKEN = r"[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:['’-][A-Za-zà-ÿ]+)*"
 _TITLE_RE = (r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Aunt|Uncle|Captain|Capt|Colonel|Major|"
@@ -367,6 +367,10 @@ class Registry:
                     continue  # "Mr. Hale" is a person wherever he is
                 start = self.text.find(form)
                 while start >= 0:
+                    of = _OF_NAMED.search(self.text, max(0, start - 40), start)
+                    if of and of.group(1).lower() not in _KIN_OF:
+                        self._places[key] = True  # "the Order of Elks", "the Third of X"
+                        return True
                     words = self.text[max(0, start - 14):start].split()
                     if words and words[-1].isalpha():
                         total += 1
@@ -594,6 +598,12 @@ _PLACE_PREPOSITIONS = frozenset(("in", "at", "from", "into", "near", "toward", "
                                  "through", "across", "within", "around", "outside", "inside",
                                  "reach", "reached", "left", "visit", "visited", "leave"))
 """Words before a place name ("in Chicago", "reached Hartfield")."""
+
+_OF_NAMED = re.compile(r"\b([A-Z][a-z]+)\s+of\s+\Z")
+"""A capitalised word and "of" before a name: "King of X", "the Order of X", "Rudolf the
+Third of X": the name is a country, a town or a body, not a person ("Son of X" aside)."""
+_KIN_OF = RELATIONS | {"son", "daughter", "child", "children", "heir", "friend", "widow",
+                       "servant", "bride", "lover", "portrait", "picture", "life", "death"}
 
 _PLACE_NOUNS = frozenset((
     "junction", "station", "street", "road", "lane", "avenue", "boulevard", "square", "terrace",
