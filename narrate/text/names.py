@@ -101,7 +101,8 @@ _NOT_NAMES = {
     "Above", "Beneath", "Toward", "Towards", "Without", "Within", "Near", "Since", "Until",
     "Till", "Unless", "Whether", "Throughout", "Except", "Meanwhile", "Altogether",
     "However", "Moreover", "Nevertheless", "Therefore", "Thus", "Hence", "Indeed", "Already",
-    "Also", "Almost", "Nor", "Like", "Unlike", "Whereupon", "Whenever", "Wherever", "Whatever", "Otherwise"}
+    "Also", "Almost", "Nor", "Like", "Unlike", "Whereupon", "Whenever", "Wherever", "Whatever",
+    "Otherwise"}
 
 _TOKEN = r"[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:['’-][A-Za-zà-ÿ]+)*"
 _TITLE_RE = (r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Aunt|Uncle|Captain|Capt|Colonel|Major|"
@@ -436,7 +437,7 @@ class Registry:
                 # the thing owned
                 for k, w in enumerate(words[:-1]):
                     if _POSSESSIVE.search(w) and w[-1] in "sS":
-                        words = words[:k] + [_POSSESSIVE.sub("", w)]
+                        words = [*words[:k], _POSSESSIVE.sub("", w)]
                         break
                 form = " ".join(words)
                 art = None if split_title(form)[0] or self.lookup(form) else \
