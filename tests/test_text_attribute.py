@@ -652,3 +652,22 @@ def test_a_name_after_a_capitalised_word_and_of_is_not_a_speaker():
     text = ("Chapter One: The Son of Edwina\n\nThe house was quiet. Edwina sat by the fire "
             "and she sighed.\n\n“Another winter,” she said.\n")
     assert _speakers(text) == ["Edwina"]
+
+
+def test_a_name_only_seen_after_a_preposition_takes_no_he_or_she():
+    # "up to Tarnby, and she ...": the she is the girl, the town gets no gender
+    text = ("Ingrid Sol packed her trunk slowly.\n\n"
+            "Her father had written that the family must go up to Tarnby, and she dreaded "
+            "it.\n\n“I shall miss this room,” said she.\n")
+    assert _speakers(text) == ["Ingrid Sol"]
+
+
+def test_poor_is_not_part_of_a_name():
+    text = ("Poor Anselm had waited all evening.\n\n“Is it time?” asked Anselm.\n")
+    assert [c.name for c in build_script(text).characters] == ["Anselm"]
+
+
+def test_a_money_word_named_again_and_again_is_a_person():
+    text = ("At the inn everyone called her Fourpence. Fourpence liked it. Fourpence sat by "
+            "the stove and she yawned.\n\n“Cold tonight,” she said.\n")
+    assert _speakers(text) == ["Fourpence"]

@@ -479,7 +479,8 @@ class _Attributor:
                 if m.subject and m.key != exclude and not self._pronoun_led(m.start, low) and (
                         (g is want and self.reg.candidate(m.key))
                         or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description
-                            and not self.reg.not_person(m.key))):
+                            and not self.reg.not_person(m.key)
+                            and m.key not in self.reg.object_only)):
                     return m.key
             last = pos
             floor = self._heading_floor(pos)
@@ -499,7 +500,8 @@ class _Attributor:
                 e = self.reg.entities[m.key]
                 if (m.subject and m.key != exclude and e.resolved_gender() is Gender.UNKNOWN
                         and not e.description and (e.from_cast or not self.reg.has_cast)
-                        and not self.reg.not_person(m.key)):
+                        and not self.reg.not_person(m.key)
+                        and m.key not in self.reg.object_only):
                     return m.key
             return self.only_cast_member(want, exclude) or self._described_antecedent(
                 want, pos, exclude)

@@ -102,7 +102,7 @@ _NOT_NAMES = {
     "Till", "Unless", "Whether", "Throughout", "Except", "Meanwhile", "Altogether",
     "However", "Moreover", "Nevertheless", "Therefore", "Thus", "Hence", "Indeed", "Already",
     "Also", "Almost", "Nor", "Like", "Unlike", "Whereupon", "Whenever", "Wherever", "Whatever",
-    "Otherwise"}
+    "Otherwise", "Poor"}
 
 _TOKEN = r"[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:['’-][A-Za-zà-ÿ]+)*"
 _TITLE_RE = (r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Aunt|Uncle|Captain|Capt|Colonel|Major|"
@@ -224,6 +224,7 @@ class Registry:
         self.merged: dict[str, str] = {}
         self._places: dict[str, bool] = {}
         self._things: dict[str, bool] = {}
+        self.object_only: set[str] = set()
         for c in cast:
             e = Entity(c.name, c.name, {c.name, *c.aliases}, c.gender, from_cast=True,
                        child=c.age == "child", name_gender=_name_gender(c.name, c.aliases))
@@ -341,7 +342,10 @@ class Registry:
         if key not in self._things:
             e = self.entities[key]
             bare = [f for f in e.forms if not split_title(f)[0]]
-            thing = any(_thing_word(f) for f in bare)
+            # a sum named once or twice ("Threepence had a value"); a character nicknamed
+            # "Tuppence" is named again and again
+            thing = any(_people_word(f) or (_money_word(f) and self.text.count(f) <= 2)
+                        for f in bare)
             for form in bare if not thing and len(bare) == len(e.forms) else ():
                 for m in re.finditer(r"\b" + re.escape(form) + r"\s+([a-z][a-z-]*)\b", self.text):
                     word = m.group(1)
@@ -530,7 +534,17 @@ class Registry:
     def _count_pronouns(self) -> None:
         """Gender evidence: pronouns in the rest of a sentence whose subject is a name."""
         text = self.text
+        # a name the narration only ever uses after a preposition ("up to London", "the
+        # altar of Rome") is a place or a thing: the he/she after it is someone else's
+        free: set[str] = set()
+        for m in self.mentions:
+            before = text[max(0, m.start - 12):m.start].split()
+            if not (before and before[-1] in _OBJECT_PREPOSITIONS):
+                free.add(m.key)
+        self.object_only = {m.key for m in self.mentions} - free
         for i, m in enumerate(self.mentions):
+            if m.key not in free:
+                continue
             nxt = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(text)
             stop = min(nxt, m.end + (160 if m.subject else 60))
             window = text[m.end:stop]
@@ -606,6 +620,9 @@ Third of X": the name is a country, a town or a body, not a person ("Son of X" a
 _KIN_OF = RELATIONS | {"son", "daughter", "child", "children", "heir", "friend", "widow",
                        "servant", "bride", "lover", "portrait", "picture", "life", "death"}
 
+_OBJECT_PREPOSITIONS = frozenset(("in", "at", "from", "to", "of", "into", "over", "near",
+                                  "toward", "towards", "through", "across", "on", "upon"))
+
 _PLACE_NOUNS = frozenset((
     "junction", "station", "street", "road", "lane", "avenue", "boulevard", "square", "terrace",
     "crescent", "gardens", "park", "bridge", "river", "lake", "bay", "harbour", "harbor",
@@ -642,14 +659,19 @@ _MONEY_OR_MEASURE = re.compile(
     r"latitude|longitude|miles?|acres?|ounces?|pounds?)$", re.IGNORECASE)
 
 
-def _thing_word(form: str) -> bool:
-    """A one-word form naming a people, a sum of money or a measure."""
+def _people_word(form: str) -> bool:
+    """A one-word form naming a people ("Englishman", "Westerners")."""
     if " " in form:
         return False
     low = form.lower()
     single = low[:-3] + "man" if low.endswith("men") else low[:-1] if low.endswith("s") else low
-    return low in _PEOPLES or single in _PEOPLES or (
-        bool(_MONEY_OR_MEASURE.search(low)) and gender_of_given_name(form) is Gender.UNKNOWN)
+    return low in _PEOPLES or single in _PEOPLES
+
+
+def _money_word(form: str) -> bool:
+    """A one-word form naming a sum of money or a measure ("Threepence", "Longitude")."""
+    return " " not in form and bool(_MONEY_OR_MEASURE.search(form)) and \
+        gender_of_given_name(form) is Gender.UNKNOWN
 
 
 _RELATIVE_PRONOUN = re.compile(r"\s*,?\s*(?:who|whom|whose|that)\b([^.!?;“”\"]{0,160})")
