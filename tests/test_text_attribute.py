@@ -671,3 +671,9 @@ def test_a_money_word_named_again_and_again_is_a_person():
     text = ("At the inn everyone called her Fourpence. Fourpence liked it. Fourpence sat by "
             "the stove and she yawned.\n\n“Cold tonight,” she said.\n")
     assert _speakers(text) == ["Fourpence"]
+
+
+def test_a_hyphenated_common_word_is_not_a_name():
+    text = ("Rhoda Finch watched the fields go by. Self-interest with her was strong, and she "
+            "knew it.\n\n“Is it far?” she asked.\n")
+    assert _speakers(text) == ["Rhoda Finch"]

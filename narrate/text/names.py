@@ -104,6 +104,9 @@ _NOT_NAMES = {
     "Also", "Almost", "Nor", "Like", "Unlike", "Whereupon", "Whenever", "Wherever", "Whatever",
     "Otherwise", "Poor"}
 
+_COMPOUND_WORD = re.compile(r"^[A-Z][a-z]+-[a-z]{4,}")
+"""A capitalised word joined by a hyphen to a lower-case word of four letters or more."""
+
 _TOKEN = r"[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:['’-][A-Za-zà-ÿ]+)*"
 _TITLE_RE = (r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Aunt|Uncle|Captain|Capt|Colonel|Major|"
              r"Professor|Prof|Madame|Mme|Mlle|Monsieur|King|Queen|Prince|Princess|Count|"
@@ -412,6 +415,8 @@ class Registry:
         tokens = [t for t in form.split() if t.rstrip(".").lower() not in TITLES]
         if not tokens:
             return False
+        if any(_COMPOUND_WORD.search(t) for t in tokens):
+            return False  # "Self-interest", "Sunday-school", "God-fearing": a common word
         if all(t.lower() in self._lower_words for t in tokens):
             return False
         if (len(tokens) > 1 and tokens[-1].lower() in self._lower_words
