@@ -677,3 +677,13 @@ def test_a_hyphenated_common_word_is_not_a_name():
     text = ("Rhoda Finch watched the fields go by. Self-interest with her was strong, and she "
             "knew it.\n\n“Is it far?” she asked.\n")
     assert _speakers(text) == ["Rhoda Finch"]
+
+
+def test_a_voice_is_the_person_the_tag_brings_in():
+    text = ("The lane was dark and Nell walked fast.\n\n"
+            "“Stand still!” roared a dreadful voice, as a man rose up from behind the wall.\n\n"
+            "“Who are you?” said the man.\n")
+    assert _speakers(text) == ["the man", "the man"]
+    text = ("Mrs. Pell was at the window and Ada Rowe at the piano.\n\n"
+            "“Such a pretty tune,” said a soft voice, which Ada knew to be that of Mrs. Pell.\n")
+    assert _speakers(text) == ["Mrs. Pell"]
