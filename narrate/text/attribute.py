@@ -323,7 +323,8 @@ def _first_sentence(s: str) -> str:
 
 _PERSON_INTRO = re.compile(r"\b(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?([a-z]+)\b")
 """A person brought in by an article and up to two adjectives ("as a man started up")."""
-_VOICE_OF = re.compile(r"\bof\s+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)")
+_VOICE_OF = re.compile(r"\bof\s+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][\w’'-]+"
+                       r"(?:\s+[A-Z][\w’'-]+)*)")
 
 
 class _Attributor:
