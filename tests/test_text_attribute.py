@@ -687,3 +687,12 @@ def test_a_voice_is_the_person_the_tag_brings_in():
     text = ("Mrs. Pell was at the window and Ada Rowe at the piano.\n\n"
             "“Such a pretty tune,” said a soft voice, which Ada knew to be that of Mrs. Pell.\n")
     assert _speakers(text) == ["Mrs. Pell"]
+
+
+def test_a_sentence_opening_adjective_paired_with_another_is_not_a_name():
+    # "Secular and religious education": "Gideon and his brother" would be a name
+    text = ("Gideon Ware had read of great wars. Secular and religious schooling had "
+            "taught him that men were tamer now.\n\n“I'm going to enlist,” he said.\n")
+    assert _speakers(text) == ["Gideon Ware"]
+    text = ("Rasmus and his brother came in.\n\n“Cold,” said Rasmus.\n")
+    assert _speakers(text) == ["Rasmus"]

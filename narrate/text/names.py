@@ -729,6 +729,13 @@ def _not_a_name_word(text: str, start: int, end: int) -> bool:
     if _NON_NAME_SUFFIX.search(text[start:end]):
         return True
     nxt = re.match(r"\s+([a-z]+)", text[end:end + 30])
+    if nxt and nxt.group(1) in ("and", "or"):
+        # "Secular and religious education": two adjectives; a name's partner is a name
+        # or a person ("Tom and his sister", "Ada and Bram")
+        other = re.match(r"\s+(?:and|or)\s+([a-z]+)", text[end:end + 40])
+        return bool(other and other.group(1) not in _NOT_AFTER_NAME and
+                    other.group(1) not in PERSON_NOUNS and
+                    other.group(1) not in ("her", "my", "your", "our", "i", "me", "him"))
     return bool(nxt and (nxt.group(1).endswith("ing") or nxt.group(1) in _NOT_AFTER_NAME))
 
 
