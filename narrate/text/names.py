@@ -350,12 +350,14 @@ class Registry:
             thing = any(_people_word(f) or (_money_word(f) and self.text.count(f) <= 2)
                         for f in bare)
             for form in bare if not thing and len(bare) == len(e.forms) else ():
-                for m in re.finditer(r"\b" + re.escape(form) + r"\s+([a-z][a-z-]*)\b", self.text):
-                    word = m.group(1)
-                    if word in _QUALIFIED or word.rstrip("s") in _QUALIFIED or \
-                            word in ("men", "women", "people", "folk", "folks", "children"):
-                        thing = True
-                        break
+                start = self.text.find(form)
+                while start >= 0 and not thing:
+                    m = None if start and self.text[start - 1].isalnum() else \
+                        _NEXT_WORD.match(self.text, start + len(form))
+                    word = m.group(1) if m else ""
+                    thing = word in _QUALIFIED or word.rstrip("s") in _QUALIFIED or \
+                        word in ("men", "women", "people", "folk", "folks", "children")
+                    start = self.text.find(form, start + len(form))
             self._things[key] = thing
         return self._things[key]
 
@@ -646,6 +648,8 @@ _QUALIFIED = frozenset((PERSON_NOUNS | _PLACE_NOUNS | {"station", "railway", "ho
                           "wife", "husband", "uncle", "aunt", "sir", "madam", "mister", "lord",
                           "lady", "mistress", "church", "school", "college"})
 """Nouns a capitalised word qualifies when it names a people or a place ("Swede boy")."""
+
+_NEXT_WORD = re.compile(r"\s+([a-z][a-z-]*)\b")
 
 _PEOPLES = frozenset((
     "american", "english", "englishman", "englishwoman", "british", "briton", "britisher",
