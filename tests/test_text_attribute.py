@@ -696,3 +696,15 @@ def test_a_sentence_opening_adjective_paired_with_another_is_not_a_name():
     assert _speakers(text) == ["Gideon Ware"]
     text = ("Rasmus and his brother came in.\n\n“Cold,” said Rasmus.\n")
     assert _speakers(text) == ["Rasmus"]
+
+
+def test_a_surname_that_is_a_nationality_is_a_person():
+    text = ("Dora Lake waited outside.\n\nTom French unlocked the shop. French was always "
+            "early, and he whistled as he swept.\n\n“Morning,” he said.\n")
+    assert _speakers(text) == ["Tom French"]
+
+
+def test_a_book_title_with_of_leaves_the_name_a_person():
+    text = ("She had been reading The Adventures of Bertram Quill all winter.\n\n"
+            "Bertram Quill was a detective, and he never slept.\n\n“Another case,” he said.\n")
+    assert _speakers(text) == ["Bertram Quill"]

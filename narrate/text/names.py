@@ -347,9 +347,11 @@ class Registry:
             bare = [f for f in e.forms if not split_title(f)[0]]
             # a sum named once or twice ("Threepence had a value"); a character nicknamed
             # "Tuppence" is named again and again
-            thing = any(_people_word(f) or (_money_word(f) and self.text.count(f) <= 2)
-                        for f in bare)
-            for form in bare if not thing and len(bare) == len(e.forms) else ():
+            # "Mr. French", "Tom French": a surname, a person
+            titled = len(bare) < len(e.forms)
+            thing = not titled and all(
+                _people_word(f) or (_money_word(f) and self.text.count(f) <= 2) for f in bare)
+            for form in bare if not thing and not titled else ():
                 start = self.text.find(form)
                 while start >= 0 and not thing:
                     m = None if start and self.text[start - 1].isalnum() else \
@@ -621,11 +623,15 @@ _PLACE_PREPOSITIONS = frozenset(("in", "at", "from", "into", "near", "toward", "
                                  "reach", "reached", "left", "visit", "visited", "leave"))
 """Words before a place name ("in Chicago", "reached Hartfield")."""
 
-_OF_NAMED = re.compile(r"\b([A-Z][a-z]+)\s+of\s+\Z")
-"""A capitalised word and "of" before a name: "King of X", "the Order of X", "Rudolf the
-Third of X": the name is a country, a town or a body, not a person ("Son of X" aside)."""
+_OF_NAMED = re.compile(r"\b[a-z]+\s+([A-Z][a-z]+)\s+of\s+\Z")
+"""A capitalised word and "of" before a name, in running text (a lower-case word before it):
+"the King of X", "the Order of X", "Rudolf the Third of X": the name is a country, a town or
+a body, not a person ("Son of X" aside). A Title Case title ("The Adventures of Tom Sawyer",
+"Amory, Son of Beatrice") does not count."""
 _KIN_OF = RELATIONS | {"son", "daughter", "child", "children", "heir", "friend", "widow",
-                       "servant", "bride", "lover", "portrait", "picture", "life", "death"}
+                       "servant", "bride", "lover", "portrait", "picture", "life", "death",
+                       "adventures", "memoirs", "story", "history", "return", "confessions",
+                       "trial", "tragedy", "diary", "journal", "letters", "wife", "husband"}
 
 _OBJECT_PREPOSITIONS = frozenset(("in", "at", "from", "to", "of", "into", "over", "near",
                                   "toward", "towards", "through", "across", "on", "upon"))
