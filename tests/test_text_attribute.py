@@ -708,3 +708,10 @@ def test_a_book_title_with_of_leaves_the_name_a_person():
     text = ("She had been reading The Adventures of Bertram Quill all winter.\n\n"
             "Bertram Quill was a detective, and he never slept.\n\n“Another case,” he said.\n")
     assert _speakers(text) == ["Bertram Quill"]
+
+
+def test_a_surname_qualifying_a_noun_is_still_a_person_who_acts():
+    # "the Lebrun cottages" like "a Swede boy", but "Lebrun was" says he is someone
+    text = ("Lebrun was the landlord. Everyone rented the Lebrun cottages, and he collected "
+            "the rent himself.\n\n“Pay up,” he said.\n")
+    assert _speakers(text) == ["Lebrun"]

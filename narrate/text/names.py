@@ -351,16 +351,23 @@ class Registry:
             titled = len(bare) < len(e.forms)
             thing = not titled and all(
                 _people_word(f) or (_money_word(f) and self.text.count(f) <= 2) for f in bare)
-            for form in bare if not thing and not titled else ():
+            # "the Lebrun cottages", "the Smith boy": a surname qualifies nouns too, so
+            # only a one-word name that never acts ("Lebrun was", "Robert admitted") and
+            # is no one's full name
+            qualifies = acts = False
+            for form in bare if not thing and not titled and \
+                    all(" " not in f for f in bare) else ():
                 start = self.text.find(form)
-                while start >= 0 and not thing:
+                while start >= 0 and not acts:
                     m = None if start and self.text[start - 1].isalnum() else \
                         _NEXT_WORD.match(self.text, start + len(form))
                     word = m.group(1) if m else ""
-                    thing = word in _QUALIFIED or word.rstrip("s") in _QUALIFIED or \
-                        word in ("men", "women", "people", "folk", "folks", "children")
+                    qualifies = qualifies or word in _QUALIFIED or \
+                        word.rstrip("s") in _QUALIFIED or word in (
+                            "men", "women", "people", "folk", "folks", "children")
+                    acts = word.endswith("ed") or word in _ACTS
                     start = self.text.find(form, start + len(form))
-            self._things[key] = thing
+            self._things[key] = thing or (qualifies and not acts)
         return self._things[key]
 
     def is_place(self, key: str) -> bool:
@@ -654,6 +661,11 @@ _QUALIFIED = frozenset((PERSON_NOUNS | _PLACE_NOUNS | {"station", "railway", "ho
                           "wife", "husband", "uncle", "aunt", "sir", "madam", "mister", "lord",
                           "lady", "mistress", "church", "school", "college"})
 """Nouns a capitalised word qualifies when it names a people or a place ("Swede boy")."""
+
+_ACTS = frozenset(("was", "had", "is", "has", "said", "says", "did", "does", "went", "came",
+                   "saw", "took", "made", "knew", "thought", "felt", "told", "gave", "got",
+                   "stood", "sat", "ran", "began", "spoke", "would", "could", "will", "can"))
+"""Words after a name that make it someone who acts ("Lebrun was", "Robert could")."""
 
 _NEXT_WORD = re.compile(r"\s+([a-z][a-z-]*)\b")
 
