@@ -715,3 +715,10 @@ def test_a_surname_qualifying_a_noun_is_still_a_person_who_acts():
     text = ("Lebrun was the landlord. Everyone rented the Lebrun cottages, and he collected "
             "the rent himself.\n\n“Pay up,” he said.\n")
     assert _speakers(text) == ["Lebrun"]
+
+
+def test_the_house_of_a_family_leaves_its_member_a_person():
+    text = ("Visitors seldom came to the House of Ashcombe.\n\n"
+            "Roland Ashcombe met me at the door. Ashcombe was pale, and he trembled.\n\n"
+            "“You came,” he said.\n")
+    assert _speakers(text) == ["Roland Ashcombe"]

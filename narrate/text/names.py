@@ -381,13 +381,16 @@ class Registry:
                 self._places[key] = True
                 return True
             total = placed = 0
+            # "Roderick Usher", "Lord Burlesdon": a person the story names as one
+            person = any(split_title(f)[0] or (len(f.split()) > 1 and gender_of_given_name(
+                f.split()[0]) is not Gender.UNKNOWN) for f in e.forms)
             for form in e.forms:
                 if split_title(form)[0]:
                     continue  # "Mr. Hale" is a person wherever he is
                 start = self.text.find(form)
                 while start >= 0:
                     of = _OF_NAMED.search(self.text, max(0, start - 40), start)
-                    if of and of.group(1).lower() not in _KIN_OF:
+                    if of and of.group(1).lower() not in _KIN_OF and not person:
                         self._places[key] = True  # "the Order of Elks", "the Third of X"
                         return True
                     words = self.text[max(0, start - 14):start].split()
@@ -638,7 +641,8 @@ a body, not a person ("Son of X" aside). A Title Case title ("The Adventures of 
 _KIN_OF = RELATIONS | {"son", "daughter", "child", "children", "heir", "friend", "widow",
                        "servant", "bride", "lover", "portrait", "picture", "life", "death",
                        "adventures", "memoirs", "story", "history", "return", "confessions",
-                       "trial", "tragedy", "diary", "journal", "letters", "wife", "husband"}
+                       "trial", "tragedy", "diary", "journal", "letters", "wife", "husband",
+                       "house", "family", "line", "race", "name", "blood", "clan", "tribe"}
 
 _OBJECT_PREPOSITIONS = frozenset(("in", "at", "from", "to", "of", "into", "over", "near",
                                   "toward", "towards", "through", "across", "on", "upon"))
