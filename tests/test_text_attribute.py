@@ -722,3 +722,9 @@ def test_the_house_of_a_family_leaves_its_member_a_person():
             "Roland Ashcombe met me at the door. Ashcombe was pale, and he trembled.\n\n"
             "“You came,” he said.\n")
     assert _speakers(text) == ["Roland Ashcombe"]
+
+
+def test_a_nationality_used_as_a_nickname_who_acts_is_a_person():
+    text = ("Carl Flint rode ahead.\n\nBehind him came the cowboy they all called Dutch. "
+            "Dutch grinned, and he spat in the dust.\n\n“Hot enough,” he said.\n")
+    assert _speakers(text) == ["Dutch"]

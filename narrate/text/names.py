@@ -349,14 +349,14 @@ class Registry:
             # "Tuppence" is named again and again
             # "Mr. French", "Tom French": a surname, a person
             titled = len(bare) < len(e.forms)
-            thing = not titled and all(
-                _people_word(f) or (_money_word(f) and self.text.count(f) <= 2) for f in bare)
+            money = not titled and all(
+                _money_word(f) and self.text.count(f) <= 2 for f in bare)
+            people = not titled and all(_people_word(f) for f in bare)
             # "the Lebrun cottages", "the Smith boy": a surname qualifies nouns too, so
             # only a one-word name that never acts ("Lebrun was", "Robert admitted") and
             # is no one's full name
             qualifies = acts = False
-            for form in bare if not thing and not titled and \
-                    all(" " not in f for f in bare) else ():
+            for form in bare if not titled and all(" " not in f for f in bare) else ():
                 start = self.text.find(form)
                 while start >= 0 and not acts:
                     m = None if start and self.text[start - 1].isalnum() else \
@@ -367,7 +367,8 @@ class Registry:
                             "men", "women", "people", "folk", "folks", "children")
                     acts = word.endswith("ed") or word in _ACTS
                     start = self.text.find(form, start + len(form))
-            self._things[key] = thing or (qualifies and not acts)
+            # a people that acts is a nickname ("Irish murmured"); a sum may "have a value"
+            self._things[key] = money or ((people or qualifies) and not acts)
         return self._things[key]
 
     def is_place(self, key: str) -> bool:
