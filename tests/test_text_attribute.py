@@ -728,3 +728,10 @@ def test_a_nationality_used_as_a_nickname_who_acts_is_a_person():
     text = ("Carl Flint rode ahead.\n\nBehind him came the cowboy they all called Dutch. "
             "Dutch grinned, and he spat in the dust.\n\n“Hot enough,” he said.\n")
     assert _speakers(text) == ["Dutch"]
+
+
+def test_a_person_in_a_portrait_is_not_there_to_speak():
+    text = ("“I like the old painting,” said Hester Vane, and she curtsied to the portrait "
+            "of Lady Morwenna.\n\nHer sister-in-law sighed with impatience.\n\n"
+            "“Take it down,” said Hester.\n\n“Never,” she answered.\n")
+    assert _speakers(text)[-1] != "Lady Morwenna"

@@ -468,6 +468,8 @@ class Registry:
                     _ARTICLE_BEFORE.search(text, max(0, start - 40), start)
                 if art and not self.lookup(" ".join((text[art.start():start] + form).split())):
                     continue  # "the Stars", "a Swede", "the Dane or Norwegian": not a person
+                if _IMAGE_OF.search(text, max(0, start - 30), start):
+                    continue  # "bowed to the portrait of Countess Amelia": she is not here
                 sentence_start = _at_sentence_start(text, start)
                 if not self._is_name(form, sentence_start):
                     continue
@@ -633,6 +635,10 @@ _PLACE_PREPOSITIONS = frozenset(("in", "at", "from", "into", "near", "toward", "
                                  "through", "across", "within", "around", "outside", "inside",
                                  "reach", "reached", "left", "visit", "visited", "leave"))
 """Words before a place name ("in Chicago", "reached Hartfield")."""
+
+_IMAGE_OF = re.compile(r"\b(?:portrait|picture|likeness|statue|bust|grave|tomb|memory|"
+                       r"ghost|photograph|miniature)s?\s+of\s+(?:the\s+)?\Z")
+"""A person named as the subject of a picture, a tomb or a memory is not there to speak."""
 
 _OF_NAMED = re.compile(r"\b[a-z]+\s+([A-Z][a-z]+)\s+of\s+\Z")
 """A capitalised word and "of" before a name, in running text (a lower-case word before it):
