@@ -601,3 +601,137 @@ def test_a_pronoun_does_not_reach_back_over_a_chapter_heading():
             "The cabin was warm. An old man in a grey coat was reading.\n\n"
             "“Cold out,” he muttered.\n")
     assert _speakers(text)[-1] == "the old man"
+
+
+def test_a_nationality_is_not_a_speaker():
+    # "that mysterious Englishman. He ..." gives the word a "he"; it names a people.
+    text = ("Sergeant Kolb kept the east gate of the town. Every evening he counted the carts "
+            "and hoped to catch that mysterious Englishman. He was said to wear a red coat.\n\n"
+            "“Nothing today,” he said to his corporal.\n")
+    assert _speakers(text) == ["Sergeant Kolb"]
+
+
+def test_money_and_measures_are_not_speakers():
+    # a sentence-opening sum with a "he" after it is not a person
+    text = ("Tobias Wren stood at the toll gate while the carter argued. Fourpence had a "
+            "value; he knew it well.\n\n“Let her pass,” he said.\n")
+    assert _speakers(text) == ["Tobias Wren"]
+
+
+def test_a_word_before_a_noun_for_a_person_or_place_is_not_a_speaker():
+    # "a little Lapp boy", "at Holloway station": the capitalised word qualifies the noun
+    text = ("Ingrid Dahl walked past the stores. On the step sat a little Lapp boy; he "
+            "was crying. She took him to Holloway station, where he stopped.\n\n"
+            "“Are you lost?” she asked.\n\n“My kitten,” he said.\n\n“Come along,” she said.\n")
+    assert "Lapp" not in _speakers(text)
+    assert "Holloway" not in _speakers(text)
+
+
+def test_an_opening_preposition_or_adverb_is_not_a_name():
+    text = ("Oskar Lind knocked at the inn door and waited in the rain. Meanwhile, the lamp "
+            "in the window went out.\n\n“Open up,” he shouted.\n\n"
+            "Upon Oskar's second knock the bolt slid back. Altogether the place looked "
+            "deserted.\n\n“At last,” he said.\n")
+    assert _speakers(text) == ["Oskar Lind", "Oskar Lind"]
+    names = [c.name for c in build_script(text).characters]
+    assert not {"Meanwhile", "Upon Oskar", "Altogether"} & set(names)
+
+
+def test_a_possessive_ends_a_name():
+    # "Clara Venn's New Brighton" is a town seen by Clara, not a person of that name
+    text = ("Nobody in Clara Venn's New Brighton ever left a dance early, and she thought it "
+            "absurd.\n\n“Nonsense,” she said.\n")
+    assert _speakers(text) == ["Clara Venn"]
+
+
+def test_a_name_after_a_capitalised_word_and_of_is_not_a_speaker():
+    # "the Order of Beavers", "the King of Valdoria": a body or a country; "Son of" aside
+    text = ("Hugo Brandt leaned across the aisle.\n\nOn the lapel was the badge of the "
+            "Order of Beavers. The whole suit was tight on him.\n\n“Going far?” he said.\n")
+    assert _speakers(text) == ["Hugo Brandt"]
+    text = ("Chapter One: The Son of Edwina\n\nThe house was quiet. Edwina sat by the fire "
+            "and she sighed.\n\n“Another winter,” she said.\n")
+    assert _speakers(text) == ["Edwina"]
+
+
+def test_a_name_only_seen_after_a_preposition_takes_no_he_or_she():
+    # "up to Tarnby, and she ...": the she is the girl, the town gets no gender
+    text = ("Ingrid Sol packed her trunk slowly.\n\n"
+            "Her father had written that the family must go up to Tarnby, and she dreaded "
+            "it.\n\n“I shall miss this room,” said she.\n")
+    assert _speakers(text) == ["Ingrid Sol"]
+
+
+def test_poor_is_not_part_of_a_name():
+    text = ("Poor Anselm had waited all evening.\n\n“Is it time?” asked Anselm.\n")
+    assert [c.name for c in build_script(text).characters] == ["Anselm"]
+
+
+def test_a_money_word_named_again_and_again_is_a_person():
+    text = ("At the inn everyone called her Fourpence. Fourpence liked it. Fourpence sat by "
+            "the stove and she yawned.\n\n“Cold tonight,” she said.\n")
+    assert _speakers(text) == ["Fourpence"]
+
+
+def test_a_hyphenated_common_word_is_not_a_name():
+    text = ("Rhoda Finch watched the fields go by. Self-interest with her was strong, and she "
+            "knew it.\n\n“Is it far?” she asked.\n")
+    assert _speakers(text) == ["Rhoda Finch"]
+
+
+def test_a_voice_is_the_person_the_tag_brings_in():
+    text = ("The lane was dark and Nell walked fast.\n\n"
+            "“Stand still!” roared a dreadful voice, as a man rose up from behind the wall.\n\n"
+            "“Who are you?” said the man.\n")
+    assert _speakers(text) == ["the man", "the man"]
+    text = ("Mrs. Pell was at the window and Ada Rowe at the piano.\n\n"
+            "“Such a pretty tune,” said a soft voice, which Ada knew to be that of Mrs. Pell.\n")
+    assert _speakers(text) == ["Mrs. Pell"]
+
+
+def test_a_sentence_opening_adjective_paired_with_another_is_not_a_name():
+    # "Secular and religious education": "Gideon and his brother" would be a name
+    text = ("Gideon Ware had read of great wars. Secular and religious schooling had "
+            "taught him that men were tamer now.\n\n“I'm going to enlist,” he said.\n")
+    assert _speakers(text) == ["Gideon Ware"]
+    text = ("Rasmus and his brother came in.\n\n“Cold,” said Rasmus.\n")
+    assert _speakers(text) == ["Rasmus"]
+
+
+def test_a_surname_that_is_a_nationality_is_a_person():
+    text = ("Dora Lake waited outside.\n\nTom French unlocked the shop. French was always "
+            "early, and he whistled as he swept.\n\n“Morning,” he said.\n")
+    assert _speakers(text) == ["Tom French"]
+
+
+def test_a_book_title_with_of_leaves_the_name_a_person():
+    text = ("She had been reading The Adventures of Bertram Quill all winter.\n\n"
+            "Bertram Quill was a detective, and he never slept.\n\n“Another case,” he said.\n")
+    assert _speakers(text) == ["Bertram Quill"]
+
+
+def test_a_surname_qualifying_a_noun_is_still_a_person_who_acts():
+    # "the Lebrun cottages" like "a Swede boy", but "Lebrun was" says he is someone
+    text = ("Lebrun was the landlord. Everyone rented the Lebrun cottages, and he collected "
+            "the rent himself.\n\n“Pay up,” he said.\n")
+    assert _speakers(text) == ["Lebrun"]
+
+
+def test_the_house_of_a_family_leaves_its_member_a_person():
+    text = ("Visitors seldom came to the House of Ashcombe.\n\n"
+            "Roland Ashcombe met me at the door. Ashcombe was pale, and he trembled.\n\n"
+            "“You came,” he said.\n")
+    assert _speakers(text) == ["Roland Ashcombe"]
+
+
+def test_a_nationality_used_as_a_nickname_who_acts_is_a_person():
+    text = ("Carl Flint rode ahead.\n\nBehind him came the cowboy they all called Dutch. "
+            "Dutch grinned, and he spat in the dust.\n\n“Hot enough,” he said.\n")
+    assert _speakers(text) == ["Dutch"]
+
+
+def test_a_person_in_a_portrait_is_not_there_to_speak():
+    text = ("“I like the old painting,” said Hester Vane, and she curtsied to the portrait "
+            "of Lady Morwenna.\n\nHer sister-in-law sighed with impatience.\n\n"
+            "“Take it down,” said Hester.\n\n“Never,” she answered.\n")
+    assert _speakers(text)[-1] != "Lady Morwenna"

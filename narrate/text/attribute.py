@@ -321,6 +321,12 @@ def _first_sentence(s: str) -> str:
     return s[:m.end()] if m else s
 
 
+_PERSON_INTRO = re.compile(r"\b(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?([a-z]+)\b")
+"""A person brought in by an article and up to two adjectives ("as a man started up")."""
+_VOICE_OF = re.compile(r"\bof\s+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][\w’'-]+"
+                       r"(?:\s+[A-Z][\w’'-]+)*)")
+
+
 class _Attributor:
     def __init__(self, text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
                  registry: Registry, headings: Collection[int] = ()):
@@ -478,7 +484,9 @@ class _Attributor:
                 g = e.resolved_gender()
                 if m.subject and m.key != exclude and not self._pronoun_led(m.start, low) and (
                         (g is want and self.reg.candidate(m.key))
-                        or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description)):
+                        or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description
+                            and not self.reg.not_person(m.key)
+                            and m.key not in self.reg.object_only)):
                     return m.key
             last = pos
             floor = self._heading_floor(pos)
@@ -497,7 +505,9 @@ class _Attributor:
             for m in local:
                 e = self.reg.entities[m.key]
                 if (m.subject and m.key != exclude and e.resolved_gender() is Gender.UNKNOWN
-                        and not e.description and (e.from_cast or not self.reg.has_cast)):
+                        and not e.description and (e.from_cast or not self.reg.has_cast)
+                        and not self.reg.not_person(m.key)
+                        and m.key not in self.reg.object_only):
                     return m.key
             return self.only_cast_member(want, exclude) or self._described_antecedent(
                 want, pos, exclude)
@@ -745,8 +755,9 @@ class _Attributor:
             assert prev is not None
             return Attribution(prev.speaker, prev.reason)
         # "“Annie,” she teased": whoever the quote addresses is not the one speaking
-        for s in (subj, before):
+        for s, where in ((subj, self.after(i)), (before, self.before(i))):
             if s:
+                s = self._voice_owner(s, where, s is subj) or s
                 key = self._reply_pronoun(i, s)
                 if key:
                     return Attribution(key, "speech_verb")
@@ -754,6 +765,21 @@ class _Attributor:
                        or self.recent_speaker(i, s) or self._answering(i, s))
                 if key:
                     return Attribution(self._same_described_speaker(i, s, key), "speech_verb")
+        return None
+
+    def _voice_owner(self, subj: str, tag: str, after: bool) -> str | None:
+        """"cried a terrible voice, as a man started up": a voice is not a person; the
+        person the tag's sentence brings in with it is the speaker ("the man")."""
+        if subj.split()[-1].lower() != "voice":
+            return None
+        sentence = _first_sentence(tag) if after else _last_sentence(tag)
+        named = _VOICE_OF.search(sentence)  # "which she knew to be that of Mrs. Gibson"
+        if named and self.reg.lookup(named.group(1)):
+            return named.group(1)
+        for m in _PERSON_INTRO.finditer(sentence):
+            noun = m.group(1).lower()
+            if noun in PERSON_NOUNS and noun not in ("voice", "one", "other"):
+                return f"the {noun}"
         return None
 
     def _previous_turn_speaker(self, i: int) -> str | None:

@@ -94,7 +94,18 @@ _NOT_NAMES = {
     "Hey", "Hi", "Okay", "OK", "Amid", "Inside", "Outside", "Over", "Under", "Into", "Through",
     "Across", "During", "Each", "Both", "Many", "Much", "Most", "Such", "Mommy", "Mom",
     "Daddy", "Dad", "Mama", "Papa", "Honey", "Darling", "Sweetheart", "Mother", "Father",
-    "Come", "Go", "See", "Look", "Listen", "Wait", "Stop", "Tell", "Say", "Said", "Ask"}
+    "Come", "Go", "See", "Look", "Listen", "Wait", "Stop", "Tell", "Say", "Said", "Ask",
+    # prepositions and sentence adverbs that open a sentence before a name ("Upon Warwick's
+    # entrance", "Meanwhile, the soldier", "Altogether there was")
+    "Upon", "Among", "Against", "Along", "Beside", "Besides", "Beyond", "Behind", "Below",
+    "Above", "Beneath", "Toward", "Towards", "Without", "Within", "Near", "Since", "Until",
+    "Till", "Unless", "Whether", "Throughout", "Except", "Meanwhile", "Altogether",
+    "However", "Moreover", "Nevertheless", "Therefore", "Thus", "Hence", "Indeed", "Already",
+    "Also", "Almost", "Nor", "Like", "Unlike", "Whereupon", "Whenever", "Wherever", "Whatever",
+    "Otherwise", "Poor"}
+
+_COMPOUND_WORD = re.compile(r"^[A-Z][a-z]+-[a-z]{4,}")
+"""A capitalised word joined by a hyphen to a lower-case word of four letters or more."""
 
 _TOKEN = r"[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:['’-][A-Za-zà-ÿ]+)*"
 _TITLE_RE = (r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Aunt|Uncle|Captain|Capt|Colonel|Major|"
@@ -215,6 +226,8 @@ class Registry:
         self.has_cast = bool(cast)
         self.merged: dict[str, str] = {}
         self._places: dict[str, bool] = {}
+        self._things: dict[str, bool] = {}
+        self.object_only: set[str] = set()
         for c in cast:
             e = Entity(c.name, c.name, {c.name, *c.aliases}, c.gender, from_cast=True,
                        child=c.age == "child", name_gender=_name_gender(c.name, c.aliases))
@@ -317,7 +330,46 @@ class Registry:
         if e.from_cast or e.description or getattr(e, "spoke", False):
             return True
         return not self.has_cast and e.resolved_gender() is not Gender.UNKNOWN and \
-            not self.is_place(key)
+            not self.not_person(key)
+
+    def not_person(self, key: str) -> bool:
+        """A place, a people, a sum or a measure: never a speaker or a he/she."""
+        return self.is_place(key) or self.is_thing(key)
+
+    def is_thing(self, key: str) -> bool:
+        """A capitalised word the story uses for a people, a sum or a measure, not for a
+        person: a nationality or a regional people ("the American", "ex-Westerners"), money
+        and measures ("Threepence", "Longitude"), or a word that qualifies a noun for a
+        person or a place right after it ("a little Swede boy", "a shrill Welsh voice", "at
+        Bramblehurst station")."""
+        if key not in self._things:
+            e = self.entities[key]
+            bare = [f for f in e.forms if not split_title(f)[0]]
+            # a sum named once or twice ("Threepence had a value"); a character nicknamed
+            # "Tuppence" is named again and again
+            # "Mr. French", "Tom French": a surname, a person
+            titled = len(bare) < len(e.forms)
+            money = not titled and all(
+                _money_word(f) and self.text.count(f) <= 2 for f in bare)
+            people = not titled and all(_people_word(f) for f in bare)
+            # "the Lebrun cottages", "the Smith boy": a surname qualifies nouns too, so
+            # only a one-word name that never acts ("Lebrun was", "Robert admitted") and
+            # is no one's full name
+            qualifies = acts = False
+            for form in bare if not titled and all(" " not in f for f in bare) else ():
+                start = self.text.find(form)
+                while start >= 0 and not acts:
+                    m = None if start and self.text[start - 1].isalnum() else \
+                        _NEXT_WORD.match(self.text, start + len(form))
+                    word = m.group(1) if m else ""
+                    qualifies = qualifies or word in _QUALIFIED or \
+                        word.rstrip("s") in _QUALIFIED or word in (
+                            "men", "women", "people", "folk", "folks", "children")
+                    acts = word.endswith("ed") or word in _ACTS
+                    start = self.text.find(form, start + len(form))
+            # a people that acts is a nickname ("Irish murmured"); a sum may "have a value"
+            self._things[key] = money or ((people or qualifies) and not acts)
+        return self._things[key]
 
     def is_place(self, key: str) -> bool:
         """A name mostly used after "in", "at", "from", "near"... ("in Chicago", "from
@@ -330,11 +382,18 @@ class Registry:
                 self._places[key] = True
                 return True
             total = placed = 0
+            # "Roderick Usher", "Lord Burlesdon": a person the story names as one
+            person = any(split_title(f)[0] or (len(f.split()) > 1 and gender_of_given_name(
+                f.split()[0]) is not Gender.UNKNOWN) for f in e.forms)
             for form in e.forms:
                 if split_title(form)[0]:
                     continue  # "Mr. Hale" is a person wherever he is
                 start = self.text.find(form)
                 while start >= 0:
+                    of = _OF_NAMED.search(self.text, max(0, start - 40), start)
+                    if of and of.group(1).lower() not in _KIN_OF and not person:
+                        self._places[key] = True  # "the Order of Elks", "the Third of X"
+                        return True
                     words = self.text[max(0, start - 14):start].split()
                     if words and words[-1].isalpha():
                         total += 1
@@ -371,6 +430,8 @@ class Registry:
         tokens = [t for t in form.split() if t.rstrip(".").lower() not in TITLES]
         if not tokens:
             return False
+        if any(_COMPOUND_WORD.search(t) for t in tokens):
+            return False  # "Self-interest", "Sunday-school", "God-fearing": a common word
         if all(t.lower() in self._lower_words for t in tokens):
             return False
         if (len(tokens) > 1 and tokens[-1].lower() in self._lower_words
@@ -396,11 +457,19 @@ class Registry:
                     words = words[1:]
                 if not words:
                     continue
+                # "Newland Archer's New York": a possessive ends the name, what follows is
+                # the thing owned
+                for k, w in enumerate(words[:-1]):
+                    if _POSSESSIVE.search(w) and w[-1] in "sS":
+                        words = [*words[:k], _POSSESSIVE.sub("", w)]
+                        break
                 form = " ".join(words)
                 art = None if split_title(form)[0] or self.lookup(form) else \
                     _ARTICLE_BEFORE.search(text, max(0, start - 40), start)
                 if art and not self.lookup(" ".join((text[art.start():start] + form).split())):
                     continue  # "the Stars", "a Swede", "the Dane or Norwegian": not a person
+                if _IMAGE_OF.search(text, max(0, start - 30), start):
+                    continue  # "bowed to the portrait of Countess Amelia": she is not here
                 sentence_start = _at_sentence_start(text, start)
                 if not self._is_name(form, sentence_start):
                     continue
@@ -487,7 +556,17 @@ class Registry:
     def _count_pronouns(self) -> None:
         """Gender evidence: pronouns in the rest of a sentence whose subject is a name."""
         text = self.text
+        # a name the narration only ever uses after a preposition ("up to London", "the
+        # altar of Rome") is a place or a thing: the he/she after it is someone else's
+        free: set[str] = set()
+        for m in self.mentions:
+            before = text[max(0, m.start - 12):m.start].split()
+            if not (before and before[-1] in _OBJECT_PREPOSITIONS):
+                free.add(m.key)
+        self.object_only = {m.key for m in self.mentions} - free
         for i, m in enumerate(self.mentions):
+            if m.key not in free:
+                continue
             nxt = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(text)
             stop = min(nxt, m.end + (160 if m.subject else 60))
             window = text[m.end:stop]
@@ -557,6 +636,24 @@ _PLACE_PREPOSITIONS = frozenset(("in", "at", "from", "into", "near", "toward", "
                                  "reach", "reached", "left", "visit", "visited", "leave"))
 """Words before a place name ("in Chicago", "reached Hartfield")."""
 
+_IMAGE_OF = re.compile(r"\b(?:portrait|picture|likeness|statue|bust|grave|tomb|memory|"
+                       r"ghost|photograph|miniature)s?\s+of\s+(?:the\s+)?\Z")
+"""A person named as the subject of a picture, a tomb or a memory is not there to speak."""
+
+_OF_NAMED = re.compile(r"\b[a-z]+\s+([A-Z][a-z]+)\s+of\s+\Z")
+"""A capitalised word and "of" before a name, in running text (a lower-case word before it):
+"the King of X", "the Order of X", "Rudolf the Third of X": the name is a country, a town or
+a body, not a person ("Son of X" aside). A Title Case title ("The Adventures of Tom Sawyer",
+"Amory, Son of Beatrice") does not count."""
+_KIN_OF = RELATIONS | {"son", "daughter", "child", "children", "heir", "friend", "widow",
+                       "servant", "bride", "lover", "portrait", "picture", "life", "death",
+                       "adventures", "memoirs", "story", "history", "return", "confessions",
+                       "trial", "tragedy", "diary", "journal", "letters", "wife", "husband",
+                       "house", "family", "line", "race", "name", "blood", "clan", "tribe"}
+
+_OBJECT_PREPOSITIONS = frozenset(("in", "at", "from", "to", "of", "into", "over", "near",
+                                  "toward", "towards", "through", "across", "on", "upon"))
+
 _PLACE_NOUNS = frozenset((
     "junction", "station", "street", "road", "lane", "avenue", "boulevard", "square", "terrace",
     "crescent", "gardens", "park", "bridge", "river", "lake", "bay", "harbour", "harbor",
@@ -567,6 +664,53 @@ _PLACE_NOUNS = frozenset((
     "theatre", "theater"))
 """Last words that make a name a place ("Wexley Junction"); common surnames (Hall, Green,
 Wood, Hill, Brook) are left out."""
+
+_QUALIFIED = frozenset((PERSON_NOUNS | _PLACE_NOUNS | {"station", "railway", "house", "town"})
+                       - {"one", "other", "cook", "guide", "judge", "nurse", "host", "pilot",
+                          "scout", "usher", "master", "private", "keeper", "guard", "friend",
+                          "partner", "father", "mother", "brother", "sister", "son", "daughter",
+                          "wife", "husband", "uncle", "aunt", "sir", "madam", "mister", "lord",
+                          "lady", "mistress", "church", "school", "college"})
+"""Nouns a capitalised word qualifies when it names a people or a place ("Swede boy")."""
+
+_ACTS = frozenset(("was", "had", "is", "has", "said", "says", "did", "does", "went", "came",
+                   "saw", "took", "made", "knew", "thought", "felt", "told", "gave", "got",
+                   "stood", "sat", "ran", "began", "spoke", "would", "could", "will", "can"))
+"""Words after a name that make it someone who acts ("Lebrun was", "Robert could")."""
+
+_NEXT_WORD = re.compile(r"\s+([a-z][a-z-]*)\b")
+
+_PEOPLES = frozenset((
+    "american", "english", "englishman", "englishwoman", "british", "briton", "britisher",
+    "scotch", "scots", "scottish", "scotsman", "irish", "irishman", "irishwoman", "welsh",
+    "welshman", "french", "frenchman", "frenchwoman", "german", "dutch", "dutchman", "swede",
+    "swedish", "dane", "danish", "norwegian", "finn", "russian", "pole", "polish", "italian",
+    "spanish", "spaniard", "portuguese", "greek", "turk", "turkish", "austrian", "hungarian",
+    "bohemian", "swiss", "belgian", "prussian", "european", "african", "asian", "indian",
+    "chinese", "chinaman", "japanese", "mexican", "canadian", "australian", "yankee",
+    "westerner", "easterner", "southerner", "northerner", "virginian", "texan", "roman",
+    "parisian", "londoner", "cockney", "arab", "persian", "egyptian", "homeric"))
+"""Nationalities and regional peoples (singular; plurals end in -s, -men)."""
+
+_MONEY_OR_MEASURE = re.compile(
+    r"(?:pence|penny|pennies|shillings?|guineas?|dollars?|cents?|francs?|florins?|"
+    r"latitude|longitude|miles?|acres?|ounces?|pounds?)$", re.IGNORECASE)
+
+
+def _people_word(form: str) -> bool:
+    """A one-word form naming a people ("Englishman", "Westerners")."""
+    if " " in form:
+        return False
+    low = form.lower()
+    single = low[:-3] + "man" if low.endswith("men") else low[:-1] if low.endswith("s") else low
+    return low in _PEOPLES or single in _PEOPLES
+
+
+def _money_word(form: str) -> bool:
+    """A one-word form naming a sum of money or a measure ("Threepence", "Longitude")."""
+    return " " not in form and bool(_MONEY_OR_MEASURE.search(form)) and \
+        gender_of_given_name(form) is Gender.UNKNOWN
+
 
 _RELATIVE_PRONOUN = re.compile(r"\s*,?\s*(?:who|whom|whose|that)\b([^.!?;“”\"]{0,160})")
 _GENDERED = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
@@ -618,6 +762,13 @@ def _not_a_name_word(text: str, start: int, end: int) -> bool:
     if _NON_NAME_SUFFIX.search(text[start:end]):
         return True
     nxt = re.match(r"\s+([a-z]+)", text[end:end + 30])
+    if nxt and nxt.group(1) in ("and", "or"):
+        # "Secular and religious education": two adjectives; a name's partner is a name
+        # or a person ("Tom and his sister", "Ada and Bram")
+        other = re.match(r"\s+(?:and|or)\s+([a-z]+)", text[end:end + 40])
+        return bool(other and other.group(1) not in _NOT_AFTER_NAME and
+                    other.group(1) not in PERSON_NOUNS and
+                    other.group(1) not in ("her", "my", "your", "our", "i", "me", "him"))
     return bool(nxt and (nxt.group(1).endswith("ing") or nxt.group(1) in _NOT_AFTER_NAME))
 
 
