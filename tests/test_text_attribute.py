@@ -601,3 +601,31 @@ def test_a_pronoun_does_not_reach_back_over_a_chapter_heading():
             "The cabin was warm. An old man in a grey coat was reading.\n\n"
             "“Cold out,” he muttered.\n")
     assert _speakers(text)[-1] == "the old man"
+
+
+def test_the_narrator_is_named_by_the_reply_to_their_own_turn():
+    # no cast: the one call that names the narrator opens the turn answering "I asked"
+    text = ("I hid behind the curtain with my book, and I kept very still, for I knew "
+            "my cousin would find me. I heard the door, and I came out.\n\n"
+            "“What do you want?” I asked.\n\n“Nora, sit down and be quiet.”\n\n"
+            "I sat down, and I said nothing more.\n")
+    assert _speakers(text)[0] == "Nora"
+
+
+def test_the_narrator_who_answers_with_a_full_name_is_named_by_it():
+    text = ("I came to the inn at dusk, and I knocked, and an old woman opened the door "
+            "to me. I was tired and I was cold. She peered at me and said, “The English "
+            "gentleman?” “Yes,” I said, “Walter Brandt.” She let me in, and I followed "
+            "her up the stairs, where I found my room.\n\n“Sleep well,” she said.\n\n"
+            "“I will,” I said.\n")
+    assert _speakers(text)[-1] == "Walter Brandt"
+
+
+def test_a_name_the_narration_opens_a_sentence_with_is_not_the_narrator():
+    # the servant is called twice, but the narration tells of him as a third person
+    text = ("I rode up to the house, and I waited while my host came out. I had never "
+            "seen so cold a man, and I said so to myself.\n\n"
+            "“Bram, take the horse,” he called. “Bram, bring some wine.”\n\n"
+            "Bram was an old man, bent and sour. He took the horse without a word.\n\n"
+            "“A fine evening,” I said.\n")
+    assert _speakers(text)[-1] == "Narrator"

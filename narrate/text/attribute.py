@@ -127,6 +127,16 @@ _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called m
                          rf"({_CAP}(?: {_CAP})*)")
 _VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
                            rf"((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}(?: {_CAP})*)(?=\s*[,.!?;—])")
+_EPITHET = re.compile(r"^(?:old|young|little|poor|big|dear)\s+(?=[A-Z])")
+"""A lower-case epithet before a name in a tag: "said old Cotter", "cried little Tom"."""
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
+_SENTENCE_BEFORE = re.compile(r"(?:[.!?][”’\"']?\s+|\n\s*\n\s*)$")
+"""A stop and a space, or a blank line, right before a position (a hard-wrapped line break
+alone does not start a sentence)."""
+_BARE_NAME = re.compile(rf"^((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})+)\.$")
+"""A quote that is only a full name and a stop: "Jonathan Harker." (not a call: "Tom!")."""
+_OPENING_CALL = re.compile(rf"^\W*((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})*),\s")
+"""A quote opening with a name and a comma: "Jane, come here." """
 _VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
 
 
@@ -362,6 +372,13 @@ class _Attributor:
             key = self.reg.lookup(m.group(1))
             if key:
                 votes[key] = votes.get(key, 0) + 2
+        for form in self._narrator_told_names():
+            key = self.reg.lookup(form)
+            if key is None and not self.reg.has_cast:
+                self.reg._cluster(Counter({form: 1}))
+                key = self.reg.lookup(form)
+            if key and not self.reg.entities[key].description:
+                votes[key] = votes.get(key, 0) + 2
         unseen: dict[str, int] = {}
         for q in self.quotes:
             # (on the slice: "^" does not match at a `pos` inside the text)
@@ -398,10 +415,23 @@ class _Attributor:
         for i in range(len(self.quotes)):
             after, before = self.tag_subjects(i)
             subj = after or before
+            if subj:
+                # "said old Cotter": a name after a lower-case epithet is still a name
+                subj = _EPITHET.sub("", subj)
             if subj and subj[0].isupper() and subj.lower() not in _PRONOUNS:
                 key = self.reg.lookup(subj)
                 if key:
                     tagged.add(key)
+        # "Joseph was an old man": a name opening a sentence of the narration, before a
+        # lower-case word, is a third person; the narrator would say "I"
+        starts = [q.start for q in self.quotes]
+        for men in self.reg.mentions:
+            if men.key in votes and _SENTENCE_BEFORE.search(self.text, max(0, men.start - 4),
+                                                            men.start) and \
+                    _LOWER_NEXT.match(self.text, men.end):
+                k = bisect.bisect_right(starts, men.start) - 1
+                if k < 0 or self.quotes[k].end <= men.start:  # not inside a quote
+                    tagged.add(men.key)
         # the narrator says "I": a name the narration itself uses is someone else's ("John
         # Reed was a schoolboy", though the narrator's cousin calls him "Jack" too)
         told = Counter(m.key for m in self.reg.mentions)
@@ -414,6 +444,52 @@ class _Attributor:
         ent = self.reg.entities[best]
         once = ent.from_cast and told[best] <= 1 and not _described_name(ent.display)
         return best if votes[best] >= 2 or once else None
+
+    def _narrator_told_names(self) -> list[str]:
+        """Names a talk with the narrator gives them: the narrator's own reply that is just
+        a full name ("“Yes,” I said, “Tom Baxter.”": asked who they are, people answer with
+        their name) and the name that opens the turn answering the narrator's tagged one
+        ("“What have I done?” I asked. / “Jane, be quiet.”": a reply calls the one it
+        answers)."""
+        forms: list[str] = []
+        for i, q in enumerate(self.quotes):
+            if not self._narrator_tagged(i):
+                continue
+            inner = self.text[q.inner_start:q.inner_end].strip()
+            m = _BARE_NAME.match(inner)
+            if m and self.reg.is_name(m.group(1)):
+                forms.append(m.group(1))
+            j = self._reply_to(i)
+            if j is not None:
+                head = _OPENING_CALL.match(self.text[self.quotes[j].inner_start:
+                                                     self.quotes[j].inner_end])
+                if head and self.reg.is_name(head.group(1)) and \
+                        split_title(head.group(1))[1].split()[0] not in _NOT_NAMES:
+                    forms.append(head.group(1))
+        return forms
+
+    def _narrator_tagged(self, i: int) -> bool:
+        """Quote i has a first-person tag: "…,” I said." or the second half of "“…,” I
+        said, “…”" (one tag between two quotes covers both)."""
+        after, before = self.tag_subjects(i)
+        p = self.prev_in_block[i]
+        if before and before.lower() == "i" and p is not None and \
+                (self.tag_subjects(p)[0] or "").lower() == "i":
+            return True
+        return (after or before or "").lower() == "i"
+
+    def _reply_to(self, i: int) -> int | None:
+        """The quote answering quote i: the first quote of the next paragraph when that
+        paragraph opens with it and its own tag is not the first person's."""
+        q = self.quotes[i]
+        ids = self.by_block.get(q.block + 1)
+        if not ids or self.next_in_block[i] is not None:
+            return None
+        j = ids[0]
+        nq = self.quotes[j]
+        if nq.continues or self.text[self.blocks[nq.block].start:nq.start].strip():
+            return None
+        return None if self._narrator_tagged(j) else j
 
     # -- contexts ------------------------------------------------------------------------
     def before(self, i: int) -> str:
