@@ -629,3 +629,13 @@ def test_a_name_the_narration_opens_a_sentence_with_is_not_the_narrator():
             "Bram was an old man, bent and sour. He took the horse without a word.\n\n"
             "“A fine evening,” I said.\n")
     assert _speakers(text)[-1] == "Narrator"
+
+
+def test_an_object_pronoun_after_a_name_is_not_its_gender():
+    # "watched him" / "asked her" are about someone else: Velde is a woman (her book) and
+    # Ansel a man (his coat), whom they watched and asked
+    text = ("Velde sat by the fire with her book. Tom stood by the door. Velde watched "
+            "him for a while.\n\n“Stay,” said Velde.\n\nAnsel took off his coat. Mary "
+            "came in. Ansel asked her to sit.\n\n“Thank you,” said Ansel.\n")
+    genders = {c.name: c.gender for c in build_script(text).characters}
+    assert genders == {"Velde": Gender.FEMALE, "Ansel": Gender.MALE}
