@@ -639,3 +639,10 @@ def test_an_object_pronoun_after_a_name_is_not_its_gender():
             "came in. Ansel asked her to sit.\n\n“Thank you,” said Ansel.\n")
     genders = {c.name: c.gender for c in build_script(text).characters}
     assert genders == {"Velde": Gender.FEMALE, "Ansel": Gender.MALE}
+
+
+def test_a_name_in_a_sentence_whose_subject_is_he_after_an_opening_phrase():
+    # "Laughing, he took ... Tom's hand": Tom is not who "he" means, nor the next "he"
+    text = ("Ben came in from the rain. Laughing softly, he took the cup from Tom's hand."
+            "\n\n“Mine now,” he said.\n")
+    assert _speakers(text) == ["Ben"]

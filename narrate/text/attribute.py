@@ -133,6 +133,8 @@ _LOWER_NEXT = re.compile(r"\s+[a-z]")
 _SENTENCE_BEFORE = re.compile(r"(?:[.!?][”’\"']?\s+|\n\s*\n\s*)$")
 """A stop and a space, or a blank line, right before a position (a hard-wrapped line break
 alone does not start a sentence)."""
+_OPENING_PHRASE = re.compile(r"[A-Z][a-z]+(?:\s+[a-z]+){0,4},\s+")
+"""A short lower-case phrase opening a sentence before its subject ("Laughing again, he")."""
 _BARE_NAME = re.compile(rf"^((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})+)\.$")
 """A quote that is only a full name and a stop: "Jonathan Harker." (not a call: "Tom!")."""
 _OPENING_CALL = re.compile(rf"^\W*((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})*),\s")
@@ -620,7 +622,11 @@ class _Attributor:
         face"): a name later in it is not who that pronoun means, so it is not the
         antecedent of the next one either."""
         head = _last_sentence(self.text[max(0, pos - 300):pos]).lstrip(" \t\r\n“”\"‘’'—-")
-        return head[:len(pronoun) + 1].lower() == pronoun + " "
+        if head[:len(pronoun) + 1].lower() == pronoun + " ":
+            return True
+        # after an opening phrase: "Laughing again, he took the glass from Tom's hand"
+        m = _OPENING_PHRASE.match(head)
+        return bool(m) and head[m.end():m.end() + len(pronoun) + 1] == pronoun + " "
 
     def _named_descriptions(self) -> dict[str, str]:
         """"my mother ... she was a wise old horse ... Her name was Duchess": the latest
