@@ -626,7 +626,7 @@ class _Attributor:
             return True
         # after an opening phrase: "Laughing again, he took the glass from Tom's hand"
         m = _OPENING_PHRASE.match(head)
-        return bool(m) and head[m.end():m.end() + len(pronoun) + 1] == pronoun + " "
+        return m is not None and head[m.end():m.end() + len(pronoun) + 1] == pronoun + " "
 
     def _named_descriptions(self) -> dict[str, str]:
         """"my mother ... she was a wise old horse ... Her name was Duchess": the latest
