@@ -646,3 +646,14 @@ def test_a_name_in_a_sentence_whose_subject_is_he_after_an_opening_phrase():
     text = ("Ben came in from the rain. Laughing softly, he took the cup from Tom's hand."
             "\n\n“Mine now,” he said.\n")
     assert _speakers(text) == ["Ben"]
+
+
+def test_a_pronoun_led_sentence_broken_after_the_pronoun_by_a_hard_wrap():
+    # "He⏎glanced ... Mr. Hale was there": Hale is not the "he" of the next tag
+    text = ("Ben Ardley walked slowly up the long drive to the house, for he had no wish\n"
+            "to be early and no wish at all to be seen arriving on foot by the others. He\n"
+            "glanced round the hall when the door opened, and saw that Mr. Hale was\n"
+            "already there by the fire, talking to a woman in a grey dress.\n\n"
+            "“Have you been here long?” he asked Nora.\n\n"
+            "“Not long,” she said, and turned back to the fire.\n")
+    assert _speakers(text)[0] == "Ben Ardley"

@@ -622,11 +622,13 @@ class _Attributor:
         face"): a name later in it is not who that pronoun means, so it is not the
         antecedent of the next one either."""
         head = _last_sentence(self.text[max(0, pos - 300):pos]).lstrip(" \t\r\n“”\"‘’'—-")
-        if head[:len(pronoun) + 1].lower() == pronoun + " ":
+        # (a hard-wrapped line may break right after the pronoun: "He\nglanced round")
+        if head[:len(pronoun)].lower() == pronoun and head[len(pronoun):][:1].isspace():
             return True
         # after an opening phrase: "Laughing again, he took the glass from Tom's hand"
         m = _OPENING_PHRASE.match(head)
-        return m is not None and head[m.end():m.end() + len(pronoun) + 1] == pronoun + " "
+        return m is not None and head[m.end():m.end() + len(pronoun)] == pronoun and \
+            head[m.end() + len(pronoun):][:1].isspace()
 
     def _named_descriptions(self) -> dict[str, str]:
         """"my mother ... she was a wise old horse ... Her name was Duchess": the latest
