@@ -657,3 +657,11 @@ def test_a_pronoun_led_sentence_broken_after_the_pronoun_by_a_hard_wrap():
             "“Have you been here long?” he asked Nora.\n\n"
             "“Not long,” she said, and turned back to the fire.\n")
     assert _speakers(text)[0] == "Ben Ardley"
+
+
+def test_he_after_a_sentence_opened_by_a_described_person_is_that_person():
+    # Tom is the last man named, but the sentence right before the quote is the surgeon's
+    text = ("Tom Reed was taken up the stairs and left there with his mother.\n\n"
+            "That night the door opened. The surgeon leaned over the bed and raised "
+            "the lamp. “The old story,” he said.\n")
+    assert _speakers(text) == ["the surgeon"]

@@ -548,6 +548,9 @@ class _Attributor:
             # the subject of a sentence in this paragraph (or the one before) first, then
             # the nearest mention of that gender, then a subject whose gender is not known
             scope = self._scope_start(pos)
+            described = self._described_subject(pos, want, exclude)
+            if described:
+                return described
             # a third-person pronoun never means the first-person narrator
             local = [m for m in self.reg.recent(pos, limit_chars=pos - scope)
                      if m.key != self.narrator]
@@ -578,7 +581,7 @@ class _Attributor:
                         and not e.description and (e.from_cast or not self.reg.has_cast)):
                     return m.key
             return self.only_cast_member(want, exclude) or self._described_antecedent(
-                want, pos, exclude)
+                want, pos, exclude) or self._unknown_gender_subject(pos, floor, exclude)
         if low in ("they", "we"):
             return None
         if word[0].isupper() and low.split()[0] not in ("the", "his", "her", "their", "my",
@@ -593,6 +596,51 @@ class _Attributor:
                 key = self.reg.lookup(word)
             return key
         return self.resolve_description(word, pos, exclude)
+
+    def _described_subject(self, pos: int, want: Gender, exclude: str | None) -> str | None:
+        """“The surgeon leaned over the bed. “The old story,” he said.”: when the sentence
+        right before the quote is opened by a described person of that gender, he/she is
+        that person, not a name mentioned further back. Without a cast only (the cast lists
+        the speakers, and a described extra would take their lines)."""
+        if self.reg.has_cast:
+            return None
+        start = self.text.rfind("\n\n", max(0, pos - CONTEXT_CHARS), pos)
+        body = self.text[max(0, pos - CONTEXT_CHARS) if start < 0 else start:pos].rstrip()
+        if not body.strip() and start > 0:
+            # the quote opens its paragraph: the paragraph before, when it ends in narration
+            prev = self.text.rfind("\n\n", max(0, start - CONTEXT_CHARS), start)
+            body = self.text[max(0, start - CONTEXT_CHARS) if prev < 0 else prev:start].rstrip()
+        if not body or body[-1] not in ".!?":
+            return None
+        last = _last_sentence(body[:-1])
+        tokens = _TOKEN.findall(last)
+        k = 0
+        while k < len(tokens) and tokens[k].lower() in _OPENERS:
+            k += 1
+        found = _subject_at(tokens, k)
+        if not found or found[1] < 2:
+            return None
+        words = found[0].lower().split()
+        if words[0] not in _DETERMINERS or words[-1] not in PERSON_NOUNS or \
+                gender_of_noun(words[-1]) not in (want, Gender.UNKNOWN):
+            return None
+        key = self.resolve_description(found[0], pos, exclude)
+        return key if key and key not in (exclude, self.narrator, UNKNOWN) else None
+
+    def _unknown_gender_subject(self, pos: int, floor: int, exclude: str | None) -> str | None:
+        """Without a cast, a he/she that found no one of its gender: the nearest named
+        subject whose gender the text never showed ("Greta Moss left the farm. [...] “...,”
+        she answered"), when it is not a place."""
+        if self.reg.has_cast:
+            return None
+        for m in self.reg.recent(pos):
+            if m.start < floor:
+                break
+            e = self.reg.entities[m.key]
+            if m.subject and m.key not in (exclude, self.narrator) and not e.description \
+                    and e.resolved_gender() is Gender.UNKNOWN and not self.reg.is_place(m.key):
+                return m.key
+        return None
 
     def _heading_floor(self, pos: int) -> int:
         """Start of the latest heading block before ``pos`` (0 when there is none)."""
