@@ -665,3 +665,14 @@ def test_he_after_a_sentence_opened_by_a_described_person_is_that_person():
             "That night the door opened. The surgeon leaned over the bed and raised "
             "the lamp. “The old story,” he said.\n")
     assert _speakers(text) == ["the surgeon"]
+
+
+def test_he_replied_after_a_named_speakers_long_paragraph_is_the_other_man():
+    # Hugo's turn has a long stretch of narration, so it is not a plain turn; "he replied"
+    # still answers him, so it is Piet's line, not Hugo's
+    text = ("Piet Laan sat by the easel with his brush in his hand.\n\n"
+            "Hugo Brandt stretched himself out on the long couch by the window and looked at "
+            "his friend for a long time through the smoke that curled up from his pipe. "
+            "“Not show it? Why ever not?”\n\n"
+            "“You will laugh at me,” he replied, “but I cannot.”\n")
+    assert _speakers(text) == ["Hugo Brandt", "Piet Laan", "Piet Laan"]

@@ -133,6 +133,10 @@ _LOWER_NEXT = re.compile(r"\s+[a-z]")
 _SENTENCE_BEFORE = re.compile(r"(?:[.!?][”’\"']?\s+|\n\s*\n\s*)$")
 """A stop and a space, or a blank line, right before a position (a hard-wrapped line break
 alone does not start a sentence)."""
+_REPLY_TAG = re.compile(r"\W*(?:(?:he|she)\s+(?:\w+ly\s+)?(?:replied|answered|rejoined|retorted|"
+                        r"returned)|(?:replied|answered|rejoined|retorted|returned)\s+(?:he|she))"
+                        r"\b")
+"""A pronoun tag whose verb says the line answers someone ("he replied", "answered she")."""
 _OPENING_PHRASE = re.compile(r"[A-Z][a-z]+(?:\s+[a-z]+){0,4},\s+")
 """A short lower-case phrase opening a sentence before its subject ("Laughing again, he")."""
 _BARE_NAME = re.compile(rf"^((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})+)\.$")
@@ -938,6 +942,8 @@ class _Attributor:
         if subj.lower() not in ("he", "she"):
             return None
         prev = self._previous_turn_speaker(i)
+        if prev is None and _REPLY_TAG.match(self.after(i)):
+            prev = self._previous_paragraph_speaker(i)
         if prev is None or _CONTINUING_TAG.match(self.after(i)):
             return None
         key = self.resolve_subject(subj, self.quotes[i].start, exclude=prev) or \
@@ -945,6 +951,18 @@ class _Attributor:
         if key and key != self._addressee and key != prev:
             return key
         return None
+
+    def _previous_paragraph_speaker(self, i: int) -> str | None:
+        """Who spoke the last quote of the paragraph before, when quote i opens its own
+        paragraph and that speaker was read from a tag or a name (not guessed); the paragraph
+        before may hold any amount of narration."""
+        q = self.quotes[i]
+        if self.prev_in_block[i] is not None or q.continues or q.block == 0 or \
+                self.text[self.blocks[q.block].start:q.start].strip():
+            return None
+        ids = self.by_block.get(q.block - 1)
+        r = self.result[ids[-1]] if ids else None
+        return r.speaker if r and r.reason not in _GUESSED and r.speaker != UNKNOWN else None
 
     def _same_described_speaker(self, i: int, subj: str, key: str) -> str:
         """“...,” said a white man. [...] “...,” called the man. [...] said the other: a
