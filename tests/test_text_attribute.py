@@ -676,3 +676,12 @@ def test_he_replied_after_a_named_speakers_long_paragraph_is_the_other_man():
             "“Not show it? Why ever not?”\n\n"
             "“You will laugh at me,” he replied, “but I cannot.”\n")
     assert _speakers(text) == ["Hugo Brandt", "Piet Laan", "Piet Laan"]
+
+
+def test_a_tag_with_an_epithet_before_the_name_names_the_speaker():
+    # "said old Hobb" is Hobb's tag: Hobb, though called twice, is not the narrator "I"
+    text = ("I came down to supper late, and I sat at the end of the table by my aunt.\n\n"
+            "“A bad business, Mr Hobb,” my aunt was saying. “How do you mean, Mr Hobb?”\n\n"
+            "“Bad for children,” said old Hobb, “that is what I mean.”\n\n"
+            "I said nothing, and I ate my supper.\n\n“Who is ill?” said I.\n")
+    assert _speakers(text)[2:] == ["Hobb", "Hobb", "Narrator"]

@@ -127,8 +127,7 @@ _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called m
                          rf"({_CAP}(?: {_CAP})*)")
 _VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
                            rf"((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}(?: {_CAP})*)(?=\s*[,.!?;—])")
-_EPITHET = re.compile(r"^(?:old|young|little|poor|big|dear)\s+(?=[A-Z])")
-"""A lower-case epithet before a name in a tag: "said old Cotter", "cried little Tom"."""
+_EPITHET_WORDS = frozenset(("old", "young", "little", "poor", "big", "dear"))
 _LOWER_NEXT = re.compile(r"\s+[a-z]")
 _SENTENCE_BEFORE = re.compile(r"(?:[.!?][”’\"']?\s+|\n\s*\n\s*)$")
 """A stop and a space, or a blank line, right before a position (a hard-wrapped line break
@@ -182,6 +181,11 @@ def _subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
     t = tokens[i]
     if t.lower() in _PRONOUNS and (t == "I" or t.islower() or i == 0 or t in ("He", "She")):
         return t, 1
+    if t in _EPITHET_WORDS and i + 1 < len(tokens) and tokens[i + 1][0].isupper() and \
+            tokens[i + 1].lower() not in _DETERMINERS and tokens[i + 1].lower() not in _PRONOUNS:
+        # "said old Cotter", "cried little Tom": the epithet is not part of the name
+        found = _subject_at(tokens, i + 1)
+        return (found[0], found[1] + 1) if found else None
     if t[0].isupper() and t.lower() not in _DETERMINERS:
         j = i
         while j < len(tokens) and tokens[j][0].isupper() and j - i < 4:
@@ -421,9 +425,6 @@ class _Attributor:
         for i in range(len(self.quotes)):
             after, before = self.tag_subjects(i)
             subj = after or before
-            if subj:
-                # "said old Cotter": a name after a lower-case epithet is still a name
-                subj = _EPITHET.sub("", subj)
             if subj and subj[0].isupper() and subj.lower() not in _PRONOUNS:
                 key = self.reg.lookup(subj)
                 if key:
