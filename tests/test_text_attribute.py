@@ -685,3 +685,14 @@ def test_a_tag_with_an_epithet_before_the_name_names_the_speaker():
             "“Bad for children,” said old Hobb, “that is what I mean.”\n\n"
             "I said nothing, and I ate my supper.\n\n“Who is ill?” said I.\n")
     assert _speakers(text)[2:] == ["Hobb", "Hobb", "Narrator"]
+
+
+def test_a_first_person_tag_with_a_verb_before_the_speech_verb():
+    # "I remember asking." / "he managed to say." are tags; without them the turns would
+    # be guessed from the conversation
+    text = ("We sat round the fire, and I listened while Douglas spoke.\n\n"
+            "“It is beyond everything,” said Douglas.\n\n"
+            "“For sheer terror?” I remember asking.\n\n"
+            "Douglas passed his hand over his eyes. He said nothing for a while.\n\n"
+            "“For dread,” he managed to say.\n")
+    assert _speakers(text) == ["Douglas", "Narrator", "Douglas"]

@@ -127,6 +127,11 @@ _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called m
                          rf"({_CAP}(?: {_CAP})*)")
 _VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
                            rf"((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}(?: {_CAP})*)(?=\s*[,.!?;—])")
+_PLAIN_SPEECH_VERBS = _words(
+    "say saying ask asking reply replying answer answering remark remarking inquire "
+    "inquiring exclaim exclaiming whisper whispering observe observing"
+)
+"""Speech verbs after "remember", "managed to", "heard myself" in a tag."""
 _EPITHET_WORDS = frozenset(("old", "young", "little", "poor", "big", "dear"))
 _LOWER_NEXT = re.compile(r"\s+[a-z]")
 _SENTENCE_BEFORE = re.compile(r"(?:[.!?][”’\"']?\s+|\n\s*\n\s*)$")
@@ -264,6 +269,14 @@ def subject_after(after: str) -> str | None:
             k += 1
         if _is_verb(tokens, k):
             return found[0]
+        # "I remember asking.", "he managed to say.", "I heard myself say.": a speech verb
+        # in its plain or -ing form closing the tag a few words after the subject
+        for j in range(found[1], min(found[1] + 5, len(tokens) - 1)):
+            w = tokens[j]
+            if not w.islower():
+                break
+            if w in _PLAIN_SPEECH_VERBS and not tokens[j + 1][0].isalnum():
+                return found[0]
     return None
 
 
