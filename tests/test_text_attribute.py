@@ -696,3 +696,21 @@ def test_a_first_person_tag_with_a_verb_before_the_speech_verb():
             "Douglas passed his hand over his eyes. He said nothing for a while.\n\n"
             "“For dread,” he managed to say.\n")
     assert _speakers(text) == ["Douglas", "Narrator", "Douglas"]
+
+
+def test_a_bare_surname_is_the_titled_man_not_his_daughter():
+    # "Vane" joins "Mr. Vane", not "Clara Vane": "said Vane" is the father's line
+    text = ("Mr. Vane was the youngest son of a poor family. His daughter Clara Vane was "
+            "seventeen, and she loved the garden.\n\n"
+            "“We cannot stay here,” said Vane, and he looked at the empty grate.\n\n"
+            "“Then we must go,” said Clara Vane.\n")
+    assert _speakers(text) == ["Mr. Vane", "Clara Vane"]
+
+
+def test_a_titled_name_heard_in_dialogue_is_the_tagged_man_of_that_surname():
+    # "Mr Hobb" (only in quotes) is the "old Hobb" of the tags, so not the narrator "I"
+    text = ("I came down to supper late. Old Hobb was sitting at the fire, and I sat at "
+            "the end of the table by my aunt, and I said nothing at all.\n\n"
+            "“A bad business, Mr Hobb,” my aunt was saying. “How do you mean, Mr Hobb?”\n\n"
+            "“Bad for children,” said old Hobb.\n\n“Who is ill?” said I.\n")
+    assert _speakers(text)[-1] == "Narrator"

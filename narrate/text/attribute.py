@@ -455,6 +455,10 @@ class _Attributor:
         # the narrator says "I": a name the narration itself uses is someone else's ("John
         # Reed was a schoolboy", though the narrator's cousin calls him "Jack" too)
         told = Counter(m.key for m in self.reg.mentions)
+        # "Mr Cotter" heard in the dialogue is the "old Cotter" of the tags
+        tagged_cores = {split_title(f)[1] for k in tagged for f in self.reg.entities[k].forms}
+        tagged.update(k for k in votes if any(split_title(f)[1] in tagged_cores
+                                              for f in self.reg.entities[k].forms))
         ranked = sorted((k for k in votes if k not in tagged),
                         key=lambda k: (told[k] > NARRATED_NAME, -votes[k]))
         if not ranked:

@@ -457,8 +457,14 @@ class Registry:
                          and len(split_title(f)[1].split()) > 1]
                 first_keys = {keys.get(f) or self._form_index[f] for f in firsts}
                 last_keys = {keys.get(f) or self._form_index[f] for f in lasts}
+                # "Temple" beside "Mr. Temple" and "Charlotte Temple": a bare surname is how
+                # the titled one is called ("said Temple"), not his daughter
+                titled_keys = {keys.get(f) or self._form_index[f] for f in known
+                               if split_title(f)[0] and split_title(f)[1] == parts[0]}
                 if len(first_keys) == 1:
                     target = first_keys.pop()
+                elif not first_keys and len(titled_keys) == 1:
+                    target = titled_keys.pop()
                 elif not first_keys and len(last_keys) == 1:
                     target = last_keys.pop()
             elif title and core in keys:
