@@ -714,3 +714,12 @@ def test_a_titled_name_heard_in_dialogue_is_the_tagged_man_of_that_surname():
             "“A bad business, Mr Hobb,” my aunt was saying. “How do you mean, Mr Hobb?”\n\n"
             "“Bad for children,” said old Hobb.\n\n“Who is ill?” said I.\n")
     assert _speakers(text)[-1] == "Narrator"
+
+
+def test_a_name_owned_by_her_is_not_she():
+    # "her Ayah" and "Millie, her maid," belong to the "she" around them
+    text = ("Mary Lennox woke up cross, and she grew crosser when she saw that the woman "
+            "by her bed was not her Ayah.\n\n“Why did you come?” she said.\n\n"
+            "Mrs. Wren lit the fire. As soon as the kettle was on, and Millie, her young "
+            "maid, had been sent out, she laid the table.\n\n“Supper is ready,” she said.\n")
+    assert _speakers(text) == ["Mary Lennox", "Mrs. Wren"]

@@ -141,6 +141,8 @@ _REPLY_TAG = re.compile(r"\W*(?:(?:he|she)\s+(?:\w+ly\s+)?(?:replied|answered|re
                         r"returned)|(?:replied|answered|rejoined|retorted|returned)\s+(?:he|she))"
                         r"\b")
 """A pronoun tag whose verb says the line answers someone ("he replied", "answered she")."""
+_OWNED_APPOSITIVE = re.compile(r",\s+(his|her)\s+[a-z][a-z\s-]{0,30}?,", re.I)
+"""An appositive that names the name's owner: "Millie, her lymphatic maid," ."""
 _OPENING_PHRASE = re.compile(r"[A-Z][a-z]+(?:\s+[a-z]+){0,4},\s+")
 """A short lower-case phrase opening a sentence before its subject ("Laughing again, he")."""
 _BARE_NAME = re.compile(rf"^((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})+)\.$")
@@ -579,7 +581,8 @@ class _Attributor:
             for m in local:
                 e = self.reg.entities[m.key]
                 g = e.resolved_gender()
-                if m.subject and m.key != exclude and not self._pronoun_led(m.start, low) and (
+                if m.subject and m.key != exclude and not self._pronoun_led(m.start, low) and \
+                        not self._owned_by_pronoun(m.start, m.end, low) and (
                         (g is want and self.reg.candidate(m.key))
                         or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description)):
                     return m.key
@@ -595,7 +598,8 @@ class _Attributor:
                 e = self.reg.entities[m.key]
                 if m.key != exclude and m.key != self.narrator and \
                         e.resolved_gender() is want and self.reg.candidate(m.key) and \
-                        not self._pronoun_led(m.start, low):
+                        not self._pronoun_led(m.start, low) and \
+                        not self._owned_by_pronoun(m.start, m.end, low):
                     return m.key
             for m in local:
                 e = self.reg.entities[m.key]
@@ -686,6 +690,15 @@ class _Attributor:
                     return r.speaker
             j -= 1
         return None
+
+    def _owned_by_pronoun(self, start: int, end: int, pronoun: str) -> bool:
+        """"Millie, her maid, had been scolded ..." / "it was not her Ayah": a name given an
+        owner of the pronoun's gender is not who that pronoun means (the owner is)."""
+        owner = "his" if pronoun == "he" else "her"
+        m = _OWNED_APPOSITIVE.match(self.text, end)
+        if m is not None and m.group(1).lower() == owner:
+            return True
+        return self.text[max(0, start - 4):start].lower() == owner + " "
 
     def _pronoun_led(self, pos: int, pronoun: str) -> bool:
         """The sentence holding `pos` opens with `pronoun` ("He turned his eyes to Tom's
