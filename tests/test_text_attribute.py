@@ -723,3 +723,11 @@ def test_a_name_owned_by_her_is_not_she():
             "Mrs. Wren lit the fire. As soon as the kettle was on, and Millie, her young "
             "maid, had been sent out, she laid the table.\n\n“Supper is ready,” she said.\n")
     assert _speakers(text) == ["Mary Lennox", "Mrs. Wren"]
+
+
+def test_a_name_that_is_a_sentence_by_itself_is_not_the_next_he():
+    # "Orestes." is a thought, not someone acting: "he cried" is still Ned's
+    text = ("Ned Hollis climbed onto the wall and whistled, then paused to listen, his "
+            "teeth glinting. Orestes. Two whistles answered him from the shore.\n\n"
+            "“Thanks, old chap,” he cried.\n")
+    assert _speakers(text) == ["Ned Hollis"]

@@ -584,7 +584,8 @@ class _Attributor:
                 if m.subject and m.key != exclude and not self._pronoun_led(m.start, low) and \
                         not self._owned_by_pronoun(m.start, m.end, low) and (
                         (g is want and self.reg.candidate(m.key))
-                        or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description)):
+                        or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description)) \
+                        and not self._name_alone(m.start, m.end):
                     return m.key
             last = pos
             floor = self._heading_floor(pos)
@@ -599,7 +600,8 @@ class _Attributor:
                 if m.key != exclude and m.key != self.narrator and \
                         e.resolved_gender() is want and self.reg.candidate(m.key) and \
                         not self._pronoun_led(m.start, low) and \
-                        not self._owned_by_pronoun(m.start, m.end, low):
+                        not self._owned_by_pronoun(m.start, m.end, low) and \
+                        not self._name_alone(m.start, m.end):
                     return m.key
             for m in local:
                 e = self.reg.entities[m.key]
@@ -690,6 +692,12 @@ class _Attributor:
                     return r.speaker
             j -= 1
         return None
+
+    def _name_alone(self, start: int, end: int) -> bool:
+        """"...with gold points. Chrysostomos. Two whistles answered": a name that is a
+        sentence by itself is a thought or a call, not someone acting."""
+        return self.text[end:end + 1] in (".", "!") and \
+            _SENTENCE_BEFORE.search(self.text, max(0, start - 4), start) is not None
 
     def _owned_by_pronoun(self, start: int, end: int, pronoun: str) -> bool:
         """"Millie, her maid, had been scolded ..." / "it was not her Ayah": a name given an
