@@ -731,3 +731,13 @@ def test_a_name_that_is_a_sentence_by_itself_is_not_the_next_he():
             "teeth glinting. Orestes. Two whistles answered him from the shore.\n\n"
             "“Thanks, old chap,” he cried.\n")
     assert _speakers(text) == ["Ned Hollis"]
+
+
+def test_the_name_in_the_answer_to_your_name_is_the_answerers_own():
+    # “Ned, sir.” answers “Tell me your name!”: it does not call the man Ned, so the
+    # man's lines stay his
+    text = ("I was alone in the churchyard when a rough man seized me by the collar, and I "
+            "cried out.\n\n“Tell me your name!” said the man. “Quick!”\n\n“Ned, sir.”\n\n"
+            "“Once more,” said the man.\n\n“Ned. Ned, sir.”\n")
+    got = _speakers(text)
+    assert got[0] == got[1] == "the man"

@@ -143,6 +143,9 @@ _REPLY_TAG = re.compile(r"\W*(?:(?:he|she)\s+(?:\w+ly\s+)?(?:replied|answered|re
 """A pronoun tag whose verb says the line answers someone ("he replied", "answered she")."""
 _OWNED_APPOSITIVE = re.compile(r",\s+(his|her)\s+[a-z][a-z\s-]{0,30}?,", re.I)
 """An appositive that names the name's owner: "Millie, her lymphatic maid," ."""
+_ASKS_NAME = re.compile(r"\b(?:your name|who are you|who(?:'s| is) (?:it|there|that))\b",
+                        re.I)
+"""A question whose answer is the answerer's own name ("Tell us your name!")."""
 _OPENING_PHRASE = re.compile(r"[A-Z][a-z]+(?:\s+[a-z]+){0,4},\s+")
 """A short lower-case phrase opening a sentence before its subject ("Laughing again, he")."""
 _BARE_NAME = re.compile(rf"^((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})+)\.$")
@@ -534,6 +537,11 @@ class _Attributor:
     def addressee(self, i: int) -> str | None:
         q = self.quotes[i]
         inner = self.text[q.inner_start:q.inner_end]
+        if i > 0 and q.start - self.quotes[i - 1].end < CONTEXT_CHARS and any(
+                _ASKS_NAME.search(self.text, self.quotes[j].inner_start, self.quotes[j].inner_end)
+                for j in self.by_block[self.quotes[i - 1].block][-3:] if j < i):
+            # “Tell us your name!” / “Pip, sir.”: the answer's name is its speaker's own
+            return None
         m = _VOCATIVE.search(inner)
         if m:
             form = m.group(1) or m.group(2)
