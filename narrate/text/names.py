@@ -460,7 +460,8 @@ class Registry:
                 # "Temple" beside "Mr. Temple" and "Charlotte Temple": a bare surname is how
                 # the titled one is called ("said Temple"), not his daughter
                 titled_keys = {keys.get(f) or self._form_index[f] for f in known
-                               if split_title(f)[0] and split_title(f)[1] == parts[0]}
+                               if f.endswith(" " + parts[0]) and split_title(f)[0]
+                               and split_title(f)[1] == parts[0]}
                 if len(first_keys) == 1:
                     target = first_keys.pop()
                 elif not first_keys and len(titled_keys) == 1:
