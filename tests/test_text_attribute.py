@@ -741,3 +741,13 @@ def test_the_name_in_the_answer_to_your_name_is_the_answerers_own():
             "“Once more,” said the man.\n\n“Ned. Ned, sir.”\n")
     got = _speakers(text)
     assert got[0] == got[1] == "the man"
+
+
+def test_a_paragraph_ending_in_a_comma_introduces_the_quote_after_it():
+    # the sentence "...as he had said at dinner," runs on into the quote: it is his line
+    text = ("Mr. Hale sat by the fire. Ada smiled and talked as brightly as she could, to keep "
+            "him cheerful; but when tea came, it was impossible for him not to say again, as "
+            "he had said at dinner,\n\n"
+            "“Poor Miss Dunn! I wish she were here.”\n\n"
+            "“I cannot agree with you, papa.”\n")
+    assert _speakers(text) == ["Mr. Hale", "Ada"]

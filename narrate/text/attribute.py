@@ -1115,8 +1115,10 @@ class _Attributor:
             ids = self.by_block.get(q.block - 1)
             lo = self.quotes[ids[-1]].end if ids else prev_b.start
             tail = self.text[max(lo, prev_b.end - 300):prev_b.end].rstrip()
-            if tail.endswith((":", "--", "—")):
-                before = _last_sentence(tail.rstrip(":-—") + ":")
+            # (or a comma: "...it was impossible for him not to say, as he had said at
+            # dinner," and the quote is the rest of that sentence)
+            if tail.endswith((":", "--", "—", ",")):
+                before = _last_sentence(tail.rstrip(":-—,") + ":")
         return before
 
     def has_verb(self, i: int) -> bool:
