@@ -751,3 +751,12 @@ def test_a_paragraph_ending_in_a_comma_introduces_the_quote_after_it():
             "“Poor Miss Dunn! I wish she were here.”\n\n"
             "“I cannot agree with you, papa.”\n")
     assert _speakers(text) == ["Mr. Hale", "Ada"]
+
+
+def test_she_opening_the_answer_to_a_turn_that_calls_a_girl_is_that_girl():
+    # Mrs. Hale is the last woman named, but the paragraph opening "She looked at him"
+    # answers the turn that called Nell
+    text = ("Mrs. Hale was asleep in the next room. The doctor went in to the child and "
+            "shut the door behind him. “Feel sick, Nell?” he asked.\n\n"
+            "She looked at him with great affection. “I thought you were here,” she said.\n")
+    assert _speakers(text) == ["the doctor", "Nell"]

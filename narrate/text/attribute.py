@@ -927,6 +927,9 @@ class _Attributor:
             prev = self.result[p]
             assert prev is not None
             return Attribution(prev.speaker, prev.reason)
+        called = self._called_responder(i, subj or before)
+        if called:
+            return Attribution(called, "speech_verb")
         # "“Annie,” she teased": whoever the quote addresses is not the one speaking
         for s in (subj, before):
             if s:
@@ -938,6 +941,41 @@ class _Attributor:
                 if key:
                     return Attribution(self._same_described_speaker(i, s, key), "speech_verb")
         return None
+
+    def _called_responder(self, i: int, subj: str | None) -> str | None:
+        """“Feel sick, Thea?” he asked. / She looked at him. “I thought you were here,” she
+        said: a paragraph that opens with the pronoun and answers a turn calling someone of
+        that gender by name is theirs (the one called is the one who responds)."""
+        if not subj or subj.lower() not in ("he", "she"):
+            return None
+        q = self.quotes[i]
+        if self.prev_in_block[i] is not None or q.block == 0:
+            return None
+        head = self.text[self.blocks[q.block].start:q.start].lstrip()
+        if not head or head.split(None, 1)[0] != subj.capitalize():
+            return None
+        ids = self.by_block.get(q.block - 1)
+        if not ids:
+            return None
+        want = Gender.MALE if subj.lower() == "he" else Gender.FEMALE
+        key = next((k for k in (self.addressee(j) for j in reversed(ids)) if k), None)
+        if key is None and not self.reg.has_cast:
+            # a name heard only in the dialogue ("It must be Thea") is still the one called
+            for j in reversed(ids):
+                inner = self.text[self.quotes[j].inner_start:self.quotes[j].inner_end]
+                m = _VOCATIVE.search(inner)
+                form = m and (m.group(1) or m.group(2))
+                if form and self.reg.is_name(form) and \
+                        split_title(form)[1].split()[0] not in _NOT_NAMES:
+                    self.reg._cluster(Counter({form: 1}))
+                    key = self.reg.lookup(form)
+                    break
+        e = self.reg.entities.get(key) if key else None
+        if e is None or e.resolved_gender() not in (want, Gender.UNKNOWN) or e.description \
+                or key == self.narrator or self.reg.is_place(e.key):
+            return None
+        r = self.result[ids[-1]]
+        return key if r is None or r.speaker != key else None
 
     def _previous_turn_speaker(self, i: int) -> str | None:
         """Who spoke the turn right before quote i, when quote i opens a new paragraph and
