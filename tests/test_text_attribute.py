@@ -760,3 +760,12 @@ def test_she_opening_the_answer_to_a_turn_that_calls_a_girl_is_that_girl():
             "shut the door behind him. “Feel sick, Nell?” he asked.\n\n"
             "She looked at him with great affection. “I thought you were here,” she said.\n")
     assert _speakers(text) == ["the doctor", "Nell"]
+
+
+def test_a_possessive_inside_a_sentence_is_not_the_next_he():
+    # "Mr. Ward's name" qualifies the cart; the man who had seen it is the one who speaks
+    text = ("Parson Lee rode up slowly, for he had much to say.\n\n"
+            "The sun was low over the hill.\n\n"
+            "A month before, when Mary was ill, he had seen Mr. Ward's name painted on a "
+            "cart.\n\n“I meant not to trouble you with it,” said he.\n")
+    assert _speakers(text) == ["Parson Lee"]

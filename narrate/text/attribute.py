@@ -609,7 +609,8 @@ class _Attributor:
                         e.resolved_gender() is want and self.reg.candidate(m.key) and \
                         not self._pronoun_led(m.start, low) and \
                         not self._owned_by_pronoun(m.start, m.end, low) and \
-                        not self._name_alone(m.start, m.end):
+                        not self._name_alone(m.start, m.end) and \
+                        not self._inner_possessive(m.start, m.end):
                     return m.key
             for m in local:
                 e = self.reg.entities[m.key]
@@ -700,6 +701,12 @@ class _Attributor:
                     return r.speaker
             j -= 1
         return None
+
+    def _inner_possessive(self, start: int, end: int) -> bool:
+        """"...he had observed Durbeyfield's name on his waggon": a possessive inside a
+        sentence (not opening it) qualifies a thing; the sentence's subject is someone else."""
+        return self.text[end:end + 2] in ("'s", "’s") and \
+            _SENTENCE_BEFORE.search(self.text, max(0, start - 4), start) is None
 
     def _name_alone(self, start: int, end: int) -> bool:
         """"...with gold points. Chrysostomos. Two whistles answered": a name that is a
