@@ -769,3 +769,10 @@ def test_a_possessive_inside_a_sentence_is_not_the_next_he():
             "A month before, when Mary was ill, he had seen Mr. Ward's name painted on a "
             "cart.\n\n“I meant not to trouble you with it,” said he.\n")
     assert _speakers(text) == ["Parson Lee"]
+
+
+def test_a_tag_with_would_before_a_plain_speech_verb():
+    # "she would sigh" is a tag (a habit told once for many days)
+    text = ("Every morning Beatrix came into the nursery, and Tom sat up in bed.\n\n"
+            "“All right.”\n\n“I am feeling very old to-day, Tom,” she would sigh.\n")
+    assert _speakers(text)[-1] == "Beatrix"

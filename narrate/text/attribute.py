@@ -129,9 +129,11 @@ _VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
                            rf"((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}(?: {_CAP})*)(?=\s*[,.!?;—])")
 _PLAIN_SPEECH_VERBS = _words(
     "say saying ask asking reply replying answer answering remark remarking inquire "
-    "inquiring exclaim exclaiming whisper whispering observe observing"
+    "inquiring exclaim exclaiming whisper whispering observe observing sigh sighing murmur "
+    "murmuring mutter muttering cry crying shout shouting add adding explain explaining "
+    "repeat repeating insist insisting declare declaring protest protesting retort retorting"
 )
-"""Speech verbs after "remember", "managed to", "heard myself" in a tag."""
+"""Speech verbs after "remember", "managed to", "heard myself", "would" in a tag."""
 _EPITHET_WORDS = frozenset(("old", "young", "little", "poor", "big", "dear"))
 _LOWER_NEXT = re.compile(r"\s+[a-z]")
 _SENTENCE_BEFORE = re.compile(r"(?:[.!?][”’\"']?\s+|\n\s*\n\s*)$")
