@@ -776,3 +776,15 @@ def test_a_tag_with_would_before_a_plain_speech_verb():
     text = ("Every morning Beatrix came into the nursery, and Tom sat up in bed.\n\n"
             "“All right.”\n\n“I am feeling very old to-day, Tom,” she would sigh.\n")
     assert _speakers(text)[-1] == "Beatrix"
+
+
+def test_the_narrator_is_the_other_party_when_the_narration_puts_i_in_the_scene():
+    # the cousin is tagged; nobody else is tagged or called, and the paragraph before the
+    # talk has "I" in it: the untagged answer is the narrator's
+    text = ("I had been sent to bed early, and I took my book and hid. I did not hear the "
+            "door, and I did not see my cousin come in until he was there. I was afraid of "
+            "him, and I said nothing at first, for I knew he would find me.\n\n"
+            "Mr. Dale had gone out for the evening.\n\n"
+            "Accustomed to his temper, I waited for the blow.\n\n"
+            "“What were you doing behind the curtain?” he asked.\n\n“I was reading.”\n")
+    assert _speakers(text)[-1] == "Narrator"

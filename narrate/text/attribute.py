@@ -386,6 +386,7 @@ class _Attributor:
         self._tags: dict[int, tuple[str | None, str | None]] = {}
         self._quote_ends = [q.end for q in quotes]
         self._desc_names: dict[str, str] | None = None
+        self._first_person: bool | None = None
         """Who the quote being attributed addresses (for "his wife" in its tag)."""
 
         self.narrator = (self.reg.lookup("Narrator") or self.reg.lookup("I")
@@ -1418,6 +1419,24 @@ class _Attributor:
         e = self.reg.entities.get(key) if key else None
         return bool(e and e.description and not e.from_cast)
 
+    def _narrator_present(self, block: int) -> bool:
+        """In a story told in the first person, the paragraph of narration right before a
+        conversation puts "I" in the scene ("Accustomed to his abuse, I never replied"): the
+        one the tagged speaker talks to, when no one else is tagged or called."""
+        if self._first_person is None:
+            parts, last = [], 0
+            for q in self.quotes:
+                parts.append(self.text[last:q.start])
+                last = q.end
+            parts.append(self.text[last:])
+            narration = " ".join(parts)
+            self._first_person = len(_I_WORD.findall(narration)) > \
+                0.008 * len(narration.split())
+        if not self._first_person or block == 0 or self.by_block.get(block - 1):
+            return False
+        pb = self.blocks[block - 1]
+        return _I_WORD.search(self.text, pb.start, pb.end) is not None
+
     def _other_party(self, speaker: str, a: int, k: int, turns: list[list[int]],
                      anchors: list[str | None], run_start: int) -> str | None:
         """Who `speaker` talks to in this run: the nearest other tagged speaker, else the one
@@ -1436,6 +1455,8 @@ class _Attributor:
                         if key and key != speaker:
                             return key
         first = self.by_block[turns[0][0]][0]
+        if speaker != self.narrator and self._narrator_present(turns[0][0]):
+            return self.narrator
         for j in range(first - 1, -1, -1):
             if run_start - self.quotes[j].end > RECENT_SPEAKER_CHARS or \
                     self._scene_break(self.quotes[j].block, turns[0][0]):
