@@ -788,3 +788,13 @@ def test_the_narrator_is_the_other_party_when_the_narration_puts_i_in_the_scene(
             "Accustomed to his temper, I waited for the blow.\n\n"
             "“What were you doing behind the curtain?” he asked.\n\n“I was reading.”\n")
     assert _speakers(text)[-1] == "Narrator"
+
+
+def test_he_follows_a_chain_of_he_sentences_back_to_the_described_person():
+    # "As the doctor crossed the room he paused ... He went to the door.": the doctor,
+    # not Tom, whom the paragraph named first
+    text = ("Tom Reed was pouring coal into the stove in the kitchen.\n\n"
+            "As the doctor crossed the dining-room he paused and listened. From one of the "
+            "rooms he heard a child breathing fast. He went to the kitchen door.\n\n"
+            "“Is one of the children sick?” he asked.\n")
+    assert _speakers(text) == ["the doctor"]

@@ -148,6 +148,10 @@ _OWNED_APPOSITIVE = re.compile(r",\s+(his|her)\s+[a-z][a-z\s-]{0,30}?,", re.I)
 _ASKS_NAME = re.compile(r"\b(?:your name|who are you|who(?:'s| is) (?:it|there|that))\b",
                         re.I)
 """A question whose answer is the answerer's own name ("Tell us your name!")."""
+_SUBORDINATORS = _words("as when while after before once")
+"""Words opening a clause before its subject ("As the doctor crossed the room he paused")."""
+CHAIN_SENTENCES = 4
+"""Sentences led by the same he/she looked back over for the described person they follow."""
 _OPENING_PHRASE = re.compile(r"[A-Z][a-z]+(?:\s+[a-z]+){0,4},\s+")
 """A short lower-case phrase opening a sentence before its subject ("Laughing again, he")."""
 _BARE_NAME = re.compile(rf"^((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})+)\.$")
@@ -300,6 +304,17 @@ def subject_before(before: str) -> str | None:
             if i > 0 and tokens[i - 1] == "and":
                 return _sentence_opener(tokens, i - 1)  # "My uncle looked up and said:"
     return None
+
+
+def _led_by(tokens: list[str], pronoun: str) -> bool:
+    """The sentence's subject is `pronoun` after a short opening phrase with no person in it
+    ("From one of the rooms he heard ...")."""
+    for k, t in enumerate(tokens[:8]):
+        if t.lower() == pronoun:
+            # ("one of the rooms": "one" here is a number, not a person)
+            return all((w.lower() not in PERSON_NOUNS or w.lower() in _BARE_SUBJECTS)
+                       and (j == 0 or not w[0].isupper()) for j, w in enumerate(tokens[:k]))
+    return False
 
 
 def _sentence_opener(tokens: list[str], i: int) -> str | None:
@@ -639,9 +654,11 @@ class _Attributor:
 
     def _described_subject(self, pos: int, want: Gender, exclude: str | None) -> str | None:
         """“The surgeon leaned over the bed. “The old story,” he said.”: when the sentence
-        right before the quote is opened by a described person of that gender, he/she is
-        that person, not a name mentioned further back. Without a cast only (the cast lists
-        the speakers, and a described extra would take their lines)."""
+        right before the quote is opened by a described person of that gender (or follows
+        such a sentence through sentences led by the same pronoun: "As the doctor crossed
+        the room he paused. He went to the door."), he/she is that person, not a name
+        mentioned further back. Without a cast only (the cast lists the speakers, and a
+        described extra would take their lines)."""
         if self.reg.has_cast:
             return None
         start = self.text.rfind("\n\n", max(0, pos - CONTEXT_CHARS), pos)
@@ -652,12 +669,27 @@ class _Attributor:
             body = self.text[max(0, start - CONTEXT_CHARS) if prev < 0 else prev:start].rstrip()
         if not body or body[-1] not in ".!?":
             return None
-        last = _last_sentence(body[:-1])
-        tokens = _TOKEN.findall(last)
-        k = 0
-        while k < len(tokens) and tokens[k].lower() in _OPENERS:
-            k += 1
-        found = _subject_at(tokens, k)
+        pronoun = "he" if want is Gender.MALE else "she"
+        rest = body[:-1]
+        for _ in range(CHAIN_SENTENCES):
+            last = _last_sentence(rest)
+            tokens = _TOKEN.findall(last)
+            k = 0
+            while k < len(tokens) and (tokens[k].lower() in _OPENERS or
+                                       tokens[k].lower() in _SUBORDINATORS):
+                k += 1
+            found = _subject_at(tokens, k)
+            if found and found[0].lower() == pronoun or _led_by(tokens, pronoun):
+                # "He went to the door." before the quote: the same person as the
+                # sentence before it ("As the doctor crossed the room he paused.")
+                rest = rest[:len(rest) - len(last)].rstrip()
+                if not rest or rest[-1] not in ".!?":
+                    return None
+                rest = rest[:-1]
+                continue
+            break
+        else:
+            return None
         if not found or found[1] < 2:
             return None
         words = found[0].lower().split()
