@@ -679,7 +679,7 @@ class _Attributor:
                                        tokens[k].lower() in _SUBORDINATORS):
                 k += 1
             found = _subject_at(tokens, k)
-            if found and found[0].lower() == pronoun or _led_by(tokens, pronoun):
+            if (found and found[0].lower() == pronoun) or _led_by(tokens, pronoun):
                 # "He went to the door." before the quote: the same person as the
                 # sentence before it ("As the doctor crossed the room he paused.")
                 rest = rest[:len(rest) - len(last)].rstrip()
