@@ -735,3 +735,199 @@ def test_a_person_in_a_portrait_is_not_there_to_speak():
             "of Lady Morwenna.\n\nHer sister-in-law sighed with impatience.\n\n"
             "“Take it down,” said Hester.\n\n“Never,” she answered.\n")
     assert _speakers(text)[-1] != "Lady Morwenna"
+
+def test_the_narrator_is_named_by_the_reply_to_their_own_turn():
+    # no cast: the one call that names the narrator opens the turn answering "I asked"
+    text = ("I hid behind the curtain with my book, and I kept very still, for I knew "
+            "my cousin would find me. I heard the door, and I came out.\n\n"
+            "“What do you want?” I asked.\n\n“Nora, sit down and be quiet.”\n\n"
+            "I sat down, and I said nothing more.\n")
+    assert _speakers(text)[0] == "Nora"
+
+
+def test_the_narrator_who_answers_with_a_full_name_is_named_by_it():
+    text = ("I came to the inn at dusk, and I knocked, and an old woman opened the door "
+            "to me. I was tired and I was cold. She peered at me and said, “The English "
+            "gentleman?” “Yes,” I said, “Walter Brandt.” She let me in, and I followed "
+            "her up the stairs, where I found my room.\n\n“Sleep well,” she said.\n\n"
+            "“I will,” I said.\n")
+    assert _speakers(text)[-1] == "Walter Brandt"
+
+
+def test_a_name_the_narration_opens_a_sentence_with_is_not_the_narrator():
+    # the servant is called twice, but the narration tells of him as a third person
+    text = ("I rode up to the house, and I waited while my host came out. I had never "
+            "seen so cold a man, and I said so to myself.\n\n"
+            "“Bram, take the horse,” he called. “Bram, bring some wine.”\n\n"
+            "Bram was an old man, bent and sour. He took the horse without a word.\n\n"
+            "“A fine evening,” I said.\n")
+    assert _speakers(text)[-1] == "Narrator"
+
+
+def test_an_object_pronoun_after_a_name_is_not_its_gender():
+    # "watched him" / "asked her" are about someone else: Velde is a woman (her book) and
+    # Ansel a man (his coat), whom they watched and asked
+    text = ("Velde sat by the fire with her book. Tom stood by the door. Velde watched "
+            "him for a while.\n\n“Stay,” said Velde.\n\nAnsel took off his coat. Mary "
+            "came in. Ansel asked her to sit.\n\n“Thank you,” said Ansel.\n")
+    genders = {c.name: c.gender for c in build_script(text).characters}
+    assert genders == {"Velde": Gender.FEMALE, "Ansel": Gender.MALE}
+
+
+def test_a_name_in_a_sentence_whose_subject_is_he_after_an_opening_phrase():
+    # "Laughing, he took ... Tom's hand": Tom is not who "he" means, nor the next "he"
+    text = ("Ben came in from the rain. Laughing softly, he took the cup from Tom's hand."
+            "\n\n“Mine now,” he said.\n")
+    assert _speakers(text) == ["Ben"]
+
+
+def test_a_pronoun_led_sentence_broken_after_the_pronoun_by_a_hard_wrap():
+    # "He⏎glanced ... Mr. Hale was there": Hale is not the "he" of the next tag
+    text = ("Ben Ardley walked slowly up the long drive to the house, for he had no wish\n"
+            "to be early and no wish at all to be seen arriving on foot by the others. He\n"
+            "glanced round the hall when the door opened, and saw that Mr. Hale was\n"
+            "already there by the fire, talking to a woman in a grey dress.\n\n"
+            "“Have you been here long?” he asked Nora.\n\n"
+            "“Not long,” she said, and turned back to the fire.\n")
+    assert _speakers(text)[0] == "Ben Ardley"
+
+
+def test_he_after_a_sentence_opened_by_a_described_person_is_that_person():
+    # Tom is the last man named, but the sentence right before the quote is the surgeon's
+    text = ("Tom Reed was taken up the stairs and left there with his mother.\n\n"
+            "That night the door opened. The surgeon leaned over the bed and raised "
+            "the lamp. “The old story,” he said.\n")
+    assert _speakers(text) == ["the surgeon"]
+
+
+def test_he_replied_after_a_named_speakers_long_paragraph_is_the_other_man():
+    # Hugo's turn has a long stretch of narration, so it is not a plain turn; "he replied"
+    # still answers him, so it is Piet's line, not Hugo's
+    text = ("Piet Laan sat by the easel with his brush in his hand.\n\n"
+            "Hugo Brandt stretched himself out on the long couch by the window and looked at "
+            "his friend for a long time through the smoke that curled up from his pipe. "
+            "“Not show it? Why ever not?”\n\n"
+            "“You will laugh at me,” he replied, “but I cannot.”\n")
+    assert _speakers(text) == ["Hugo Brandt", "Piet Laan", "Piet Laan"]
+
+
+def test_a_tag_with_an_epithet_before_the_name_names_the_speaker():
+    # "said old Hobb" is Hobb's tag: Hobb, though called twice, is not the narrator "I"
+    text = ("I came down to supper late, and I sat at the end of the table by my aunt.\n\n"
+            "“A bad business, Mr Hobb,” my aunt was saying. “How do you mean, Mr Hobb?”\n\n"
+            "“Bad for children,” said old Hobb, “that is what I mean.”\n\n"
+            "I said nothing, and I ate my supper.\n\n“Who is ill?” said I.\n")
+    assert _speakers(text)[2:] == ["Hobb", "Hobb", "Narrator"]
+
+
+def test_a_first_person_tag_with_a_verb_before_the_speech_verb():
+    # "I remember asking." / "he managed to say." are tags; without them the turns would
+    # be guessed from the conversation
+    text = ("We sat round the fire, and I listened while Douglas spoke.\n\n"
+            "“It is beyond everything,” said Douglas.\n\n"
+            "“For sheer terror?” I remember asking.\n\n"
+            "Douglas passed his hand over his eyes. He said nothing for a while.\n\n"
+            "“For dread,” he managed to say.\n")
+    assert _speakers(text) == ["Douglas", "Narrator", "Douglas"]
+
+
+def test_a_bare_surname_is_the_titled_man_not_his_daughter():
+    # "Vane" joins "Mr. Vane", not "Clara Vane": "said Vane" is the father's line
+    text = ("Mr. Vane was the youngest son of a poor family. His daughter Clara Vane was "
+            "seventeen, and she loved the garden.\n\n"
+            "“We cannot stay here,” said Vane, and he looked at the empty grate.\n\n"
+            "“Then we must go,” said Clara Vane.\n")
+    assert _speakers(text) == ["Mr. Vane", "Clara Vane"]
+
+
+def test_a_titled_name_heard_in_dialogue_is_the_tagged_man_of_that_surname():
+    # "Mr Hobb" (only in quotes) is the "old Hobb" of the tags, so not the narrator "I"
+    text = ("I came down to supper late. Old Hobb was sitting at the fire, and I sat at "
+            "the end of the table by my aunt, and I said nothing at all.\n\n"
+            "“A bad business, Mr Hobb,” my aunt was saying. “How do you mean, Mr Hobb?”\n\n"
+            "“Bad for children,” said old Hobb.\n\n“Who is ill?” said I.\n")
+    assert _speakers(text)[-1] == "Narrator"
+
+
+def test_a_name_owned_by_her_is_not_she():
+    # "her Ayah" and "Millie, her maid," belong to the "she" around them
+    text = ("Mary Lennox woke up cross, and she grew crosser when she saw that the woman "
+            "by her bed was not her Ayah.\n\n“Why did you come?” she said.\n\n"
+            "Mrs. Wren lit the fire. As soon as the kettle was on, and Millie, her young "
+            "maid, had been sent out, she laid the table.\n\n“Supper is ready,” she said.\n")
+    assert _speakers(text) == ["Mary Lennox", "Mrs. Wren"]
+
+
+def test_a_name_that_is_a_sentence_by_itself_is_not_the_next_he():
+    # "Orestes." is a thought, not someone acting: "he cried" is still Ned's
+    text = ("Ned Hollis climbed onto the wall and whistled, then paused to listen, his "
+            "teeth glinting. Orestes. Two whistles answered him from the shore.\n\n"
+            "“Thanks, old chap,” he cried.\n")
+    assert _speakers(text) == ["Ned Hollis"]
+
+
+def test_the_name_in_the_answer_to_your_name_is_the_answerers_own():
+    # “Ned, sir.” answers “Tell me your name!”: it does not call the man Ned, so the
+    # man's lines stay his
+    text = ("I was alone in the churchyard when a rough man seized me by the collar, and I "
+            "cried out.\n\n“Tell me your name!” said the man. “Quick!”\n\n“Ned, sir.”\n\n"
+            "“Once more,” said the man.\n\n“Ned. Ned, sir.”\n")
+    got = _speakers(text)
+    assert got[0] == got[1] == "the man"
+
+
+def test_a_paragraph_ending_in_a_comma_introduces_the_quote_after_it():
+    # the sentence "...as he had said at dinner," runs on into the quote: it is his line
+    text = ("Mr. Hale sat by the fire. Ada smiled and talked as brightly as she could, to keep "
+            "him cheerful; but when tea came, it was impossible for him not to say again, as "
+            "he had said at dinner,\n\n"
+            "“Poor Miss Dunn! I wish she were here.”\n\n"
+            "“I cannot agree with you, papa.”\n")
+    assert _speakers(text) == ["Mr. Hale", "Ada"]
+
+
+def test_she_opening_the_answer_to_a_turn_that_calls_a_girl_is_that_girl():
+    # Mrs. Hale is the last woman named, but the paragraph opening "She looked at him"
+    # answers the turn that called Nell
+    text = ("Mrs. Hale was asleep in the next room. The doctor went in to the child and "
+            "shut the door behind him. “Feel sick, Nell?” he asked.\n\n"
+            "She looked at him with great affection. “I thought you were here,” she said.\n")
+    assert _speakers(text) == ["the doctor", "Nell"]
+
+
+def test_a_possessive_inside_a_sentence_is_not_the_next_he():
+    # "Mr. Ward's name" qualifies the cart; the man who had seen it is the one who speaks
+    text = ("Parson Lee rode up slowly, for he had much to say.\n\n"
+            "The sun was low over the hill.\n\n"
+            "A month before, when Mary was ill, he had seen Mr. Ward's name painted on a "
+            "cart.\n\n“I meant not to trouble you with it,” said he.\n")
+    assert _speakers(text) == ["Parson Lee"]
+
+
+def test_a_tag_with_would_before_a_plain_speech_verb():
+    # "she would sigh" is a tag (a habit told once for many days)
+    text = ("Every morning Beatrix came into the nursery, and Tom sat up in bed.\n\n"
+            "“All right.”\n\n“I am feeling very old to-day, Tom,” she would sigh.\n")
+    assert _speakers(text)[-1] == "Beatrix"
+
+
+def test_the_narrator_is_the_other_party_when_the_narration_puts_i_in_the_scene():
+    # the cousin is tagged; nobody else is tagged or called, and the paragraph before the
+    # talk has "I" in it: the untagged answer is the narrator's
+    text = ("I had been sent to bed early, and I took my book and hid. I did not hear the "
+            "door, and I did not see my cousin come in until he was there. I was afraid of "
+            "him, and I said nothing at first, for I knew he would find me.\n\n"
+            "Mr. Dale had gone out for the evening.\n\n"
+            "Accustomed to his temper, I waited for the blow.\n\n"
+            "“What were you doing behind the curtain?” he asked.\n\n“I was reading.”\n")
+    assert _speakers(text)[-1] == "Narrator"
+
+
+def test_he_follows_a_chain_of_he_sentences_back_to_the_described_person():
+    # "As the doctor crossed the room he paused ... He went to the door.": the doctor,
+    # not Tom, whom the paragraph named first
+    text = ("Tom Reed was pouring coal into the stove in the kitchen.\n\n"
+            "As the doctor crossed the dining-room he paused and listened. From one of the "
+            "rooms he heard a child breathing fast. He went to the kitchen door.\n\n"
+            "“Is one of the children sick?” he asked.\n")
+    assert _speakers(text) == ["the doctor"]

@@ -127,6 +127,37 @@ _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called m
                          rf"({_CAP}(?: {_CAP})*)")
 _VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
                            rf"((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}(?: {_CAP})*)(?=\s*[,.!?;—])")
+_PLAIN_SPEECH_VERBS = _words(
+    "say saying ask asking reply replying answer answering remark remarking inquire "
+    "inquiring exclaim exclaiming whisper whispering observe observing sigh sighing murmur "
+    "murmuring mutter muttering cry crying shout shouting add adding explain explaining "
+    "repeat repeating insist insisting declare declaring protest protesting retort retorting"
+)
+"""Speech verbs after "remember", "managed to", "heard myself", "would" in a tag."""
+_EPITHET_WORDS = frozenset(("old", "young", "little", "poor", "big", "dear"))
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
+_SENTENCE_BEFORE = re.compile(r"(?:[.!?][”’\"']?\s+|\n\s*\n\s*)$")
+"""A stop and a space, or a blank line, right before a position (a hard-wrapped line break
+alone does not start a sentence)."""
+_REPLY_TAG = re.compile(r"\W*(?:(?:he|she)\s+(?:\w+ly\s+)?(?:replied|answered|rejoined|retorted|"
+                        r"returned)|(?:replied|answered|rejoined|retorted|returned)\s+(?:he|she))"
+                        r"\b")
+"""A pronoun tag whose verb says the line answers someone ("he replied", "answered she")."""
+_OWNED_APPOSITIVE = re.compile(r",\s+(his|her)\s+[a-z][a-z\s-]{0,30}?,", re.I)
+"""An appositive that names the name's owner: "Millie, her lymphatic maid," ."""
+_ASKS_NAME = re.compile(r"\b(?:your name|who are you|who(?:'s| is) (?:it|there|that))\b",
+                        re.I)
+"""A question whose answer is the answerer's own name ("Tell us your name!")."""
+_SUBORDINATORS = _words("as when while after before once")
+"""Words opening a clause before its subject ("As the doctor crossed the room he paused")."""
+CHAIN_SENTENCES = 4
+"""Sentences led by the same he/she looked back over for the described person they follow."""
+_OPENING_PHRASE = re.compile(r"[A-Z][a-z]+(?:\s+[a-z]+){0,4},\s+")
+"""A short lower-case phrase opening a sentence before its subject ("Laughing again, he")."""
+_BARE_NAME = re.compile(rf"^((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})+)\.$")
+"""A quote that is only a full name and a stop: "Jonathan Harker." (not a call: "Tom!")."""
+_OPENING_CALL = re.compile(rf"^\W*((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})*),\s")
+"""A quote opening with a name and a comma: "Jane, come here." """
 _VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
 
 
@@ -166,6 +197,11 @@ def _subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
     t = tokens[i]
     if t.lower() in _PRONOUNS and (t == "I" or t.islower() or i == 0 or t in ("He", "She")):
         return t, 1
+    if t in _EPITHET_WORDS and i + 1 < len(tokens) and tokens[i + 1][0].isupper() and \
+            tokens[i + 1].lower() not in _DETERMINERS and tokens[i + 1].lower() not in _PRONOUNS:
+        # "said old Cotter", "cried little Tom": the epithet is not part of the name
+        found = _subject_at(tokens, i + 1)
+        return (found[0], found[1] + 1) if found else None
     if t[0].isupper() and t.lower() not in _DETERMINERS:
         j = i
         while j < len(tokens) and tokens[j][0].isupper() and j - i < 4:
@@ -244,6 +280,14 @@ def subject_after(after: str) -> str | None:
             k += 1
         if _is_verb(tokens, k):
             return found[0]
+        # "I remember asking.", "he managed to say.", "I heard myself say.": a speech verb
+        # in its plain or -ing form closing the tag a few words after the subject
+        for j in range(found[1], min(found[1] + 5, len(tokens) - 1)):
+            w = tokens[j]
+            if not w.islower():
+                break
+            if w in _PLAIN_SPEECH_VERBS and not tokens[j + 1][0].isalnum():
+                return found[0]
     return None
 
 
@@ -260,6 +304,17 @@ def subject_before(before: str) -> str | None:
             if i > 0 and tokens[i - 1] == "and":
                 return _sentence_opener(tokens, i - 1)  # "My uncle looked up and said:"
     return None
+
+
+def _led_by(tokens: list[str], pronoun: str) -> bool:
+    """The sentence's subject is `pronoun` after a short opening phrase with no person in it
+    ("From one of the rooms he heard ...")."""
+    for k, t in enumerate(tokens[:8]):
+        if t.lower() == pronoun:
+            # ("one of the rooms": "one" here is a number, not a person)
+            return all((w.lower() not in PERSON_NOUNS or w.lower() in _BARE_SUBJECTS)
+                       and (j == 0 or not w[0].isupper()) for j, w in enumerate(tokens[:k]))
+    return False
 
 
 def _sentence_opener(tokens: list[str], i: int) -> str | None:
@@ -352,6 +407,7 @@ class _Attributor:
         self._tags: dict[int, tuple[str | None, str | None]] = {}
         self._quote_ends = [q.end for q in quotes]
         self._desc_names: dict[str, str] | None = None
+        self._first_person: bool | None = None
         """Who the quote being attributed addresses (for "his wife" in its tag)."""
 
         self.narrator = (self.reg.lookup("Narrator") or self.reg.lookup("I")
@@ -367,6 +423,13 @@ class _Attributor:
         for m in _SELF_NAMED.finditer(self.text):
             key = self.reg.lookup(m.group(1))
             if key:
+                votes[key] = votes.get(key, 0) + 2
+        for form in self._narrator_told_names():
+            key = self.reg.lookup(form)
+            if key is None and not self.reg.has_cast:
+                self.reg._cluster(Counter({form: 1}))
+                key = self.reg.lookup(form)
+            if key and not self.reg.entities[key].description:
                 votes[key] = votes.get(key, 0) + 2
         unseen: dict[str, int] = {}
         for q in self.quotes:
@@ -408,9 +471,23 @@ class _Attributor:
                 key = self.reg.lookup(subj)
                 if key:
                     tagged.add(key)
+        # "Joseph was an old man": a name opening a sentence of the narration, before a
+        # lower-case word, is a third person; the narrator would say "I"
+        starts = [q.start for q in self.quotes]
+        for men in self.reg.mentions:
+            if men.key in votes and _SENTENCE_BEFORE.search(self.text, max(0, men.start - 4),
+                                                            men.start) and \
+                    _LOWER_NEXT.match(self.text, men.end):
+                k = bisect.bisect_right(starts, men.start) - 1
+                if k < 0 or self.quotes[k].end <= men.start:  # not inside a quote
+                    tagged.add(men.key)
         # the narrator says "I": a name the narration itself uses is someone else's ("John
         # Reed was a schoolboy", though the narrator's cousin calls him "Jack" too)
         told = Counter(m.key for m in self.reg.mentions)
+        # "Mr Cotter" heard in the dialogue is the "old Cotter" of the tags
+        tagged_cores = {split_title(f)[1] for k in tagged for f in self.reg.entities[k].forms}
+        tagged.update(k for k in votes if any(split_title(f)[1] in tagged_cores
+                                              for f in self.reg.entities[k].forms))
         ranked = sorted((k for k in votes if k not in tagged),
                         key=lambda k: (told[k] > NARRATED_NAME, -votes[k]))
         if not ranked:
@@ -420,6 +497,52 @@ class _Attributor:
         ent = self.reg.entities[best]
         once = ent.from_cast and told[best] <= 1 and not _described_name(ent.display)
         return best if votes[best] >= 2 or once else None
+
+    def _narrator_told_names(self) -> list[str]:
+        """Names a talk with the narrator gives them: the narrator's own reply that is just
+        a full name ("“Yes,” I said, “Tom Baxter.”": asked who they are, people answer with
+        their name) and the name that opens the turn answering the narrator's tagged one
+        ("“What have I done?” I asked. / “Jane, be quiet.”": a reply calls the one it
+        answers)."""
+        forms: list[str] = []
+        for i, q in enumerate(self.quotes):
+            if not self._narrator_tagged(i):
+                continue
+            inner = self.text[q.inner_start:q.inner_end].strip()
+            m = _BARE_NAME.match(inner)
+            if m and self.reg.is_name(m.group(1)):
+                forms.append(m.group(1))
+            j = self._reply_to(i)
+            if j is not None:
+                head = _OPENING_CALL.match(self.text[self.quotes[j].inner_start:
+                                                     self.quotes[j].inner_end])
+                if head and self.reg.is_name(head.group(1)) and \
+                        split_title(head.group(1))[1].split()[0] not in _NOT_NAMES:
+                    forms.append(head.group(1))
+        return forms
+
+    def _narrator_tagged(self, i: int) -> bool:
+        """Quote i has a first-person tag: "…,” I said." or the second half of "“…,” I
+        said, “…”" (one tag between two quotes covers both)."""
+        after, before = self.tag_subjects(i)
+        p = self.prev_in_block[i]
+        if before and before.lower() == "i" and p is not None and \
+                (self.tag_subjects(p)[0] or "").lower() == "i":
+            return True
+        return (after or before or "").lower() == "i"
+
+    def _reply_to(self, i: int) -> int | None:
+        """The quote answering quote i: the first quote of the next paragraph when that
+        paragraph opens with it and its own tag is not the first person's."""
+        q = self.quotes[i]
+        ids = self.by_block.get(q.block + 1)
+        if not ids or self.next_in_block[i] is not None:
+            return None
+        j = ids[0]
+        nq = self.quotes[j]
+        if nq.continues or self.text[self.blocks[nq.block].start:nq.start].strip():
+            return None
+        return None if self._narrator_tagged(j) else j
 
     # -- contexts ------------------------------------------------------------------------
     def before(self, i: int) -> str:
@@ -438,6 +561,11 @@ class _Attributor:
     def addressee(self, i: int) -> str | None:
         q = self.quotes[i]
         inner = self.text[q.inner_start:q.inner_end]
+        if i > 0 and q.start - self.quotes[i - 1].end < CONTEXT_CHARS and any(
+                _ASKS_NAME.search(self.text, self.quotes[j].inner_start, self.quotes[j].inner_end)
+                for j in self.by_block[self.quotes[i - 1].block][-3:] if j < i):
+            # “Tell us your name!” / “Pip, sir.”: the answer's name is its speaker's own
+            return None
         m = _VOCATIVE.search(inner)
         if m:
             form = m.group(1) or m.group(2)
@@ -476,17 +604,24 @@ class _Attributor:
             # the subject of a sentence in this paragraph (or the one before) first, then
             # the nearest mention of that gender, then a subject whose gender is not known
             scope = self._scope_start(pos)
+            described = self._described_subject(pos, want, exclude)
+            if described:
+                return described
             # a third-person pronoun never means the first-person narrator
             local = [m for m in self.reg.recent(pos, limit_chars=pos - scope)
                      if m.key != self.narrator]
             for m in local:
                 e = self.reg.entities[m.key]
                 g = e.resolved_gender()
-                if m.subject and m.key != exclude and not self._pronoun_led(m.start, low) and (
+                if m.subject and m.key != exclude and not self._pronoun_led(m.start, low) and \
+                        not self._owned_by_pronoun(m.start, m.end, low) and (
                         (g is want and self.reg.candidate(m.key))
                         or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description
                             and not self.reg.not_person(m.key)
                             and m.key not in self.reg.object_only)):
+
+                        or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description)) \
+                        and not self._name_alone(m.start, m.end):
                     return m.key
             last = pos
             floor = self._heading_floor(pos)
@@ -500,7 +635,10 @@ class _Attributor:
                 e = self.reg.entities[m.key]
                 if m.key != exclude and m.key != self.narrator and \
                         e.resolved_gender() is want and self.reg.candidate(m.key) and \
-                        not self._pronoun_led(m.start, low):
+                        not self._pronoun_led(m.start, low) and \
+                        not self._owned_by_pronoun(m.start, m.end, low) and \
+                        not self._name_alone(m.start, m.end) and \
+                        not self._inner_possessive(m.start, m.end):
                     return m.key
             for m in local:
                 e = self.reg.entities[m.key]
@@ -510,7 +648,7 @@ class _Attributor:
                         and m.key not in self.reg.object_only):
                     return m.key
             return self.only_cast_member(want, exclude) or self._described_antecedent(
-                want, pos, exclude)
+                want, pos, exclude) or self._unknown_gender_subject(pos, floor, exclude)
         if low in ("they", "we"):
             return None
         if word[0].isupper() and low.split()[0] not in ("the", "his", "her", "their", "my",
@@ -525,6 +663,68 @@ class _Attributor:
                 key = self.reg.lookup(word)
             return key
         return self.resolve_description(word, pos, exclude)
+
+    def _described_subject(self, pos: int, want: Gender, exclude: str | None) -> str | None:
+        """“The surgeon leaned over the bed. “The old story,” he said.”: when the sentence
+        right before the quote is opened by a described person of that gender (or follows
+        such a sentence through sentences led by the same pronoun: "As the doctor crossed
+        the room he paused. He went to the door."), he/she is that person, not a name
+        mentioned further back. Without a cast only (the cast lists the speakers, and a
+        described extra would take their lines)."""
+        if self.reg.has_cast:
+            return None
+        start = self.text.rfind("\n\n", max(0, pos - CONTEXT_CHARS), pos)
+        body = self.text[max(0, pos - CONTEXT_CHARS) if start < 0 else start:pos].rstrip()
+        if not body.strip() and start > 0:
+            # the quote opens its paragraph: the paragraph before, when it ends in narration
+            prev = self.text.rfind("\n\n", max(0, start - CONTEXT_CHARS), start)
+            body = self.text[max(0, start - CONTEXT_CHARS) if prev < 0 else prev:start].rstrip()
+        if not body or body[-1] not in ".!?":
+            return None
+        pronoun = "he" if want is Gender.MALE else "she"
+        rest = body[:-1]
+        for _ in range(CHAIN_SENTENCES):
+            last = _last_sentence(rest)
+            tokens = _TOKEN.findall(last)
+            k = 0
+            while k < len(tokens) and (tokens[k].lower() in _OPENERS or
+                                       tokens[k].lower() in _SUBORDINATORS):
+                k += 1
+            found = _subject_at(tokens, k)
+            if (found and found[0].lower() == pronoun) or _led_by(tokens, pronoun):
+                # "He went to the door." before the quote: the same person as the
+                # sentence before it ("As the doctor crossed the room he paused.")
+                rest = rest[:len(rest) - len(last)].rstrip()
+                if not rest or rest[-1] not in ".!?":
+                    return None
+                rest = rest[:-1]
+                continue
+            break
+        else:
+            return None
+        if not found or found[1] < 2:
+            return None
+        words = found[0].lower().split()
+        if words[0] not in _DETERMINERS or words[-1] not in PERSON_NOUNS or \
+                gender_of_noun(words[-1]) not in (want, Gender.UNKNOWN):
+            return None
+        key = self.resolve_description(found[0], pos, exclude)
+        return key if key and key not in (exclude, self.narrator, UNKNOWN) else None
+
+    def _unknown_gender_subject(self, pos: int, floor: int, exclude: str | None) -> str | None:
+        """Without a cast, a he/she that found no one of its gender: the nearest named
+        subject whose gender the text never showed ("Greta Moss left the farm. [...] “...,”
+        she answered"), when it is not a place."""
+        if self.reg.has_cast:
+            return None
+        for m in self.reg.recent(pos):
+            if m.start < floor:
+                break
+            e = self.reg.entities[m.key]
+            if m.subject and m.key not in (exclude, self.narrator) and not e.description \
+                    and e.resolved_gender() is Gender.UNKNOWN and not self.reg.is_place(m.key):
+                return m.key
+        return None
 
     def _heading_floor(self, pos: int) -> int:
         """Start of the latest heading block before ``pos`` (0 when there is none)."""
@@ -549,12 +749,39 @@ class _Attributor:
             j -= 1
         return None
 
+    def _inner_possessive(self, start: int, end: int) -> bool:
+        """"...he had observed Durbeyfield's name on his waggon": a possessive inside a
+        sentence (not opening it) qualifies a thing; the sentence's subject is someone else."""
+        return self.text[end:end + 2] in ("'s", "’s") and \
+            _SENTENCE_BEFORE.search(self.text, max(0, start - 4), start) is None
+
+    def _name_alone(self, start: int, end: int) -> bool:
+        """"...with gold points. Chrysostomos. Two whistles answered": a name that is a
+        sentence by itself is a thought or a call, not someone acting."""
+        return self.text[end:end + 1] in (".", "!") and \
+            _SENTENCE_BEFORE.search(self.text, max(0, start - 4), start) is not None
+
+    def _owned_by_pronoun(self, start: int, end: int, pronoun: str) -> bool:
+        """"Millie, her maid, had been scolded ..." / "it was not her Ayah": a name given an
+        owner of the pronoun's gender is not who that pronoun means (the owner is)."""
+        owner = "his" if pronoun == "he" else "her"
+        m = _OWNED_APPOSITIVE.match(self.text, end)
+        if m is not None and m.group(1).lower() == owner:
+            return True
+        return self.text[max(0, start - 4):start].lower() == owner + " "
+
     def _pronoun_led(self, pos: int, pronoun: str) -> bool:
         """The sentence holding `pos` opens with `pronoun` ("He turned his eyes to Tom's
         face"): a name later in it is not who that pronoun means, so it is not the
         antecedent of the next one either."""
         head = _last_sentence(self.text[max(0, pos - 300):pos]).lstrip(" \t\r\n“”\"‘’'—-")
-        return head[:len(pronoun) + 1].lower() == pronoun + " "
+        # (a hard-wrapped line may break right after the pronoun: "He\nglanced round")
+        if head[:len(pronoun)].lower() == pronoun and head[len(pronoun):][:1].isspace():
+            return True
+        # after an opening phrase: "Laughing again, he took the glass from Tom's hand"
+        m = _OPENING_PHRASE.match(head)
+        return m is not None and head[m.end():m.end() + len(pronoun)] == pronoun and \
+            head[m.end() + len(pronoun):][:1].isspace()
 
     def _named_descriptions(self) -> dict[str, str]:
         """"my mother ... she was a wise old horse ... Her name was Duchess": the latest
@@ -754,6 +981,9 @@ class _Attributor:
             prev = self.result[p]
             assert prev is not None
             return Attribution(prev.speaker, prev.reason)
+        called = self._called_responder(i, subj or before)
+        if called:
+            return Attribution(called, "speech_verb")
         # "“Annie,” she teased": whoever the quote addresses is not the one speaking
         for s, where in ((subj, self.after(i)), (before, self.before(i))):
             if s:
@@ -781,6 +1011,41 @@ class _Attributor:
             if noun in PERSON_NOUNS and noun not in ("voice", "one", "other"):
                 return f"the {noun}"
         return None
+
+    def _called_responder(self, i: int, subj: str | None) -> str | None:
+        """“Feel sick, Thea?” he asked. / She looked at him. “I thought you were here,” she
+        said: a paragraph that opens with the pronoun and answers a turn calling someone of
+        that gender by name is theirs (the one called is the one who responds)."""
+        if not subj or subj.lower() not in ("he", "she"):
+            return None
+        q = self.quotes[i]
+        if self.prev_in_block[i] is not None or q.block == 0:
+            return None
+        head = self.text[self.blocks[q.block].start:q.start].lstrip()
+        if not head or head.split(None, 1)[0] != subj.capitalize():
+            return None
+        ids = self.by_block.get(q.block - 1)
+        if not ids:
+            return None
+        want = Gender.MALE if subj.lower() == "he" else Gender.FEMALE
+        key = next((k for k in (self.addressee(j) for j in reversed(ids)) if k), None)
+        if key is None and not self.reg.has_cast:
+            # a name heard only in the dialogue ("It must be Thea") is still the one called
+            for j in reversed(ids):
+                inner = self.text[self.quotes[j].inner_start:self.quotes[j].inner_end]
+                m = _VOCATIVE.search(inner)
+                form = m and (m.group(1) or m.group(2))
+                if form and self.reg.is_name(form) and \
+                        split_title(form)[1].split()[0] not in _NOT_NAMES:
+                    self.reg._cluster(Counter({form: 1}))
+                    key = self.reg.lookup(form)
+                    break
+        e = self.reg.entities.get(key) if key else None
+        if e is None or e.resolved_gender() not in (want, Gender.UNKNOWN) or e.description \
+                or key == self.narrator or self.reg.is_place(e.key):
+            return None
+        r = self.result[ids[-1]]
+        return key if r is None or r.speaker != key else None
 
     def _previous_turn_speaker(self, i: int) -> str | None:
         """Who spoke the turn right before quote i, when quote i opens a new paragraph and
@@ -832,6 +1097,8 @@ class _Attributor:
         if subj.lower() not in ("he", "she"):
             return None
         prev = self._previous_turn_speaker(i)
+        if prev is None and _REPLY_TAG.match(self.after(i)):
+            prev = self._previous_paragraph_speaker(i)
         if prev is None or _CONTINUING_TAG.match(self.after(i)):
             return None
         key = self.resolve_subject(subj, self.quotes[i].start, exclude=prev) or \
@@ -839,6 +1106,18 @@ class _Attributor:
         if key and key != self._addressee and key != prev:
             return key
         return None
+
+    def _previous_paragraph_speaker(self, i: int) -> str | None:
+        """Who spoke the last quote of the paragraph before, when quote i opens its own
+        paragraph and that speaker was read from a tag or a name (not guessed); the paragraph
+        before may hold any amount of narration."""
+        q = self.quotes[i]
+        if self.prev_in_block[i] is not None or q.continues or q.block == 0 or \
+                self.text[self.blocks[q.block].start:q.start].strip():
+            return None
+        ids = self.by_block.get(q.block - 1)
+        r = self.result[ids[-1]] if ids else None
+        return r.speaker if r and r.reason not in _GUESSED and r.speaker != UNKNOWN else None
 
     def _same_described_speaker(self, i: int, subj: str, key: str) -> str:
         """“...,” said a white man. [...] “...,” called the man. [...] said the other: a
@@ -944,8 +1223,10 @@ class _Attributor:
             ids = self.by_block.get(q.block - 1)
             lo = self.quotes[ids[-1]].end if ids else prev_b.start
             tail = self.text[max(lo, prev_b.end - 300):prev_b.end].rstrip()
-            if tail.endswith((":", "--", "—")):
-                before = _last_sentence(tail.rstrip(":-—") + ":")
+            # (or a comma: "...it was impossible for him not to say, as he had said at
+            # dinner," and the quote is the rest of that sentence)
+            if tail.endswith((":", "--", "—", ",")):
+                before = _last_sentence(tail.rstrip(":-—,") + ":")
         return before
 
     def has_verb(self, i: int) -> bool:
@@ -1198,6 +1479,24 @@ class _Attributor:
         e = self.reg.entities.get(key) if key else None
         return bool(e and e.description and not e.from_cast)
 
+    def _narrator_present(self, block: int) -> bool:
+        """In a story told in the first person, the paragraph of narration right before a
+        conversation puts "I" in the scene ("Accustomed to his abuse, I never replied"): the
+        one the tagged speaker talks to, when no one else is tagged or called."""
+        if self._first_person is None:
+            parts, last = [], 0
+            for q in self.quotes:
+                parts.append(self.text[last:q.start])
+                last = q.end
+            parts.append(self.text[last:])
+            narration = " ".join(parts)
+            self._first_person = len(_I_WORD.findall(narration)) > \
+                0.008 * len(narration.split())
+        if not self._first_person or block == 0 or self.by_block.get(block - 1):
+            return False
+        pb = self.blocks[block - 1]
+        return _I_WORD.search(self.text, pb.start, pb.end) is not None
+
     def _other_party(self, speaker: str, a: int, k: int, turns: list[list[int]],
                      anchors: list[str | None], run_start: int) -> str | None:
         """Who `speaker` talks to in this run: the nearest other tagged speaker, else the one
@@ -1216,6 +1515,8 @@ class _Attributor:
                         if key and key != speaker:
                             return key
         first = self.by_block[turns[0][0]][0]
+        if speaker != self.narrator and self._narrator_present(turns[0][0]):
+            return self.narrator
         for j in range(first - 1, -1, -1):
             if run_start - self.quotes[j].end > RECENT_SPEAKER_CHARS or \
                     self._scene_break(self.quotes[j].block, turns[0][0]):

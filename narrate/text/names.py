@@ -526,8 +526,15 @@ class Registry:
                          and len(split_title(f)[1].split()) > 1]
                 first_keys = {keys.get(f) or self._form_index[f] for f in firsts}
                 last_keys = {keys.get(f) or self._form_index[f] for f in lasts}
+                # "Temple" beside "Mr. Temple" and "Charlotte Temple": a bare surname is how
+                # the titled one is called ("said Temple"), not his daughter
+                titled_keys = {keys.get(f) or self._form_index[f] for f in known
+                               if f.endswith(" " + parts[0]) and split_title(f)[0]
+                               and split_title(f)[1] == parts[0]}
                 if len(first_keys) == 1:
                     target = first_keys.pop()
+                elif not first_keys and len(titled_keys) == 1:
+                    target = titled_keys.pop()
                 elif not first_keys and len(last_keys) == 1:
                     target = last_keys.pop()
             elif title and core in keys:
@@ -570,8 +577,9 @@ class Registry:
             nxt = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(text)
             stop = min(nxt, m.end + (160 if m.subject else 60))
             window = text[m.end:stop]
-            he = len(re.findall(r"\b(?:he|his|him|himself)\b", window, re.IGNORECASE))
-            she = len(re.findall(r"\b(?:she|her|hers|herself)\b", window, re.IGNORECASE))
+            # not "him": the object of a name's verb is someone else ("Alexandra asked him")
+            he = len(re.findall(r"\b(?:he|his|himself)\b", window, re.IGNORECASE))
+            she = len(_SHE_WORDS.findall(window))
             e = self.entities[m.key]
             if he and not she:
                 e.he += 1
@@ -741,6 +749,11 @@ _ARTICLE_BEFORE = re.compile(r"(?:\b[Tt]he|\ban?|\bAn?)\s+(?:[A-Z][a-z]+\s+(?:or
 Norwegian"): the word names a thing, a group or a nationality, not a person."""
 
 _SENT_BREAK = re.compile(r"(?:[.!?…][”\"’']?\s+|\n)")
+_SHE_WORDS = re.compile(r"\b(?:she|hers|herself|her(?!\s*[.,;:!?]|\s+(?:to|and|that|in|with|"
+                        r"for|as|at|by|from|of|on|up|out|down|away|back|again|so)\b))\b",
+                        re.IGNORECASE)
+"""Pronouns that give a name the female gender. Not an object "her" ("Tom asked her.",
+"gave it to her and left"), which is someone else, like "him" ("Alexandra asked him")."""
 
 
 _NON_NAME_SUFFIX = re.compile(r"(?:ed|ing|ly|ness|ment|tion|ful|less|how|ever|wards?|out|"
