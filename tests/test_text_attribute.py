@@ -601,3 +601,30 @@ def test_a_pronoun_does_not_reach_back_over_a_chapter_heading():
             "The cabin was warm. An old man in a grey coat was reading.\n\n"
             "“Cold out,” he muttered.\n")
     assert _speakers(text)[-1] == "the old man"
+
+
+# -- round 5: a described speaker and the name the story gives the same person -------------
+
+def test_a_shortened_titled_name_joins_the_full_titled_name():
+    # "Dr. Halvard Mott" then "Dr. Mott": one doctor, so "the doctor" is him
+    text = ("Dr. Halvard Mott kept his rooms above the bakery. He was tired.\n\n"
+            "“Come in,” said the doctor.\n\n"
+            "Dr. Mott put down his pen and waited.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["Dr. Halvard Mott"]
+    assert "Dr. Mott" in s.character("Dr. Halvard Mott").aliases
+
+
+def test_a_bare_name_joins_the_only_titled_form_of_it():
+    text = ("Uncle Bertram lit his pipe. He frowned at the rain.\n\n"
+            "“Wet again,” said Bertram.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["Uncle Bertram"]
+    assert "Bertram" in s.character("Uncle Bertram").aliases
+
+
+def test_a_bare_surname_shared_by_two_titled_names_stays_apart():
+    text = ("Mr. Ashdown and Mrs. Ashdown sat by the fire. He read; she knitted.\n\n"
+            "“Late,” said Ashdown.\n")
+    names = {c.name for c in build_script(text).characters}
+    assert "Mr. Ashdown" not in names and "Mrs. Ashdown" not in names

@@ -461,10 +461,14 @@ class Registry:
                     target = first_keys.pop()
                 elif not first_keys and len(last_keys) == 1:
                     target = last_keys.pop()
+                else:
+                    target = _titled_owner(known, keys, self._form_index, parts[0], None)
             elif title and core in keys:
                 other = self.entities[keys[core]]
                 if not any(split_title(f)[0] and split_title(f)[0] != title for f in other.forms):
                     target = other.key
+            elif title and len(parts) == 1:
+                target = _titled_owner(known, keys, self._form_index, parts[0], title)
             elif len(parts) > 1:
                 # "Mr. Bennet" and "Bennet" when only one titled form exists are one person
                 pass
@@ -550,6 +554,31 @@ class Registry:
         if new:
             self.mentions = sorted(self.mentions + new, key=lambda m: m.start)
             self._starts = [m.start for m in self.mentions]
+
+
+def _title_word(title: str) -> str:
+    t = title.rstrip(".").lower()
+    return _TITLE_WORD.get(t, t)
+
+
+def _titled_owner(known: Sequence[str], keys: dict[str, str], index: dict[str, str],
+                  word: str, title: str | None) -> str | None:
+    """The one titled character a shorter form names. With `title` ("Dr. Archie"): the one
+    whose name carries the same title and ends in `word` ("Dr. Howard Archie": a story
+    drops the given name once it has introduced the doctor). Without ("Polly"): the one
+    whose titled name is just `word` ("Aunt Polly", "his aunt Polly"). Two such characters
+    ("Mr. Bennet", "Mrs. Bennet") leave the short form alone."""
+    owners = set()
+    for f in known:
+        t, core = split_title(f)
+        if not t:
+            continue
+        words = core.split()
+        same = words == [word] if title is None else (
+            len(words) > 1 and words[-1] == word and _title_word(t) == _title_word(title))
+        if same:
+            owners.add(keys.get(f) or index[f])
+    return owners.pop() if len(owners) == 1 else None
 
 
 _PLACE_PREPOSITIONS = frozenset(("in", "at", "from", "into", "near", "toward", "towards",
