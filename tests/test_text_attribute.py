@@ -628,3 +628,13 @@ def test_a_bare_surname_shared_by_two_titled_names_stays_apart():
             "“Late,” said Ashdown.\n")
     names = {c.name for c in build_script(text).characters}
     assert "Mr. Ashdown" not in names and "Mrs. Ashdown" not in names
+
+
+def test_her_mother_is_the_one_mrs_of_the_family_named_in_the_scene():
+    # no "Mrs. Farrow" before the line; the scene's family name (Mr. Farrow) makes her
+    text = ("Mr. Farrow came in from the fields and found his daughter at the window. "
+            "He hung up his coat.\n\n"
+            "“Rain tomorrow, Nell,” he said.\n\n"
+            "“Then we stay home,” said her mother from the stove.\n\n"
+            "Mrs. Farrow set down the kettle and Mrs. Dale, her neighbour, laughed.\n")
+    assert _speakers(text) == ["Mr. Farrow", "Mrs. Farrow"]

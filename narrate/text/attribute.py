@@ -680,7 +680,34 @@ class _Attributor:
                 continue
             if any(split_title(f)[0].rstrip(".") == title for f in e.forms):
                 seen.append(m.key)
+        if not seen:
+            return self._family_by_surname(title, owners, pos, exclude)
         return seen[0] if len(seen) == 1 else None
+
+    def _family_by_surname(self, title: str, owners: Sequence[str | None], pos: int,
+                           exclude: str | None) -> str | None:
+        """"said her mother" in a scene where only "Mr. Bennet" and "Lizzy" are named: the
+        family of the scene is the Bennets, and the story's one "Mrs. Bennet" (named later
+        or earlier, but not nearby) is the mother. Only when the surnames named nearby give
+        exactly one person of that title."""
+        hits: set[str] = set()
+        done: set[str] = set()
+        for m in self.reg.recent(pos, limit_chars=RECENT_SPEAKER_CHARS):
+            if m.key in done:
+                continue
+            done.add(m.key)
+            e = self.reg.entities[m.key]
+            if e.description:
+                continue
+            for f in e.forms:
+                words = split_title(f)[1].split()
+                if not words or (len(words) == 1 and not split_title(f)[0]):
+                    continue  # a bare "Lizzy" carries no surname
+                key = self.reg.lookup(f"{title}. {words[-1]}") or \
+                    self.reg.lookup(f"{title} {words[-1]}")
+                if key and key not in owners and key != exclude and key != m.key:
+                    hits.add(key)
+        return hits.pop() if len(hits) == 1 else None
 
     def _described_antecedent(self, want: Gender, pos: int, exclude: str | None) -> str | None:
         """"One girl stood alone. [...] “Yes?” she said": with no named character of that
