@@ -638,3 +638,12 @@ def test_her_mother_is_the_one_mrs_of_the_family_named_in_the_scene():
             "“Then we stay home,” said her mother from the stove.\n\n"
             "Mrs. Farrow set down the kettle and Mrs. Dale, her neighbour, laughed.\n")
     assert _speakers(text) == ["Mr. Farrow", "Mrs. Farrow"]
+
+
+def test_the_definite_form_of_an_introduction_is_an_alias():
+    # the story may go on to say "the village nurse": that is the nurse who spoke
+    text = ("A village nurse came up the lane with her basket. The house was dark.\n\n"
+            "“Is the child awake?” asked the nurse.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["the nurse"]
+    assert "the village nurse" in s.character("the nurse").aliases

@@ -287,7 +287,14 @@ class Registry:
                     self.text, max(0, end - INTRO_CHARS), end))
                 if intros:
                     last = intros[-1]
+                    intro_words = last.group().lower().replace(",", "").split()
                     e.forms.add(" ".join(last.group().lower().split()))
+                    if len(intro_words) > 2:
+                        # the story goes on to call them "the parish surgeon" as well as
+                        # "the surgeon": the definite form of the introduction is theirs too
+                        definite = " ".join(["the", *intro_words[1:]])
+                        e.forms.add(definite)
+                        self._folded_index.setdefault(definite, norm)
             self.entities[norm] = e
             self._folded_index.setdefault(norm, norm)
         return norm
