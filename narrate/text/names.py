@@ -289,7 +289,7 @@ class Registry:
                     last = intros[-1]
                     intro_words = last.group().lower().replace(",", "").split()
                     e.forms.add(" ".join(last.group().lower().split()))
-                    if len(intro_words) > 2:
+                    if len(intro_words) > 2 and {w.lower() for w in rest} <= set(intro_words):
                         # the story goes on to call them "the parish surgeon" as well as
                         # "the surgeon": the definite form of the introduction is theirs too
                         definite = " ".join(["the", *intro_words[1:]])
