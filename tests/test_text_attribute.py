@@ -647,3 +647,16 @@ def test_the_definite_form_of_an_introduction_is_an_alias():
     s = build_script(text)
     assert _speakers(text) == ["the nurse"]
     assert "the village nurse" in s.character("the nurse").aliases
+
+
+def test_an_epithet_tag_is_the_named_person_just_talked_about():
+    text = ("Mrs. Pruett watched the road all morning. Mrs. Pruett, try as she might, "
+            "could not guess where the cart had gone.\n\n"
+            "“I'll ask at the mill,” said the good woman at last.\n")
+    assert _speakers(text) == ["Mrs. Pruett"]
+
+
+def test_an_introduced_description_keeps_its_own_person():
+    text = ("Mrs. Pruett watched the road. A tall woman came up the path with a basket.\n\n"
+            "“Any eggs today?” asked the tall woman.\n")
+    assert _speakers(text) == ["the tall woman"]

@@ -114,6 +114,9 @@ _CONTINUING_TAG = re.compile(
     r"repeated|persisted|pursued|concluded)\b", re.IGNORECASE)
 """A tag saying the speaker goes on ("he added"): the same speaker as the turn before."""
 _DEFINITE = frozenset(("the", "his", "her", "their", "this"))
+_EPITHET_NOUNS = frozenset(("man", "woman", "lady", "gentleman", "girl", "boy", "fellow",
+                            "lad", "lass", "dame", "matron", "maiden", "youth"))
+"""Generic person nouns a story uses as an epithet for someone it has named."""
 _FAMILY_TITLE = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr"}
 """The title a parent or spouse goes by in a family known by its surname."""
 _CLAUSE_END = re.compile(r"[,!?.…]\s+")
@@ -327,6 +330,7 @@ class _Attributor:
         self.text = text
         self.headings = frozenset(headings)
         self._heading_starts: list[int] | None = None
+        self._block_starts: list[int] | None = None
         self.blocks = blocks
         self.quotes = quotes
         self.reg = registry
@@ -623,8 +627,41 @@ class _Attributor:
                     return key
         return self._plain_description(desc, pos, exclude, gender)
 
+    def _epithet_of(self, desc: str, pos: int, exclude: str | None,
+                    gender: Gender) -> str | None:
+        """"Mrs. Rachel, ponder as she might, ... “...” the worthy woman concluded": a
+        "the <adjectives> woman" the story never introduced ("a worthy woman") is an epithet
+        for the named person of that gender it has just been talking about. Only generic
+        nouns (woman, lady, girl, man...): an occupation ("the doctor") is as often a new
+        person. Without a cast (the cast's own rule is in `_plain_description`)."""
+        words = desc.lower().split()
+        if self.reg.has_cast or words[0] != "the" or words[-1] not in _EPITHET_NOUNS or \
+                gender is Gender.UNKNOWN:
+            return None
+        if len(words) == 2 and words[1] in ("man", "woman"):
+            return None  # a bare "the man" is more often someone new than an epithet
+        intro = re.compile(r"\b(?:an?|one)\s+" + r"\s+".join(map(re.escape, words[1:])) + r"\b",
+                           re.IGNORECASE)
+        if intro.search(self.text, 0, pos):
+            return None  # "a girl ... the girl": the description has its own person
+        if self._block_starts is None:
+            self._block_starts = [b.start for b in self.blocks]
+        # this paragraph and the one before it (blocks, not lines: hard-wrapped text)
+        b = max(0, bisect.bisect_right(self._block_starts, pos) - 2)
+        scope = max(self._block_starts[b] if self._block_starts else 0, self._heading_floor(pos))
+        for m in self.reg.recent(pos, limit_chars=pos - scope):
+            e = self.reg.entities[m.key]
+            if e.description or m.key in (exclude, self.narrator):
+                continue
+            if e.resolved_gender() is gender and self.reg.candidate(m.key):
+                return m.key
+        return None
+
     def _plain_description(self, desc: str, pos: int, exclude: str | None,
                            gender: Gender) -> str | None:
+        named = self._epithet_of(desc, pos, exclude, gender)
+        if named:
+            return named
         key = self.reg.description_entity(desc, pos)
         e = self.reg.entities[key]
         if not e.description:
