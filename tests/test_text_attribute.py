@@ -660,3 +660,13 @@ def test_an_introduced_description_keeps_its_own_person():
     text = ("Mrs. Pruett watched the road. A tall woman came up the path with a basket.\n\n"
             "“Any eggs today?” asked the tall woman.\n")
     assert _speakers(text) == ["the tall woman"]
+
+
+def test_a_described_speaker_who_gives_a_known_name_has_it_as_an_alias():
+    # (introduced as "a little girl", so not an epithet for the name)
+    text = ("Nora Fenn had slept through the storm. When the men came, a little girl sat "
+            "alone in the corner.\n\n"
+            "“I am Nora Fenn,” the little girl said.\n")
+    s = build_script(text)
+    speaker = _speakers(text)[0]
+    assert "Nora Fenn" in (speaker, *s.character(speaker).aliases)

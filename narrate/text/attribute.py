@@ -46,6 +46,7 @@ from narrate.text.names import (
     _NOT_NAMES,
     PERSON_NOUNS,
     RELATIONS,
+    Entity,
     Registry,
     find_descriptions,
     gender_of_noun,
@@ -1392,6 +1393,18 @@ def self_introductions(text: str, quotes: Sequence[Quote], attributions: Sequenc
             if owner is None or owner == e.key:
                 e.forms.add(form)
                 registry._form_index.setdefault(form, e.key)
+            elif e.description and _same_person(e, registry.entities.get(owner)):
+                # "“I am Mary Lennox,” the little girl said": the description is the named
+                # character the narration tells about (the name keeps its own entry)
+                e.forms.add(form)
+
+
+def _same_person(described: Entity, named: Entity | None) -> bool:
+    """A described speaker may be this named character: a name, of no other gender."""
+    if named is None or named.description:
+        return False
+    a, b = described.resolved_gender(), named.resolved_gender()
+    return a is Gender.UNKNOWN or b is Gender.UNKNOWN or a is b
 
 
 _KIN_DESCRIPTION = re.compile(r"(?:his|her|their|my|our|your|the) (\w+)")
