@@ -1400,11 +1400,12 @@ def self_introductions(text: str, quotes: Sequence[Quote], attributions: Sequenc
 
 
 def _same_person(described: Entity, named: Entity | None) -> bool:
-    """A described speaker may be this named character: a name, of no other gender."""
+    """A described speaker may be this named character: a name of the same known gender
+    ("the little girl" and Mary; "the stranger" who says "I am Ben" may be joking)."""
     if named is None or named.description:
         return False
-    a, b = described.resolved_gender(), named.resolved_gender()
-    return a is Gender.UNKNOWN or b is Gender.UNKNOWN or a is b
+    a = described.resolved_gender()
+    return a is not Gender.UNKNOWN and a is named.resolved_gender()
 
 
 _KIN_DESCRIPTION = re.compile(r"(?:his|her|their|my|our|your|the) (\w+)")
