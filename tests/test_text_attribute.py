@@ -670,3 +670,13 @@ def test_a_described_speaker_who_gives_a_known_name_has_it_as_an_alias():
     s = build_script(text)
     speaker = _speakers(text)[0]
     assert "Nora Fenn" in (speaker, *s.character(speaker).aliases)
+
+
+def test_an_introduction_keeps_its_prepositional_phrase_as_an_alias():
+    text = ("The square was full.\n\n"
+            "“Shame on them!” cried a man in the crowd.\n\n"
+            "The bell rang twice, and everyone turned.\n\n"
+            "“Hush now,” said the man.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["the man", "the man"]
+    assert "a man in the crowd" in s.character("the man").aliases

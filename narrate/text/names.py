@@ -278,6 +278,10 @@ class Registry:
                                   self.text, re.IGNORECASE)
                 if intro:
                     e.forms.add(intro.group().lower())
+                    post = _POSTMODIFIER.match(self.text, intro.end())
+                    if post:
+                        # "a man in the crowd", "a dame of fifty": the introduction whole
+                        e.forms.add(" ".join((intro.group() + post.group()).lower().split()))
                     if e.gender is Gender.UNKNOWN:
                         e.gender = _relative_clause_gender(self.text, intro.end())
                 # and the nearest introduction before its first use with adjectives ("a
@@ -289,6 +293,9 @@ class Registry:
                     last = intros[-1]
                     intro_words = last.group().lower().replace(",", "").split()
                     e.forms.add(" ".join(last.group().lower().split()))
+                    post = _POSTMODIFIER.match(self.text, last.end())
+                    if post:
+                        e.forms.add(" ".join((last.group() + post.group()).lower().split()))
                     if len(intro_words) > 2 and {w.lower() for w in rest} <= set(intro_words):
                         # the story goes on to call them "the parish surgeon" as well as
                         # "the surgeon": the definite form of the introduction is theirs too
@@ -620,6 +627,11 @@ def _relative_clause_gender(text: str, end: int) -> Gender:
 
 INTRO_CHARS = 3000
 """How far before a description's first use its introduction ("a white man") is looked for."""
+
+
+_POSTMODIFIER = re.compile(r"[ \t]*\r?\n?[ \t]*(?:of|in|with|at|from|on)\s+"
+                          r"(?:(?:the|a|an|his|her|their)\s+)?[a-z][\w’'-]*(?=[\s,.;:!?—])")
+"""The prepositional phrase that ends an introduction ("in the crowd", "of fifty")."""
 
 
 def _intro_re(head: str) -> re.Pattern[str]:
