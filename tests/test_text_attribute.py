@@ -680,3 +680,27 @@ def test_an_introduction_keeps_its_prepositional_phrase_as_an_alias():
     s = build_script(text)
     assert _speakers(text) == ["the man", "the man"]
     assert "a man in the crowd" in s.character("the man").aliases
+
+
+def test_a_described_speaker_takes_the_name_the_scene_gives_next():
+    text = ("The ferry was cold. A young woman stood by the rail, and a stout man in a "
+            "grey coat was reading a timetable.\n\n"
+            "“Twenty minutes late,” he grumbled.\n\n"
+            "“It always is,” said the young woman.\n\n"
+            "“Not on Sundays,” said the stout man.\n\n"
+            "Mr. Pellow folded the timetable into his pocket.\n\n"
+            "“Never on Sundays,” he said.\n")
+    assert _speakers(text) == ["Mr. Pellow", "the young woman", "Mr. Pellow", "Mr. Pellow"]
+    names = {c.name for c in build_script(text).characters}
+    assert "the stout man" not in names
+
+
+def test_two_described_people_who_talk_are_not_the_name_that_arrives():
+    # the man and the woman answer each other; Mr. Pellow who comes in is a third person
+    text = ("A stout man and a young woman stood by the rail.\n\n"
+            "“Late,” said the stout man.\n\n"
+            "“Always,” said the young woman.\n\n"
+            "“Not always,” said the stout man.\n\n"
+            "“Always,” said the young woman.\n\n"
+            "Then Mr. Pellow came up the stairs.\n")
+    assert _speakers(text) == ["the stout man", "the young woman"] * 2

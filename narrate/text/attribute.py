@@ -293,6 +293,10 @@ CONVERSATION_TURNS = 8
 ASIDE_WORDS = 12
 """A paragraph of narration up to this many words keeps a conversation going."""
 
+NAMED_LATER_CHARS = 1000
+"""A name that arrives after a described speaker has spoken is theirs only this close to
+their last line (a name much later in the scene is someone who has just come in)."""
+
 _SOFT_REASONS = frozenset(("turn_taking", "previous", "next_paragraph", "unknown"))
 """Guesses the conversation pass may overrule (a tag or a name nearby it may not)."""
 
@@ -332,6 +336,7 @@ class _Attributor:
         self.headings = frozenset(headings)
         self._heading_starts: list[int] | None = None
         self._block_starts: list[int] | None = None
+        self._first_intro: dict[str, int] = {}
         self.blocks = blocks
         self.quotes = quotes
         self.reg = registry
@@ -641,9 +646,12 @@ class _Attributor:
             return None
         if len(words) == 2 and words[1] in ("man", "woman"):
             return None  # a bare "the man" is more often someone new than an epithet
-        intro = re.compile(r"\b(?:an?|one)\s+" + r"\s+".join(map(re.escape, words[1:])) + r"\b",
-                           re.IGNORECASE)
-        if intro.search(self.text, 0, pos):
+        phrase = " ".join(words[1:])
+        if phrase not in self._first_intro:  # searched once per phrase: novels repeat tags
+            intro = re.compile(r"\b(?:an?|one)\s+" + r"\s+".join(map(re.escape, words[1:]))
+                               + r"\b", re.IGNORECASE).search(self.text)
+            self._first_intro[phrase] = intro.start() if intro else len(self.text)
+        if self._first_intro[phrase] < pos:
             return None  # "a girl ... the girl": the description has its own person
         if self._block_starts is None:
             self._block_starts = [b.start for b in self.blocks]
@@ -1138,7 +1146,84 @@ class _Attributor:
             if r.speaker in self.reg.entities:
                 self.reg.entities[r.speaker].spoke = True  # type: ignore[attr-defined]
         self.conversations()
+        self._named_later()
         return [r or Attribution(UNKNOWN, "unknown") for r in self.result]
+
+    def _named_later(self) -> None:
+        """"An old man in a tweed cap was doing a crossword. “Seven letters,” he muttered.
+        [...] Mr. Abernathy counted the squares": a story often names a person only after
+        they have spoken as a description. Without a cast, in each scene (between headings
+        and scene breaks), a described speaker of a known gender becomes the one named
+        character of that gender whom the story first mentions after the description first
+        spoke there, when no other described speaker of that gender speaks in the scene and
+        the two never answer each other (two people talking are two people)."""
+        if self.reg.has_cast or not self.quotes:
+            return
+        breaks = [b.start for b in self.blocks if b.index in self.headings or (
+            b.index not in self.by_block and _SCENE_BREAK.match(self.text[b.start:b.end]))]
+        first_seen: dict[str, int] = {}
+        for m in self.reg.mentions:
+            first_seen.setdefault(m.key, m.start)
+        scenes: dict[int, list[int]] = {}
+        for i, q in enumerate(self.quotes):
+            scenes.setdefault(bisect.bisect_right(breaks, q.start), []).append(i)
+        for scene, ids in scenes.items():
+            lo = breaks[scene - 1] if scene > 0 else 0
+            hi = breaks[scene] if scene < len(breaks) else len(self.text)
+            described: dict[Gender, list[str]] = {}
+            first_quote: dict[str, int] = {}
+            last_quote: dict[str, int] = {}
+            for i in ids:
+                r = self.result[i]
+                e = self.reg.entities.get(r.speaker) if r else None
+                if r is not None and r.speaker in first_quote:
+                    last_quote[r.speaker] = self.quotes[i].end
+                if r is None or e is None or not e.description or r.speaker in first_quote:
+                    continue
+                words = e.key.split()
+                if words[0] != "the" or (len(words) == 2 and words[-1] in RELATIONS):
+                    continue  # "his wife", "the mother" have their own rules
+                first_quote[r.speaker] = self.quotes[i].start
+                last_quote[r.speaker] = self.quotes[i].end
+                described.setdefault(e.resolved_gender(), []).append(r.speaker)
+            for gender, descs in described.items():
+                if gender is Gender.UNKNOWN or len(descs) != 1:
+                    continue
+                desc = descs[0]
+                named = {k for k, start in first_seen.items()
+                         if first_quote[desc] < start < hi and start >= lo
+                         and start - last_quote[desc] <= NAMED_LATER_CHARS
+                         and k != self.narrator and not self.reg.entities[k].description
+                         and self.reg.entities[k].resolved_gender() is gender
+                         and self.reg.candidate(k) and self._person_name(k)}
+                if len(named) != 1:
+                    continue
+                name = named.pop()
+                if self._answer_each_other(ids, desc, name):
+                    continue
+                for i in ids:
+                    r = self.result[i]
+                    if r and r.speaker == desc:
+                        self.result[i] = Attribution(name, r.reason)
+                self.reg.entities[name].forms |= self.reg.entities[desc].forms
+
+    def _person_name(self, key: str) -> bool:
+        """A name that is surely a person's: titled ("Mr. Abernathy") or a known given name
+        (a capitalised word with pronouns after it may be a thing: "the Elks", "Nature")."""
+        e = self.reg.entities[key]
+        return any(split_title(f)[0] for f in e.forms) or e.name_gender is not Gender.UNKNOWN
+
+    def _answer_each_other(self, ids: list[int], a: str, b: str) -> bool:
+        """Two speakers who talk back and forth (a, b, a in three paragraphs in a row)
+        somewhere in these quotes; one change of speaker may be one person's lines split by
+        narration."""
+        turns: list[tuple[str, int]] = []
+        for i in ids:
+            r = self.result[i]
+            if r and (not turns or turns[-1][1] != self.quotes[i].block):
+                turns.append((r.speaker, self.quotes[i].block))
+        return any(x[0] == z[0] and {x[0], y[0]} == {a, b}
+                   for x, y, z in zip(turns, turns[1:], turns[2:], strict=False))
 
     # -- conversations -------------------------------------------------------------------
     def conversations(self) -> None:
