@@ -704,3 +704,11 @@ def test_two_described_people_who_talk_are_not_the_name_that_arrives():
             "“Always,” said the young woman.\n\n"
             "Then Mr. Pellow came up the stairs.\n")
     assert _speakers(text) == ["the stout man", "the young woman"] * 2
+
+
+def test_her_name_was_a_title_word_still_names_her():
+    # a pet's or a horse's name may be a title word ("Princess", "Major")
+    text = ("I grew up in a warm stable. My mother was a gentle old mare with a white "
+            "star on her face. Her name was Princess.\n\n"
+            "“Keep your head low in the wind,” said my mother.\n")
+    assert _speakers(text) == ["Princess"]

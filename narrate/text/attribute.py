@@ -46,6 +46,7 @@ from narrate.text.names import (
     _NOT_NAMES,
     PERSON_NOUNS,
     RELATIONS,
+    TITLES,
     Entity,
     Registry,
     find_descriptions,
@@ -564,8 +565,10 @@ class _Attributor:
             self._desc_names = {}
             for m in _NAME_STATEMENT.finditer(self.text):
                 key = self.reg.lookup(m.group(2))
-                if key is None and not self.reg.has_cast and self.reg.is_name(m.group(2)):
-                    # a name the story gives once, in this statement, is still a name
+                if key is None and not self.reg.has_cast and (
+                        self.reg.is_name(m.group(2)) or m.group(2).lower() in TITLES):
+                    # a name the story gives once, in this statement, is still a name, even
+                    # a title word ("Her name was Duchess", a horse's or a dog's)
                     self.reg._cluster(Counter({m.group(2): 1}))
                     key = self.reg.lookup(m.group(2))
                 if key is None:
