@@ -712,3 +712,19 @@ def test_her_name_was_a_title_word_still_names_her():
             "star on her face. Her name was Princess.\n\n"
             "“Keep your head low in the wind,” said my mother.\n")
     assert _speakers(text) == ["Princess"]
+
+
+def test_my_relation_followed_by_a_name_is_that_person():
+    text = ("I was the youngest, and my sister Clara never let me forget it. We lived by "
+            "the river.\n\n"
+            "“You will fall in,” said my sister.\n\n"
+            "“I never fall in,” I said.\n")
+    assert _speakers(text)[0] == "Clara"
+
+
+def test_a_relation_named_inside_someone_elses_quote_is_not_the_narrators():
+    text = ("I met Tom at the gate, and I asked him about the boats.\n\n"
+            "“My father Walter built them all,” said Tom.\n\n"
+            "At home I told the story again.\n\n"
+            "“Nonsense,” said my father.\n")
+    assert _speakers(text)[-1] != "Walter"

@@ -125,6 +125,9 @@ _CLAUSE_END = re.compile(r"[,!?.…]\s+")
 _I_WORD = re.compile(r"\bI\b")
 _NAME_STATEMENT = re.compile(rf"\b([Hh]is|[Hh]er) (?:real |true |Christian |first )?name "
                              rf"(?:was|is) ({_CAP}(?: {_CAP})*)")
+_RELATION_NAMED = re.compile(rf"\b([Mm]y|[Oo]ur) ([a-z]+),? ({_CAP})\b")
+"""The narrator's relation followed by the name ("my brother Robert", "our cousin, Ellen"):
+"said my brother" is Robert. Not "his brother X": "his" changes owner from scene to scene."""
 _WHOSE_NAME = re.compile(rf"\b(?:[Tt]he|[Aa]n?)\s+((?:[a-z]+\s+){{0,2}}[a-z]+),\s+whose "
                          rf"(?:real |true |first )?name (?:was|is) ({_CAP}(?: {_CAP})*)")
 _KIN_PHRASE = re.compile(r"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir|[Tt]he)\s+([a-z]+)\b")
@@ -583,6 +586,14 @@ class _Attributor:
                         phrase = d.group(0).lower()
                 if phrase and phrase not in self._desc_names:
                     self._desc_names[phrase] = key
+            for m in _RELATION_NAMED.finditer(self.text):  # "my brother Robert"
+                j = bisect.bisect_right(self._quote_ends, m.start())
+                if m.group(2) not in RELATIONS or (
+                        j < len(self.quotes) and self.quotes[j].start <= m.start()):
+                    continue  # inside a quote "my father" is the speaker's, not the narrator's
+                key = self.reg.lookup(m.group(3))
+                if key is not None and not self.reg.entities[key].description:
+                    self._desc_names.setdefault(f"{m.group(1).lower()} {m.group(2)}", key)
             for m in _WHOSE_NAME.finditer(self.text):  # "The girl, whose name was Rosie,"
                 words = m.group(1).lower().split()
                 if words[-1] not in PERSON_NOUNS:
