@@ -728,3 +728,14 @@ def test_a_relation_named_inside_someone_elses_quote_is_not_the_narrators():
             "At home I told the story again.\n\n"
             "“Nonsense,” said my father.\n")
     assert _speakers(text)[-1] != "Walter"
+
+
+def test_two_kinds_of_person_introduced_apart_are_two_speakers():
+    text = ("A stooped farmer was driving his cart along the lane when he met a young "
+            "curate on a bicycle.\n\n"
+            "“Fine morning,” said the farmer with the cart.\n\n"
+            "“Fine indeed,” said the curate.\n\n"
+            "“Rain by noon, though.”\n")
+    sp = _speakers(text)
+    assert sp[0] != sp[1]
+    assert sp[1] == "the curate"

@@ -150,6 +150,20 @@ def _contrasting(a: str, b: str) -> bool:
     return bool(wa and wb and wa[-1] == wb[-1] and len(wa) > 1 and len(wb) > 1 and wa != wb)
 
 
+_NOT_A_KIND = frozenset(("voice", "one", "other", "another"))
+
+
+def _introduced_apart(a: Entity, b: Entity) -> bool:
+    """"a middle-aged man ... an elderly parson ... said the man with the basket ... said the
+    parson": two kinds of person, each introduced by the narration on its own ("a ...
+    man", "an ... parson"), are two people ("a terrible voice" and "a man" may be one)."""
+    heads = [x.display.split()[-1] for x in (a, b)]
+    if heads[0] == heads[1] or any(h in _NOT_A_KIND or h not in PERSON_NOUNS for h in heads):
+        return False
+    return all(any(f.split()[0] in ("a", "an") and f.split()[-1] == h for f in x.forms)
+               for x, h in zip((a, b), heads, strict=True))
+
+
 def _is_adverb(word: str) -> bool:
     w = word.lower()
     return w in _ADVERBS or (w.endswith("ly") and len(w) > 3)
@@ -924,7 +938,8 @@ class _Attributor:
         want = e.resolved_gender()
         described = [k for k in found if self._described_only(k) and k != self._addressee
                      and self.reg.entities[k].resolved_gender() in (want, Gender.UNKNOWN)
-                     and not _contrasting(e.display, self.reg.entities[k].display)]
+                     and not _contrasting(e.display, self.reg.entities[k].display)
+                     and not _introduced_apart(e, self.reg.entities[k])]
         if len(described) != 1:
             return key
         self.reg.merge(key, described[0])
