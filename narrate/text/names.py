@@ -630,8 +630,10 @@ INTRO_CHARS = 3000
 
 
 _POSTMODIFIER = re.compile(r"[ \t]*\r?\n?[ \t]*(?:of|in|with|at|from|on)\s+"
-                          r"(?:(?:the|a|an|his|her|their)\s+)?[a-z][\w’'-]*(?=[\s,.;:!?—])")
-"""The prepositional phrase that ends an introduction ("in the crowd", "of fifty")."""
+                          r"(?:(?:the|a|an|his|her|their)\s+)?[a-z][\w’'-]*"
+                          r"(?=[,.;:!?—]|\s+(?:and|who|whom|whose|which|that|was|had)\b)")
+"""The prepositional phrase that ends an introduction ("in the crowd", "of fifty"): it
+ends at a stop or a new clause, else it was cut short ("in the usual peasant dress")."""
 
 
 def _intro_re(head: str) -> re.Pattern[str]:
