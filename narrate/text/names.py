@@ -215,6 +215,9 @@ class Registry:
         self.has_cast = bool(cast)
         self.merged: dict[str, str] = {}
         self._places: dict[str, bool] = {}
+        self._titled_forms: dict[str, list[str]] = {}
+        """Titled names ("Dr. Howard Archie") by the first and last word after the title:
+        the only names a short form ("Dr. Archie", "Polly") may join."""
         for c in cast:
             e = Entity(c.name, c.name, {c.name, *c.aliases}, c.gender, from_cast=True,
                        child=c.age == "child", name_gender=_name_gender(c.name, c.aliases))
@@ -222,6 +225,8 @@ class Registry:
             for form in e.forms:
                 self._form_index.setdefault(form, e.key)
                 self._folded_index.setdefault(form.casefold(), e.key)
+                if split_title(form)[0]:
+                    self._add_titled(form)
         self._lower_words = {w for w in re.findall(r"\b[a-z][a-z'’-]+\b", text)}
         self.mentions: list[Mention] = []
         self._discover(narration)
@@ -448,6 +453,12 @@ class Registry:
         self._desc_raw = [(s, e, f) for s, e, f, _ in raw if f not in keys]
         self._count_pronouns()
 
+    def _add_titled(self, form: str) -> None:
+        words = split_title(form)[1].split()
+        if words:
+            for w in {words[0], words[-1]}:
+                self._titled_forms.setdefault(w, []).append(form)
+
     def _cluster(self, counts: Counter[str]) -> dict[str, str]:
         keys: dict[str, str] = {}
         forms = sorted(counts, key=lambda f: (-len(f.split()), -counts[f]))
@@ -476,13 +487,15 @@ class Registry:
                 elif not first_keys and len(last_keys) == 1:
                     target = last_keys.pop()
                 else:
-                    target = _titled_owner(known, keys, self._form_index, parts[0], None)
+                    target = _titled_owner(self._titled_forms.get(parts[0], ()), keys,
+                                           self._form_index, parts[0], None)
             elif title and core in keys:
                 other = self.entities[keys[core]]
                 if not any(split_title(f)[0] and split_title(f)[0] != title for f in other.forms):
                     target = other.key
             elif title and len(parts) == 1:
-                target = _titled_owner(known, keys, self._form_index, parts[0], title)
+                target = _titled_owner(self._titled_forms.get(parts[0], ()), keys,
+                                       self._form_index, parts[0], title)
             elif len(parts) > 1:
                 # "Mr. Bennet" and "Bennet" when only one titled form exists are one person
                 pass
@@ -500,6 +513,8 @@ class Registry:
             self.entities[target].forms.add(form)
             keys[form] = target
             self._form_index.setdefault(form, target)
+            if title:
+                self._add_titled(form)
         return keys
 
     def _count_pronouns(self) -> None:
