@@ -739,3 +739,22 @@ def test_two_kinds_of_person_introduced_apart_are_two_speakers():
     sp = _speakers(text)
     assert sp[0] != sp[1]
     assert sp[1] == "the curate"
+
+
+def test_a_description_inside_a_quote_is_not_a_he_in_the_scene():
+    text = ("The ward was quiet.\n\n"
+            "“Is it a girl?” whispered the mother.\n\n"
+            "“Another boy.”\n\n"
+            "Then the surgeon washed his hands at the basin.\n\n"
+            "“Rest now,” he said.\n")
+    assert _speakers(text)[-1] == "the surgeon"
+
+
+def test_a_neutral_noun_takes_its_gender_from_its_own_clause():
+    # "the surgeon washed his hands": he; the "his" after a comma may be someone else's
+    text = ("The ward was quiet. Then the surgeon washed his hands at the basin.\n\n"
+            "“Rest now,” he said.\n")
+    assert _speakers(text) == ["the surgeon"]
+    text = ("The ward was quiet. Then the surgeon, who had been talking to his son, "
+            "washed.\n\n“Rest now,” he said.\n")
+    assert _speakers(text) != ["the surgeon"]

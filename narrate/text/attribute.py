@@ -791,15 +791,32 @@ class _Attributor:
         if self.reg.has_cast:
             return None
         start = max(0, pos - RECENT_SPEAKER_CHARS)
-        for _s, _e, phrase in reversed(find_descriptions(self.text, start, pos)):
-            if gender_of_noun(phrase.split()[-1].lower()) is not want:
+        for ds, de, phrase in reversed(find_descriptions(self.text, start, pos)):
+            g = gender_of_noun(phrase.split()[-1].lower())
+            if g is Gender.UNKNOWN and phrase.split()[-1].lower() in PERSON_NOUNS:
+                g = self._gender_after(de)  # "the doctor felt his patient's pulse"
+            if g is not want:
                 continue
+            j = bisect.bisect_right(self._quote_ends, ds)
+            if j < len(self.quotes) and self.quotes[j].start <= ds:
+                continue  # “Another boy.” is said, not a person in the scene
             if phrase.split()[0].lower() in ("his", "her", "their", "its"):
                 continue  # "her husband" needs its owner; that is resolve_description's job
             key = self.resolve_description(phrase, pos, exclude)
             if key and key != exclude and key != self.narrator:
                 return key
         return None
+
+    def _gender_after(self, end: int) -> Gender:
+        """The gender of the pronouns in the rest of the clause after a neutral noun."""
+        rest = re.split(r"[,;:—]|\bwho\b", _first_sentence(self.text[end:end + 120]))[0]
+        he = len(re.findall(r"\b(?:he|his|him|himself)\b", rest, re.IGNORECASE))
+        she = len(re.findall(r"\b(?:she|her|hers|herself)\b", rest, re.IGNORECASE))
+        if he and not she:
+            return Gender.MALE
+        if she and not he:
+            return Gender.FEMALE
+        return Gender.UNKNOWN
 
     def only_cast_member(self, gender: Gender, exclude: str | None,
                          described: bool = False) -> str | None:
