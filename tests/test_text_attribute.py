@@ -758,3 +758,12 @@ def test_a_neutral_noun_takes_its_gender_from_its_own_clause():
     text = ("The ward was quiet. Then the surgeon, who had been talking to his son, "
             "washed.\n\n“Rest now,” he said.\n")
     assert _speakers(text) != ["the surgeon"]
+
+
+def test_with_two_described_speakers_the_name_goes_to_the_one_who_spoke_last():
+    text = ("An old man sat by the stove. Later a young curate came in from the rain.\n\n"
+            "“Wet night,” said the old man.\n\n"
+            "Nobody answered him for a while.\n\n"
+            "“It is,” said the curate, shaking his coat.\n\n"
+            "Mr. Lindqvist hung the coat by the door.\n")
+    assert _speakers(text) == ["the old man", "Mr. Lindqvist"]

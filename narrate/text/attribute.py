@@ -1232,26 +1232,40 @@ class _Attributor:
                 first_quote[r.speaker] = self.quotes[i].start
                 last_quote[r.speaker] = self.quotes[i].end
                 described.setdefault(e.resolved_gender(), []).append(r.speaker)
+            lines: dict[str, list[int]] = {}
+            for i in ids:
+                r = self.result[i]
+                if r and r.speaker in first_quote:
+                    lines.setdefault(r.speaker, []).append(self.quotes[i].end)
+
+            def latest(d: str, pos: int) -> int:
+                return max((end for end in lines[d] if end < pos), default=-1)
+
             for gender, descs in described.items():
-                if gender is Gender.UNKNOWN or len(descs) != 1:
+                if gender is Gender.UNKNOWN:
                     continue
-                desc = descs[0]
-                named = {k for k, start in first_seen.items()
-                         if first_quote[desc] < start < hi and start >= lo
-                         and start - last_quote[desc] <= NAMED_LATER_CHARS
-                         and k != self.narrator and not self.reg.entities[k].description
-                         and self.reg.entities[k].resolved_gender() is gender
-                         and self.reg.candidate(k) and self._person_name(k)}
-                if len(named) != 1:
-                    continue
-                name = named.pop()
-                if self._answer_each_other(ids, desc, name):
-                    continue
-                for i in ids:
-                    r = self.result[i]
-                    if r and r.speaker == desc:
-                        self.result[i] = Attribution(name, r.reason)
-                self.reg.entities[name].forms |= self.reg.entities[desc].forms
+                for desc in descs:
+                    named = {k for k, start in first_seen.items()
+                             if first_quote[desc] < start < hi and start >= lo
+                             and start - last_quote[desc] <= NAMED_LATER_CHARS
+                             and k != self.narrator and not self.reg.entities[k].description
+                             and self.reg.entities[k].resolved_gender() is gender
+                             and self.reg.candidate(k) and self._person_name(k)
+                             # with several described speakers of that gender, the name is
+                             # the one who spoke last before it ("said the clergyman. [...]
+                             # Mr. Beebe bowed.")
+                             and all(latest(desc, start) > latest(d, start)
+                                     for d in descs if d != desc)}
+                    if len(named) != 1:
+                        continue
+                    name = named.pop()
+                    if self._answer_each_other(ids, desc, name):
+                        continue
+                    for i in ids:
+                        r = self.result[i]
+                        if r and r.speaker == desc:
+                            self.result[i] = Attribution(name, r.reason)
+                    self.reg.entities[name].forms |= self.reg.entities[desc].forms
 
     def _person_name(self, key: str) -> bool:
         """A name that is surely a person's: titled ("Mr. Abernathy") or a known given name
