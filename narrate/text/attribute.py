@@ -1238,7 +1238,7 @@ class _Attributor:
                 if r and r.speaker in first_quote:
                     lines.setdefault(r.speaker, []).append(self.quotes[i].end)
 
-            def latest(d: str, pos: int) -> int:
+            def latest(d: str, pos: int, lines: dict[str, list[int]] = lines) -> int:
                 return max((end for end in lines[d] if end < pos), default=-1)
 
             for gender, descs in described.items():
