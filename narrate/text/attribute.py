@@ -1201,8 +1201,9 @@ class _Attributor:
         they have spoken as a description. Without a cast, in each scene (between headings
         and scene breaks), a described speaker of a known gender becomes the one named
         character of that gender whom the story first mentions after the description first
-        spoke there, when no other described speaker of that gender speaks in the scene and
-        the two never answer each other (two people talking are two people)."""
+        spoke there (within NAMED_LATER_CHARS of its last line), when no other described
+        speaker of that gender spoke more recently before the name and the two never talk
+        back and forth (two people talking are two people)."""
         if self.reg.has_cast or not self.quotes:
             return
         breaks = [b.start for b in self.blocks if b.index in self.headings or (
