@@ -931,3 +931,168 @@ def test_he_follows_a_chain_of_he_sentences_back_to_the_described_person():
             "rooms he heard a child breathing fast. He went to the kitchen door.\n\n"
             "“Is one of the children sick?” he asked.\n")
     assert _speakers(text) == ["the doctor"]
+
+# -- round 5: a described speaker and the name the story gives the same person -------------
+
+def test_a_shortened_titled_name_joins_the_full_titled_name():
+    # "Dr. Halvard Mott" then "Dr. Mott": one doctor, so "the doctor" is him
+    text = ("Dr. Halvard Mott kept his rooms above the bakery. He was tired.\n\n"
+            "“Come in,” said the doctor.\n\n"
+            "Dr. Mott put down his pen and waited.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["Dr. Halvard Mott"]
+    assert "Dr. Mott" in s.character("Dr. Halvard Mott").aliases
+
+
+def test_a_bare_name_joins_the_only_titled_form_of_it():
+    text = ("Uncle Bertram lit his pipe. He frowned at the rain.\n\n"
+            "“Wet again,” said Bertram.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["Uncle Bertram"]
+    assert "Bertram" in s.character("Uncle Bertram").aliases
+
+
+def test_a_bare_surname_shared_by_two_titled_names_stays_apart():
+    text = ("Mr. Ashdown and Mrs. Ashdown sat by the fire. He read; she knitted.\n\n"
+            "“Late,” said Ashdown.\n")
+    names = {c.name for c in build_script(text).characters}
+    assert "Mr. Ashdown" not in names and "Mrs. Ashdown" not in names
+
+
+def test_her_mother_is_the_one_mrs_of_the_family_named_in_the_scene():
+    # no "Mrs. Farrow" before the line; the scene's family name (Mr. Farrow) makes her
+    text = ("Mr. Farrow came in from the fields and found his daughter at the window. "
+            "He hung up his coat.\n\n"
+            "“Rain tomorrow, Nell,” he said.\n\n"
+            "“Then we stay home,” said her mother from the stove.\n\n"
+            "Mrs. Farrow set down the kettle and Mrs. Dale, her neighbour, laughed.\n")
+    assert _speakers(text) == ["Mr. Farrow", "Mrs. Farrow"]
+
+
+def test_the_definite_form_of_an_introduction_is_an_alias():
+    # the story may go on to say "the village nurse": that is the nurse who spoke
+    text = ("A village nurse came up the lane with her basket. The house was dark.\n\n"
+            "“Is the child awake?” asked the nurse.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["the nurse"]
+    assert "the village nurse" in s.character("the nurse").aliases
+
+
+def test_an_epithet_tag_is_the_named_person_just_talked_about():
+    text = ("Mrs. Pruett watched the road all morning. Mrs. Pruett, try as she might, "
+            "could not guess where the cart had gone.\n\n"
+            "“I'll ask at the mill,” said the good woman at last.\n")
+    assert _speakers(text) == ["Mrs. Pruett"]
+
+
+def test_an_introduced_description_keeps_its_own_person():
+    text = ("Mrs. Pruett watched the road. A tall woman came up the path with a basket.\n\n"
+            "“Any eggs today?” asked the tall woman.\n")
+    assert _speakers(text) == ["the tall woman"]
+
+
+def test_a_described_speaker_who_gives_a_known_name_has_it_as_an_alias():
+    # (introduced as "a little girl", so not an epithet for the name)
+    text = ("Nora Fenn had slept through the storm. When the men came, a little girl sat "
+            "alone in the corner.\n\n"
+            "“I am Nora Fenn,” the little girl said.\n")
+    s = build_script(text)
+    speaker = _speakers(text)[0]
+    assert "Nora Fenn" in (speaker, *s.character(speaker).aliases)
+
+
+def test_an_introduction_keeps_its_prepositional_phrase_as_an_alias():
+    text = ("The square was full.\n\n"
+            "“Shame on them!” cried a man in the crowd.\n\n"
+            "The bell rang twice, and everyone turned.\n\n"
+            "“Hush now,” said the man.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["the man", "the man"]
+    assert "a man in the crowd" in s.character("the man").aliases
+
+
+def test_a_described_speaker_takes_the_name_the_scene_gives_next():
+    text = ("The ferry was cold. A young woman stood by the rail, and a stout man in a "
+            "grey coat was reading a timetable.\n\n"
+            "“Twenty minutes late,” he grumbled.\n\n"
+            "“It always is,” said the young woman.\n\n"
+            "“Not on Sundays,” said the stout man.\n\n"
+            "Mr. Pellow folded the timetable into his pocket.\n\n"
+            "“Never on Sundays,” he said.\n")
+    assert _speakers(text) == ["Mr. Pellow", "the young woman", "Mr. Pellow", "Mr. Pellow"]
+    names = {c.name for c in build_script(text).characters}
+    assert "the stout man" not in names
+
+
+def test_two_described_people_who_talk_are_not_the_name_that_arrives():
+    # the man and the woman answer each other; Mr. Pellow who comes in is a third person
+    text = ("A stout man and a young woman stood by the rail.\n\n"
+            "“Late,” said the stout man.\n\n"
+            "“Always,” said the young woman.\n\n"
+            "“Not always,” said the stout man.\n\n"
+            "“Always,” said the young woman.\n\n"
+            "Then Mr. Pellow came up the stairs.\n")
+    assert _speakers(text) == ["the stout man", "the young woman"] * 2
+
+
+def test_her_name_was_a_title_word_still_names_her():
+    # a pet's or a horse's name may be a title word ("Princess", "Major")
+    text = ("I grew up in a warm stable. My mother was a gentle old mare with a white "
+            "star on her face. Her name was Princess.\n\n"
+            "“Keep your head low in the wind,” said my mother.\n")
+    assert _speakers(text) == ["Princess"]
+
+
+def test_my_relation_followed_by_a_name_is_that_person():
+    text = ("I was the youngest, and my sister Clara never let me forget it. We lived by "
+            "the river.\n\n"
+            "“You will fall in,” said my sister.\n\n"
+            "“I never fall in,” I said.\n")
+    assert _speakers(text)[0] == "Clara"
+
+
+def test_a_relation_named_inside_someone_elses_quote_is_not_the_narrators():
+    text = ("I met Tom at the gate, and I asked him about the boats.\n\n"
+            "“My father Walter built them all,” said Tom.\n\n"
+            "At home I told the story again.\n\n"
+            "“Nonsense,” said my father.\n")
+    assert _speakers(text)[-1] != "Walter"
+
+
+def test_two_kinds_of_person_introduced_apart_are_two_speakers():
+    text = ("A stooped farmer was driving his cart along the lane when he met a young "
+            "curate on a bicycle.\n\n"
+            "“Fine morning,” said the farmer with the cart.\n\n"
+            "“Fine indeed,” said the curate.\n\n"
+            "“Rain by noon, though.”\n")
+    sp = _speakers(text)
+    assert sp[0] != sp[1]
+    assert sp[1] == "the curate"
+
+
+def test_a_description_inside_a_quote_is_not_a_he_in_the_scene():
+    text = ("The ward was quiet.\n\n"
+            "“Is it a girl?” whispered the mother.\n\n"
+            "“Another boy.”\n\n"
+            "Then the surgeon washed his hands at the basin.\n\n"
+            "“Rest now,” he said.\n")
+    assert _speakers(text)[-1] == "the surgeon"
+
+
+def test_a_neutral_noun_takes_its_gender_from_its_own_clause():
+    # "the surgeon washed his hands": he; the "his" after a comma may be someone else's
+    text = ("The ward was quiet. Then the surgeon washed his hands at the basin.\n\n"
+            "“Rest now,” he said.\n")
+    assert _speakers(text) == ["the surgeon"]
+    text = ("The ward was quiet. Then the surgeon, who had been talking to his son, "
+            "washed.\n\n“Rest now,” he said.\n")
+    assert _speakers(text) != ["the surgeon"]
+
+
+def test_with_two_described_speakers_the_name_goes_to_the_one_who_spoke_last():
+    text = ("An old man sat by the stove. Later a young curate came in from the rain.\n\n"
+            "“Wet night,” said the old man.\n\n"
+            "Nobody answered him for a while.\n\n"
+            "“It is,” said the curate, shaking his coat.\n\n"
+            "Mr. Lindqvist hung the coat by the door.\n")
+    assert _speakers(text) == ["the old man", "Mr. Lindqvist"]

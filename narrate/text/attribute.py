@@ -46,6 +46,8 @@ from narrate.text.names import (
     _NOT_NAMES,
     PERSON_NOUNS,
     RELATIONS,
+    TITLES,
+    Entity,
     Registry,
     find_descriptions,
     gender_of_noun,
@@ -114,12 +116,18 @@ _CONTINUING_TAG = re.compile(
     r"repeated|persisted|pursued|concluded)\b", re.IGNORECASE)
 """A tag saying the speaker goes on ("he added"): the same speaker as the turn before."""
 _DEFINITE = frozenset(("the", "his", "her", "their", "this"))
+_EPITHET_NOUNS = frozenset(("man", "woman", "lady", "gentleman", "girl", "boy", "fellow",
+                            "lad", "lass", "dame", "matron", "maiden", "youth"))
+"""Generic person nouns a story uses as an epithet for someone it has named."""
 _FAMILY_TITLE = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr"}
 """The title a parent or spouse goes by in a family known by its surname."""
 _CLAUSE_END = re.compile(r"[,!?.…]\s+")
 _I_WORD = re.compile(r"\bI\b")
 _NAME_STATEMENT = re.compile(rf"\b([Hh]is|[Hh]er) (?:real |true |Christian |first )?name "
                              rf"(?:was|is) ({_CAP}(?: {_CAP})*)")
+_RELATION_NAMED = re.compile(rf"\b([Mm]y|[Oo]ur) ([a-z]+),? ({_CAP})\b")
+"""The narrator's relation followed by the name ("my brother Robert", "our cousin, Ellen"):
+"said my brother" is Robert. Not "his brother X": "his" changes owner from scene to scene."""
 _WHOSE_NAME = re.compile(rf"\b(?:[Tt]he|[Aa]n?)\s+((?:[a-z]+\s+){{0,2}}[a-z]+),\s+whose "
                          rf"(?:real |true |first )?name (?:was|is) ({_CAP}(?: {_CAP})*)")
 _KIN_PHRASE = re.compile(r"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir|[Tt]he)\s+([a-z]+)\b")
@@ -171,6 +179,20 @@ def _contrasting(a: str, b: str) -> bool:
     """"the young man" and "the old man": one noun told apart by different words."""
     wa, wb = a.lower().split()[1:], b.lower().split()[1:]
     return bool(wa and wb and wa[-1] == wb[-1] and len(wa) > 1 and len(wb) > 1 and wa != wb)
+
+
+_NOT_A_KIND = frozenset(("voice", "one", "other", "another"))
+
+
+def _introduced_apart(a: Entity, b: Entity) -> bool:
+    """"a middle-aged man ... an elderly parson ... said the man with the basket ... said the
+    parson": two kinds of person, each introduced by the narration on its own ("a ...
+    man", "an ... parson"), are two people ("a terrible voice" and "a man" may be one)."""
+    heads = [x.display.split()[-1] for x in (a, b)]
+    if heads[0] == heads[1] or any(h in _NOT_A_KIND or h not in PERSON_NOUNS for h in heads):
+        return False
+    return all(any(f.split()[0] in ("a", "an") and f.split()[-1] == h for f in x.forms)
+               for x, h in zip((a, b), heads, strict=True))
 
 
 def _is_adverb(word: str) -> bool:
@@ -344,6 +366,10 @@ CONVERSATION_TURNS = 8
 ASIDE_WORDS = 12
 """A paragraph of narration up to this many words keeps a conversation going."""
 
+NAMED_LATER_CHARS = 1000
+"""A name that arrives after a described speaker has spoken is theirs only this close to
+their last line (a name much later in the scene is someone who has just come in)."""
+
 _SOFT_REASONS = frozenset(("turn_taking", "previous", "next_paragraph", "unknown"))
 """Guesses the conversation pass may overrule (a tag or a name nearby it may not)."""
 
@@ -388,6 +414,8 @@ class _Attributor:
         self.text = text
         self.headings = frozenset(headings)
         self._heading_starts: list[int] | None = None
+        self._block_starts: list[int] | None = None
+        self._first_intro: dict[str, int] = {}
         self.blocks = blocks
         self.quotes = quotes
         self.reg = registry
@@ -791,8 +819,10 @@ class _Attributor:
             self._desc_names = {}
             for m in _NAME_STATEMENT.finditer(self.text):
                 key = self.reg.lookup(m.group(2))
-                if key is None and not self.reg.has_cast and self.reg.is_name(m.group(2)):
-                    # a name the story gives once, in this statement, is still a name
+                if key is None and not self.reg.has_cast and (
+                        self.reg.is_name(m.group(2)) or m.group(2).lower() in TITLES):
+                    # a name the story gives once, in this statement, is still a name, even
+                    # a title word ("Her name was Duchess", a horse's or a dog's)
                     self.reg._cluster(Counter({m.group(2): 1}))
                     key = self.reg.lookup(m.group(2))
                 if key is None:
@@ -807,6 +837,14 @@ class _Attributor:
                         phrase = d.group(0).lower()
                 if phrase and phrase not in self._desc_names:
                     self._desc_names[phrase] = key
+            for m in _RELATION_NAMED.finditer(self.text):  # "my brother Robert"
+                j = bisect.bisect_right(self._quote_ends, m.start())
+                if m.group(2) not in RELATIONS or (
+                        j < len(self.quotes) and self.quotes[j].start <= m.start()):
+                    continue  # inside a quote "my father" is the speaker's, not the narrator's
+                key = self.reg.lookup(m.group(3))
+                if key is not None and not self.reg.entities[key].description:
+                    self._desc_names.setdefault(f"{m.group(1).lower()} {m.group(2)}", key)
             for m in _WHOSE_NAME.finditer(self.text):  # "The girl, whose name was Rosie,"
                 words = m.group(1).lower().split()
                 if words[-1] not in PERSON_NOUNS:
@@ -860,8 +898,44 @@ class _Attributor:
                     return key
         return self._plain_description(desc, pos, exclude, gender)
 
+    def _epithet_of(self, desc: str, pos: int, exclude: str | None,
+                    gender: Gender) -> str | None:
+        """"Mrs. Rachel, ponder as she might, ... “...” the worthy woman concluded": a
+        "the <adjectives> woman" the story never introduced ("a worthy woman") is an epithet
+        for the named person of that gender it has just been talking about. Only generic
+        nouns (woman, lady, girl, man...): an occupation ("the doctor") is as often a new
+        person. Without a cast (the cast's own rule is in `_plain_description`)."""
+        words = desc.lower().split()
+        if self.reg.has_cast or words[0] != "the" or words[-1] not in _EPITHET_NOUNS or \
+                gender is Gender.UNKNOWN:
+            return None
+        if len(words) == 2 and words[1] in ("man", "woman"):
+            return None  # a bare "the man" is more often someone new than an epithet
+        phrase = " ".join(words[1:])
+        if phrase not in self._first_intro:  # searched once per phrase: novels repeat tags
+            intro = re.compile(r"\b(?:an?|one)\s+" + r"\s+".join(map(re.escape, words[1:]))
+                               + r"\b", re.IGNORECASE).search(self.text)
+            self._first_intro[phrase] = intro.start() if intro else len(self.text)
+        if self._first_intro[phrase] < pos:
+            return None  # "a girl ... the girl": the description has its own person
+        if self._block_starts is None:
+            self._block_starts = [b.start for b in self.blocks]
+        # this paragraph and the one before it (blocks, not lines: hard-wrapped text)
+        b = max(0, bisect.bisect_right(self._block_starts, pos) - 2)
+        scope = max(self._block_starts[b] if self._block_starts else 0, self._heading_floor(pos))
+        for m in self.reg.recent(pos, limit_chars=pos - scope):
+            e = self.reg.entities[m.key]
+            if e.description or m.key in (exclude, self.narrator):
+                continue
+            if e.resolved_gender() is gender and self.reg.candidate(m.key):
+                return m.key
+        return None
+
     def _plain_description(self, desc: str, pos: int, exclude: str | None,
                            gender: Gender) -> str | None:
+        named = self._epithet_of(desc, pos, exclude, gender)
+        if named:
+            return named
         key = self.reg.description_entity(desc, pos)
         e = self.reg.entities[key]
         if not e.description:
@@ -917,7 +991,34 @@ class _Attributor:
                 continue
             if any(split_title(f)[0].rstrip(".") == title for f in e.forms):
                 seen.append(m.key)
+        if not seen:
+            return self._family_by_surname(title, owners, pos, exclude)
         return seen[0] if len(seen) == 1 else None
+
+    def _family_by_surname(self, title: str, owners: Sequence[str | None], pos: int,
+                           exclude: str | None) -> str | None:
+        """"said her mother" in a scene where only "Mr. Bennet" and "Lizzy" are named: the
+        family of the scene is the Bennets, and the story's one "Mrs. Bennet" (named later
+        or earlier, but not nearby) is the mother. Only when the surnames named nearby give
+        exactly one person of that title."""
+        hits: set[str] = set()
+        done: set[str] = set()
+        for m in self.reg.recent(pos, limit_chars=RECENT_SPEAKER_CHARS):
+            if m.key in done:
+                continue
+            done.add(m.key)
+            e = self.reg.entities[m.key]
+            if e.description:
+                continue
+            for f in e.forms:
+                words = split_title(f)[1].split()
+                if not words or (len(words) == 1 and not split_title(f)[0]):
+                    continue  # a bare "Lizzy" carries no surname
+                key = self.reg.lookup(f"{title}. {words[-1]}") or \
+                    self.reg.lookup(f"{title} {words[-1]}")
+                if key and key not in owners and key != exclude and key != m.key:
+                    hits.add(key)
+        return hits.pop() if len(hits) == 1 else None
 
     def _described_antecedent(self, want: Gender, pos: int, exclude: str | None) -> str | None:
         """"One girl stood alone. [...] “Yes?” she said": with no named character of that
@@ -927,15 +1028,32 @@ class _Attributor:
         if self.reg.has_cast:
             return None
         start = max(0, pos - RECENT_SPEAKER_CHARS)
-        for _s, _e, phrase in reversed(find_descriptions(self.text, start, pos)):
-            if gender_of_noun(phrase.split()[-1].lower()) is not want:
+        for ds, de, phrase in reversed(find_descriptions(self.text, start, pos)):
+            g = gender_of_noun(phrase.split()[-1].lower())
+            if g is Gender.UNKNOWN and phrase.split()[-1].lower() in PERSON_NOUNS:
+                g = self._gender_after(de)  # "the doctor felt his patient's pulse"
+            if g is not want:
                 continue
+            j = bisect.bisect_right(self._quote_ends, ds)
+            if j < len(self.quotes) and self.quotes[j].start <= ds:
+                continue  # “Another boy.” is said, not a person in the scene
             if phrase.split()[0].lower() in ("his", "her", "their", "its"):
                 continue  # "her husband" needs its owner; that is resolve_description's job
             key = self.resolve_description(phrase, pos, exclude)
             if key and key != exclude and key != self.narrator:
                 return key
         return None
+
+    def _gender_after(self, end: int) -> Gender:
+        """The gender of the pronouns in the rest of the clause after a neutral noun."""
+        rest = re.split(r"[,;:—]|\bwho\b", _first_sentence(self.text[end:end + 120]))[0]
+        he = len(re.findall(r"\b(?:he|his|him|himself)\b", rest, re.IGNORECASE))
+        she = len(re.findall(r"\b(?:she|her|hers|herself)\b", rest, re.IGNORECASE))
+        if he and not she:
+            return Gender.MALE
+        if she and not he:
+            return Gender.FEMALE
+        return Gender.UNKNOWN
 
     def only_cast_member(self, gender: Gender, exclude: str | None,
                          described: bool = False) -> str | None:
@@ -1142,7 +1260,8 @@ class _Attributor:
         want = e.resolved_gender()
         described = [k for k in found if self._described_only(k) and k != self._addressee
                      and self.reg.entities[k].resolved_gender() in (want, Gender.UNKNOWN)
-                     and not _contrasting(e.display, self.reg.entities[k].display)]
+                     and not _contrasting(e.display, self.reg.entities[k].display)
+                     and not _introduced_apart(e, self.reg.entities[k])]
         if len(described) != 1:
             return key
         self.reg.merge(key, described[0])
@@ -1380,7 +1499,99 @@ class _Attributor:
             if r.speaker in self.reg.entities:
                 self.reg.entities[r.speaker].spoke = True  # type: ignore[attr-defined]
         self.conversations()
+        self._named_later()
         return [r or Attribution(UNKNOWN, "unknown") for r in self.result]
+
+    def _named_later(self) -> None:
+        """"An old man in a tweed cap was doing a crossword. “Seven letters,” he muttered.
+        [...] Mr. Abernathy counted the squares": a story often names a person only after
+        they have spoken as a description. Without a cast, in each scene (between headings
+        and scene breaks), a described speaker of a known gender becomes the one named
+        character of that gender whom the story first mentions after the description first
+        spoke there (within NAMED_LATER_CHARS of its last line), when no other described
+        speaker of that gender spoke more recently before the name and the two never talk
+        back and forth (two people talking are two people)."""
+        if self.reg.has_cast or not self.quotes:
+            return
+        breaks = [b.start for b in self.blocks if b.index in self.headings or (
+            b.index not in self.by_block and _SCENE_BREAK.match(self.text[b.start:b.end]))]
+        first_seen: dict[str, int] = {}
+        for m in self.reg.mentions:
+            first_seen.setdefault(m.key, m.start)
+        scenes: dict[int, list[int]] = {}
+        for i, q in enumerate(self.quotes):
+            scenes.setdefault(bisect.bisect_right(breaks, q.start), []).append(i)
+        for scene, ids in scenes.items():
+            lo = breaks[scene - 1] if scene > 0 else 0
+            hi = breaks[scene] if scene < len(breaks) else len(self.text)
+            described: dict[Gender, list[str]] = {}
+            first_quote: dict[str, int] = {}
+            last_quote: dict[str, int] = {}
+            for i in ids:
+                r = self.result[i]
+                e = self.reg.entities.get(r.speaker) if r else None
+                if r is not None and r.speaker in first_quote:
+                    last_quote[r.speaker] = self.quotes[i].end
+                if r is None or e is None or not e.description or r.speaker in first_quote:
+                    continue
+                words = e.key.split()
+                if words[0] != "the" or (len(words) == 2 and words[-1] in RELATIONS):
+                    continue  # "his wife", "the mother" have their own rules
+                first_quote[r.speaker] = self.quotes[i].start
+                last_quote[r.speaker] = self.quotes[i].end
+                described.setdefault(e.resolved_gender(), []).append(r.speaker)
+            lines: dict[str, list[int]] = {}
+            for i in ids:
+                r = self.result[i]
+                if r and r.speaker in first_quote:
+                    lines.setdefault(r.speaker, []).append(self.quotes[i].end)
+
+            def latest(d: str, pos: int, lines: dict[str, list[int]] = lines) -> int:
+                return max((end for end in lines[d] if end < pos), default=-1)
+
+            for gender, descs in described.items():
+                if gender is Gender.UNKNOWN:
+                    continue
+                for desc in descs:
+                    named = {k for k, start in first_seen.items()
+                             if first_quote[desc] < start < hi and start >= lo
+                             and start - last_quote[desc] <= NAMED_LATER_CHARS
+                             and k != self.narrator and not self.reg.entities[k].description
+                             and self.reg.entities[k].resolved_gender() is gender
+                             and self.reg.candidate(k) and self._person_name(k)
+                             # with several described speakers of that gender, the name is
+                             # the one who spoke last before it ("said the clergyman. [...]
+                             # Mr. Beebe bowed.")
+                             and all(latest(desc, start) > latest(d, start)
+                                     for d in descs if d != desc)}
+                    if len(named) != 1:
+                        continue
+                    name = named.pop()
+                    if self._answer_each_other(ids, desc, name):
+                        continue
+                    for i in ids:
+                        r = self.result[i]
+                        if r and r.speaker == desc:
+                            self.result[i] = Attribution(name, r.reason)
+                    self.reg.entities[name].forms |= self.reg.entities[desc].forms
+
+    def _person_name(self, key: str) -> bool:
+        """A name that is surely a person's: titled ("Mr. Abernathy") or a known given name
+        (a capitalised word with pronouns after it may be a thing: "the Elks", "Nature")."""
+        e = self.reg.entities[key]
+        return any(split_title(f)[0] for f in e.forms) or e.name_gender is not Gender.UNKNOWN
+
+    def _answer_each_other(self, ids: list[int], a: str, b: str) -> bool:
+        """Two speakers who talk back and forth (a, b, a in three paragraphs in a row)
+        somewhere in these quotes; one change of speaker may be one person's lines split by
+        narration."""
+        turns: list[tuple[str, int]] = []
+        for i in ids:
+            r = self.result[i]
+            if r and (not turns or turns[-1][1] != self.quotes[i].block):
+                turns.append((r.speaker, self.quotes[i].block))
+        return any(x[0] == z[0] and {x[0], y[0]} == {a, b}
+                   for x, y, z in zip(turns, turns[1:], turns[2:], strict=False))
 
     # -- conversations -------------------------------------------------------------------
     def conversations(self) -> None:
@@ -1655,6 +1866,19 @@ def self_introductions(text: str, quotes: Sequence[Quote], attributions: Sequenc
             if owner is None or owner == e.key:
                 e.forms.add(form)
                 registry._form_index.setdefault(form, e.key)
+            elif e.description and _same_person(e, registry.entities.get(owner)):
+                # "“I am Mary Lennox,” the little girl said": the description is the named
+                # character the narration tells about (the name keeps its own entry)
+                e.forms.add(form)
+
+
+def _same_person(described: Entity, named: Entity | None) -> bool:
+    """A described speaker may be this named character: a name of the same known gender
+    ("the little girl" and Mary; "the stranger" who says "I am Ben" may be joking)."""
+    if named is None or named.description:
+        return False
+    a = described.resolved_gender()
+    return a is not Gender.UNKNOWN and a is named.resolved_gender()
 
 
 _KIN_DESCRIPTION = re.compile(r"(?:his|her|their|my|our|your|the) (\w+)")

@@ -228,6 +228,10 @@ class Registry:
         self._places: dict[str, bool] = {}
         self._things: dict[str, bool] = {}
         self.object_only: set[str] = set()
+
+        self._titled_forms: dict[str, list[str]] = {}
+        """Titled names ("Dr. Howard Archie") by the first and last word after the title:
+        the only names a short form ("Dr. Archie", "Polly") may join."""
         for c in cast:
             e = Entity(c.name, c.name, {c.name, *c.aliases}, c.gender, from_cast=True,
                        child=c.age == "child", name_gender=_name_gender(c.name, c.aliases))
@@ -235,6 +239,8 @@ class Registry:
             for form in e.forms:
                 self._form_index.setdefault(form, e.key)
                 self._folded_index.setdefault(form.casefold(), e.key)
+                if split_title(form)[0]:
+                    self._add_titled(form)
         self._lower_words = {w for w in re.findall(r"\b[a-z][a-z'’-]+\b", text)}
         self.mentions: list[Mention] = []
         self._discover(narration)
@@ -291,6 +297,10 @@ class Registry:
                                   self.text, re.IGNORECASE)
                 if intro:
                     e.forms.add(intro.group().lower())
+                    post = _POSTMODIFIER.match(self.text, intro.end())
+                    if post:
+                        # "a man in the crowd", "a dame of fifty": the introduction whole
+                        e.forms.add(" ".join((intro.group() + post.group()).lower().split()))
                     if e.gender is Gender.UNKNOWN:
                         e.gender = _relative_clause_gender(self.text, intro.end())
                 # and the nearest introduction before its first use with adjectives ("a
@@ -300,7 +310,17 @@ class Registry:
                     self.text, max(0, end - INTRO_CHARS), end))
                 if intros:
                     last = intros[-1]
+                    intro_words = last.group().lower().replace(",", "").split()
                     e.forms.add(" ".join(last.group().lower().split()))
+                    post = _POSTMODIFIER.match(self.text, last.end())
+                    if post:
+                        e.forms.add(" ".join((last.group() + post.group()).lower().split()))
+                    if len(intro_words) > 2 and {w.lower() for w in rest} <= set(intro_words):
+                        # the story goes on to call them "the parish surgeon" as well as
+                        # "the surgeon": the definite form of the introduction is theirs too
+                        definite = " ".join(["the", *intro_words[1:]])
+                        e.forms.add(definite)
+                        self._folded_index.setdefault(definite, norm)
             self.entities[norm] = e
             self._folded_index.setdefault(norm, norm)
         return norm
@@ -503,6 +523,12 @@ class Registry:
         self._desc_raw = [(s, e, f) for s, e, f, _ in raw if f not in keys]
         self._count_pronouns()
 
+    def _add_titled(self, form: str) -> None:
+        words = split_title(form)[1].split()
+        if words:
+            for w in {words[0], words[-1]}:
+                self._titled_forms.setdefault(w, []).append(form)
+
     def _cluster(self, counts: Counter[str]) -> dict[str, str]:
         keys: dict[str, str] = {}
         forms = sorted(counts, key=lambda f: (-len(f.split()), -counts[f]))
@@ -537,10 +563,16 @@ class Registry:
                     target = titled_keys.pop()
                 elif not first_keys and len(last_keys) == 1:
                     target = last_keys.pop()
+                else:
+                    target = _titled_owner(self._titled_forms.get(parts[0], ()), keys,
+                                           self._form_index, parts[0], None)
             elif title and core in keys:
                 other = self.entities[keys[core]]
                 if not any(split_title(f)[0] and split_title(f)[0] != title for f in other.forms):
                     target = other.key
+            elif title and len(parts) == 1:
+                target = _titled_owner(self._titled_forms.get(parts[0], ()), keys,
+                                       self._form_index, parts[0], title)
             elif len(parts) > 1:
                 # "Mr. Bennet" and "Bennet" when only one titled form exists are one person
                 pass
@@ -558,6 +590,8 @@ class Registry:
             self.entities[target].forms.add(form)
             keys[form] = target
             self._form_index.setdefault(form, target)
+            if title:
+                self._add_titled(form)
         return keys
 
     def _count_pronouns(self) -> None:
@@ -637,6 +671,31 @@ class Registry:
         if new:
             self.mentions = sorted(self.mentions + new, key=lambda m: m.start)
             self._starts = [m.start for m in self.mentions]
+
+
+def _title_word(title: str) -> str:
+    t = title.rstrip(".").lower()
+    return _TITLE_WORD.get(t, t)
+
+
+def _titled_owner(known: Sequence[str], keys: dict[str, str], index: dict[str, str],
+                  word: str, title: str | None) -> str | None:
+    """The one titled character a shorter form names. With `title` ("Dr. Archie"): the one
+    whose name carries the same title and ends in `word` ("Dr. Howard Archie": a story
+    drops the given name once it has introduced the doctor). Without ("Polly"): the one
+    whose titled name is just `word` ("Aunt Polly", "his aunt Polly"). Two such characters
+    ("Mr. Bennet", "Mrs. Bennet") leave the short form alone."""
+    owners = set()
+    for f in known:
+        t, core = split_title(f)
+        if not t:
+            continue
+        words = core.split()
+        same = words == [word] if title is None else (
+            len(words) > 1 and words[-1] == word and _title_word(t) == _title_word(title))
+        if same:
+            owners.add(keys.get(f) or index[f])
+    return owners.pop() if len(owners) == 1 else None
 
 
 _PLACE_PREPOSITIONS = frozenset(("in", "at", "from", "into", "near", "toward", "towards",
@@ -736,6 +795,13 @@ def _relative_clause_gender(text: str, end: int) -> Gender:
 
 INTRO_CHARS = 3000
 """How far before a description's first use its introduction ("a white man") is looked for."""
+
+
+_POSTMODIFIER = re.compile(r"[ \t]*\r?\n?[ \t]*(?:of|in|with|at|from|on)\s+"
+                          r"(?:(?:the|a|an|his|her|their)\s+)?[a-z][\w’'-]*"
+                          r"(?=[,.;:!?—]|\s+(?:and|who|whom|whose|which|that|was|had)\b)")
+"""The prepositional phrase that ends an introduction ("in the crowd", "of fifty"): it
+ends at a stop or a new clause, else it was cut short ("in the usual peasant dress")."""
 
 
 def _intro_re(head: str) -> re.Pattern[str]:
