@@ -601,3 +601,14 @@ def test_a_pronoun_does_not_reach_back_over_a_chapter_heading():
             "The cabin was warm. An old man in a grey coat was reading.\n\n"
             "“Cold out,” he muttered.\n")
     assert _speakers(text)[-1] == "the old man"
+
+
+def test_tag_closing_the_paragraph_before_with_a_comma():
+    # the narration runs into the speech: "...as he had said at breakfast," / "“...”"
+    text = ("Walter sat by the stove. Emily poured his coffee and chattered to keep him "
+            "cheerful; but when the cake came, it was impossible for him not to say, as he "
+            "had said at breakfast,\n\n"
+            "“Poor Marta! I wish she were here again.”\n\n"
+            "“You know she is happy now, uncle.”\n\n"
+            "“Happy! How can she be happy so far away?”\n")
+    assert _speakers(text) == ["Walter", "Emily", "Walter"]

@@ -918,8 +918,8 @@ class _Attributor:
             ids = self.by_block.get(q.block - 1)
             lo = self.quotes[ids[-1]].end if ids else prev_b.start
             tail = self.text[max(lo, prev_b.end - 300):prev_b.end].rstrip()
-            if tail.endswith((":", "--", "—")):
-                before = _last_sentence(tail.rstrip(":-—") + ":")
+            if tail.endswith((":", "--", "—", ",")):
+                before = _last_sentence(tail.rstrip(":-—,") + ":")
         return before
 
     def has_verb(self, i: int) -> bool:
