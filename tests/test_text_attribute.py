@@ -612,3 +612,12 @@ def test_tag_closing_the_paragraph_before_with_a_comma():
             "“You know she is happy now, uncle.”\n\n"
             "“Happy! How can she be happy so far away?”\n")
     assert _speakers(text) == ["Walter", "Emily", "Walter"]
+
+
+def test_habitual_tag_with_a_modal():
+    # "she would sigh": the base form after a modal is the same speech verb as "sighed"
+    text = ("Margaret sat by the window and Walter read his paper.\n\n"
+            "“Good morning,” said Walter.\n\n"
+            "“Morning.”\n\n"
+            "“I am feeling very tired today,” she would sigh, her hand at her brow.\n")
+    assert _speakers(text) == ["Walter", "Margaret", "Margaret"]

@@ -92,6 +92,7 @@ _SCENE_BREAK = re.compile(r"\W*$|\W*(?:[IVXLC]+|\d+)\W*$")
 """A paragraph of only marks ("* * *") or a section number ("II", "3.")."""
 _AUX = frozenset(["had", "has", "have", "would", "will", "could", "should", "did", "was", "then"])
 _PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
+_MODALS = frozenset(("would", "will", "could", "might", "shall", "should", "did", "must"))
 _BARE_SUBJECTS = frozenset(("another", "one"))
 """Pronoun-like subjects of a tag that stand for a person of a group ("said another")."""
 _DETERMINERS = _words(
@@ -153,6 +154,11 @@ def _is_verb(tokens: list[str], i: int) -> int:
         return 0
     w = tokens[i].lower()
     if w not in SPEECH_VERBS:
+        # "she would sigh", "he will answer": a modal's base form of a listed past tense
+        if i > 0 and tokens[i - 1].lower() in _MODALS and len(w) > 3 and w.isalpha() and (
+                w + "ed" in SPEECH_VERBS or w + "d" in SPEECH_VERBS
+                or (w.endswith("y") and w[:-1] + "ied" in SPEECH_VERBS)):
+            return 1
         return 0
     if w in _PHRASAL:
         return 2 if i + 1 < len(tokens) and tokens[i + 1].lower() == _PHRASAL[w] else 0
