@@ -621,3 +621,19 @@ def test_habitual_tag_with_a_modal():
             "“Morning.”\n\n"
             "“I am feeling very tired today,” she would sigh, her hand at her brow.\n")
     assert _speakers(text) == ["Walter", "Margaret", "Margaret"]
+
+
+def test_narration_that_quotes_in_passing_ends_the_exchange():
+    # the paragraph about the household quotes Walter in passing: it is not a turn of the
+    # exchange before it, so Martha (tagged after it) is not the other party of that exchange
+    text = ("Clara stood at the foot of the stairs below the room where Tom slept. It was "
+            "early, and the house was cold.\n\n"
+            "“Tom.”\n\n"
+            "“What is it now? I am still asleep.”\n\n"
+            "“Come down and help me with the washing.”\n\n"
+            "Nobody in the house hurried in the mornings. The kettle took its time, the clock in "
+            "the hall ran slow, and the dog slept on the warm bricks by the stove until the sun "
+            "reached the window. Every morning Walter said, “Leave the boy alone,” and went back "
+            "to his newspaper, and the house grew quiet again until noon.\n\n"
+            "“He will be late for school,” said Martha.\n")
+    assert _speakers(text) == ["Clara", "Tom", "Clara", "Walter", "Martha"]

@@ -286,6 +286,7 @@ RECENT_SPEAKER_CHARS = 3000
 """How far back a pronoun in a speech tag may find its speaker among earlier quotes."""
 
 TURN_NARRATION_WORDS = 20
+NARRATIVE_WORDS = 45
 """A paragraph opening with a quote and holding at most this many words of narration is a
 plain turn of a conversation (the next paragraph's turn is most likely the other party's)."""
 
@@ -1093,13 +1094,30 @@ class _Attributor:
             first = self.by_block[block][0]
             if run and self.quotes[first].continues:
                 run[-1].append(block)  # a quote running on over paragraphs is one turn
-            elif run and all(self._is_aside(b) for b in range(last_block + 1, block)):
+            elif run and all(self._is_aside(b) for b in range(last_block + 1, block)) \
+                    and not self._narrative_block(last_block, leading=False) \
+                    and not self._narrative_block(block, leading=True):
                 run.append([block])
             else:
                 self._fill_run(run)
                 run = [[block]]
             last_block = block
         self._fill_run(run)
+
+    def _narrative_block(self, block: int, leading: bool) -> bool:
+        """A paragraph of narration that quotes in passing (it opens with narration and
+        tells more than it quotes: "She fed him sections of ... her “line.” Her hand ...") is
+        not a turn of the conversation around it. One that ends on its quote ("...and had
+        spoken thus: “Ma, I'm going.”") still leads into the reply after it."""
+        b = self.blocks[block]
+        ids = self.by_block[block]
+        if not self.text[b.start:self.quotes[ids[0]].start].strip():
+            return False
+        if not leading and not self.text[self.quotes[ids[-1]].end:b.end].strip():
+            return False
+        quoted = sum(len(self.text[self.quotes[j].start:self.quotes[j].end].split()) for j in ids)
+        told = len(self.text[b.start:b.end].split()) - quoted
+        return told > NARRATIVE_WORDS and told > 2 * quoted
 
     def _turn_anchor(self, blocks: list[int]) -> str | None:
         for b in blocks:
