@@ -637,3 +637,16 @@ def test_narration_that_quotes_in_passing_ends_the_exchange():
             "to his newspaper, and the house grew quiet again until noon.\n\n"
             "“He will be late for school,” said Martha.\n")
     assert _speakers(text) == ["Clara", "Tom", "Clara", "Walter", "Martha"]
+
+
+def test_relation_a_turn_is_called_by_names_its_speaker():
+    # "Surely, uncle, ..." answers the line before it: that line is her uncle's
+    text = ("Margaret sat by the bed in the darkened room.\n\n"
+            "“I am not well, Margaret. I doubt I shall see another spring.”\n\n"
+            "“Surely, uncle, you cannot mean it.”\n\n"
+            "“I do mean it, my child. The doctor says so.”\n\n"
+            "“Do not say so, uncle,” said Margaret.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["her uncle", "Margaret", "her uncle", "Margaret"]
+    assert "Uncle" in next(c for c in s.characters if c.name == "her uncle").aliases
+

@@ -128,6 +128,14 @@ _SELF_NAMED = re.compile(rf"\b(?:[Mm]y name (?:is|was)|call(?:ed|s)? me|called m
                          rf"({_CAP}(?: {_CAP})*)")
 _VOCATIVE_ANY = re.compile(rf"(?:^\W*|[,;—]\s*|\b[Mm]y dear\s+|\b[Dd]ear\s+)"
                            rf"((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}(?: {_CAP})*)(?=\s*[,.!?;—])")
+_KIN_CALLS = {"uncle": "uncle", "aunt": "aunt", "auntie": "aunt", "papa": "father",
+              "pa": "father", "father": "father", "mamma": "mother", "mama": "mother",
+              "ma": "mother", "mother": "mother", "grandpa": "grandfather",
+              "grandfather": "grandfather", "grandma": "grandmother", "granny": "grandmother",
+              "grandmother": "grandmother"}
+"""Relations a speaker calls a relative by ("Surely, uncle, ..."), as the relation noun."""
+_KIN_CALL = re.compile(r"(?:^\W*|[,;—]\s*|\b[Dd]ear\s+)((?i:" + "|".join(_KIN_CALLS) +
+                       r"))(?=\s*[,.!?;—]|\s*$)")
 _VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
 
 
@@ -1132,6 +1140,7 @@ class _Attributor:
             return
         anchors = [self._turn_anchor(t) for t in turns]
         self._vocative_anchors(turns, anchors)
+        self._kin_anchors(turns, anchors)
         tagged = [k for k, a in enumerate(anchors) if a]
         if not tagged:
             return
@@ -1190,6 +1199,57 @@ class _Attributor:
                     r = self.result[j]
                     if r is None or r.reason in _SOFT_REASONS or r.reason == "continued" or \
                             (old and r.speaker == old):
+                        self.result[j] = Attribution(key, "vocative")
+
+    def _kin_call(self, j: int, speaker: str) -> tuple[str, str] | None:
+        """(speaker, relation) when quote j, said by the turn's `speaker`, calls the one it
+        answers or is answered by by a relation. A turn where someone else speaks as well
+        ("…,’ observed Fergus. ‘Nonsense, Fergus! …, mamma?’") is three-way talk: skipped."""
+        r = self.result[j]
+        if r is None or r.speaker != speaker or speaker == UNKNOWN:
+            return None
+        q = self.quotes[j]
+        m = _KIN_CALL.search(self.text, q.inner_start, q.inner_end)
+        return (r.speaker, _KIN_CALLS[m.group(1).lower()]) if m else None
+
+    def _kin_anchors(self, turns: list[list[int]], anchors: list[str | None]) -> None:
+        """“Surely, uncle, you cannot mean--” answers the line before it: an untagged turn
+        beside a turn that calls its speaker by a relation ("uncle", "papa") is said by that
+        relative of the caller ("her uncle", the owner's "Mr X" for a father)."""
+        for k, turn in enumerate(turns):
+            if anchors[k]:
+                continue
+            found = set()
+            for n in (k - 1, k + 1):
+                speaker = anchors[n] if 0 <= n < len(turns) else None
+                if speaker:
+                    # the line right before this turn, or right after it
+                    j = self.by_block[turns[n][-1]][-1] if n < k else self.by_block[turns[n][0]][0]
+                    call = self._kin_call(j, speaker)
+                    if call:
+                        found.add(call)
+            if len(found) != 1:
+                continue
+            owner, rel = found.pop()
+            assert owner is not None
+            g = self.reg.entities[owner].resolved_gender() if owner in self.reg.entities \
+                else Gender.UNKNOWN
+            if g is Gender.UNKNOWN or owner == self.narrator:
+                continue
+            desc = f"{'his' if g is Gender.MALE else 'her'} {rel}"
+            pos = self.quotes[self.by_block[turn[0]][0]].start
+            # resolved as a tag "said her uncle" would be, the caller being the owner
+            saved, self._addressee = self._addressee, owner
+            key = self.resolve_description(desc, pos, owner)
+            self._addressee = saved
+            if not key or key == owner or (self.reg.has_cast and key in self.reg.entities
+                                           and not self.reg.entities[key].from_cast):
+                continue
+            anchors[k] = key
+            for b in turn:
+                for j in self.by_block[b]:
+                    r = self.result[j]
+                    if r is None or r.reason in _SOFT_REASONS or r.reason == "continued":
                         self.result[j] = Attribution(key, "vocative")
 
     def _described_only(self, key: str | None) -> bool:
