@@ -650,3 +650,28 @@ def test_relation_a_turn_is_called_by_names_its_speaker():
     assert _speakers(text) == ["her uncle", "Margaret", "her uncle", "Margaret"]
     assert "Uncle" in next(c for c in s.characters if c.name == "her uncle").aliases
 
+
+
+def test_and_name_turns_to_the_next_speaker():
+    # "—and Oliver, what have you been doing?" turns to someone new: he answers next
+    text = ("Mrs. Hale smiled at Peter and Oliver as they came in from the yard.\n\n"
+            "“There you are at last, Peter. What kept you?”\n\n"
+            "“The new colt. He would not take the bridle.”\n\n"
+            "“That's my brave boy!—and Oliver, what have you been doing?”\n\n"
+            "“Fishing.”\n")
+    assert _speakers(text) == ["Mrs. Hale", "Peter", "Mrs. Hale", "Oliver"]
+
+
+def test_a_speaker_pages_of_narration_away_is_not_the_listener():
+    # Martin spoke in another exchange; the narration since tells of Mary, not of him
+    filler = ("The road ran on between the hedges for a mile or more, and the dust lay thick "
+              "upon it, for there had been no rain since the fair. ") * 6
+    text = ("“Will you sell the horse?” asked Jonas.\n\n"
+            "“Not for that price,” said Martin.\n\n" + filler + "\n\n"
+            "Later that evening Walter found Mary in the kitchen. She was bent over the "
+            "accounts with a candle at her elbow.\n\n"
+            "“Still at it?” said Walter.\n\n"
+            "“Someone has to be.”\n\n"
+            "“Leave it till morning.”\n\n"
+            "“And have the bailiff at the door by noon? No.”\n")
+    assert _speakers(text) == ["Jonas", "Martin", "Walter", "Mary", "Walter", "Mary"]

@@ -136,6 +136,10 @@ _KIN_CALLS = {"uncle": "uncle", "aunt": "aunt", "auntie": "aunt", "papa": "fathe
 """Relations a speaker calls a relative by ("Surely, uncle, ..."), as the relation noun."""
 _KIN_CALL = re.compile(r"(?:^\W*|[,;—]\s*|\b[Dd]ear\s+)((?i:" + "|".join(_KIN_CALLS) +
                        r"))(?=\s*[,.!?;—]|\s*$)")
+_TURNING_TO = re.compile(rf"[,;—]\s*and\s+((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}(?: {_CAP})*)"
+                         rf"(?=\s*[,!?])")
+"""“That's my brave boy!—and Fergus, what have you been doing?”: the speaker turns to someone
+new, who answers next (but did not say the line before)."""
 _VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
 
 
@@ -294,9 +298,15 @@ RECENT_SPEAKER_CHARS = 3000
 """How far back a pronoun in a speech tag may find its speaker among earlier quotes."""
 
 TURN_NARRATION_WORDS = 20
-NARRATIVE_WORDS = 45
 """A paragraph opening with a quote and holding at most this many words of narration is a
 plain turn of a conversation (the next paragraph's turn is most likely the other party's)."""
+
+NARRATIVE_WORDS = 45
+"""A paragraph opening with narration that tells more than this many words (and twice what it
+quotes) only quotes in passing: it is not a turn of the conversation around it."""
+
+OTHER_EXCHANGE_WORDS = 150
+"""Narration of more than this many words between two quotes puts them in different exchanges."""
 
 CONVERSATION_TURNS = 8
 """Quotes looked back over for the people of the current conversation."""
@@ -1173,6 +1183,12 @@ class _Attributor:
                     return key
         return None
 
+    def _turning_to(self, turn: list[int]) -> str | None:
+        """The one the last quote of a turn turns to ("—and Fergus, what have you done?")."""
+        q = self.quotes[self.by_block[turn[-1]][-1]]
+        m = _TURNING_TO.search(self.text, q.inner_start, q.inner_end)
+        return self.reg.lookup(m.group(1)) if m else None
+
     def _vocative_anchors(self, turns: list[list[int]], anchors: list[str | None]) -> None:
         """“Good night, Sir John,” answers the line before it: an untagged turn is said by
         the one the next turn (or the turn before) addresses by name."""
@@ -1184,6 +1200,10 @@ class _Attributor:
             votes = {called[n] for n in (k - 1, k + 1) if 0 <= n < len(turns) and called[n]
                      and called[n] != anchors[n] and called[n] != called[k]
                      and not (anchors[k] and anchors[n] == anchors[k])}
+            if k > 0 and not called[k - 1] and not anchors[k]:
+                turned = self._turning_to(turns[k - 1])
+                if turned and turned != anchors[k - 1]:
+                    votes.add(turned)
             found = {v for v in votes if v and self.reg.candidate(v) and v != UNKNOWN}
             if len(found) != 1:
                 continue
@@ -1279,6 +1299,16 @@ class _Attributor:
                     self._scene_break(self.quotes[j].block, turns[0][0]):
                 break
             r = self.result[j]
+            told_from = self.blocks[self.quotes[j].block].end
+            if len(self.text[told_from:run_start].split()) > OTHER_EXCHANGE_WORDS:
+                # a speaker of an exchange that pages of narration separate from this one,
+                # and that the narration does not mention again, is less likely the listener
+                # than the person the narration just told of
+                told = [m.key for m in self.reg.recent(run_start,
+                                                       limit_chars=run_start - told_from)
+                    if m.key != speaker and m.key != self.narrator and self.reg.candidate(m.key)]
+                if told and not (r and r.speaker in told):
+                    return told[0]
             if r and r.speaker != speaker and r.speaker != UNKNOWN and \
                     r.speaker in self.reg.entities:
                 return r.speaker
