@@ -675,3 +675,13 @@ def test_a_speaker_pages_of_narration_away_is_not_the_listener():
             "“Leave it till morning.”\n\n"
             "“And have the bailiff at the door by noon? No.”\n")
     assert _speakers(text) == ["Jonas", "Martin", "Walter", "Mary", "Walter", "Mary"]
+
+
+def test_a_name_given_to_sir_is_not_a_vocative():
+    # “Davy, sir.” answers "your name?": it does not call Davy, so Davy did not ask
+    text = ("A tall man seized Davy by the collar in the churchyard.\n\n"
+            "“Hold still!” cried the man.\n\n"
+            "“Don't hurt me, sir,” said Davy.\n\n"
+            "“Tell me your name! Quick!”\n\n"
+            "“Davy, sir.”\n")
+    assert _speakers(text) == ["the man", "Davy", "the man", "Davy"]

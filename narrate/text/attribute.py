@@ -140,6 +140,9 @@ _TURNING_TO = re.compile(rf"[,;—]\s*and\s+((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}
                          rf"(?=\s*[,!?])")
 """“That's my brave boy!—and Fergus, what have you been doing?”: the speaker turns to someone
 new, who answers next (but did not say the line before)."""
+_NAME_GIVEN = re.compile(rf"\W*{_CAP}(?: {_CAP})*(?:[.,!]\s*{_CAP}(?: {_CAP})*)*,\s*"
+                         r"(?:sir|ma['’]am|madam|miss|mum|mister)\W*$")
+"""“Pip, sir.” / “Pip. Pip, sir.”: the whole quote is a name told to someone called "sir"."""
 _VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
 
 
@@ -457,6 +460,8 @@ class _Attributor:
     def addressee(self, i: int) -> str | None:
         q = self.quotes[i]
         inner = self.text[q.inner_start:q.inner_end]
+        if _NAME_GIVEN.match(inner):
+            return None  # “Pip, sir.”: a name given in answer; "sir" is the one addressed
         m = _VOCATIVE.search(inner)
         if m:
             form = m.group(1) or m.group(2)
