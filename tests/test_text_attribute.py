@@ -685,3 +685,12 @@ def test_a_name_given_to_sir_is_not_a_vocative():
             "“Tell me your name! Quick!”\n\n"
             "“Davy, sir.”\n")
     assert _speakers(text) == ["the man", "Davy", "the man", "Davy"]
+
+
+def test_a_new_description_answering_the_turn_before_is_the_other_party():
+    # "said the parson" replies to the man with the sack: not another name for him
+    text = ("On the road home a farmer with a sack was met by a parson riding a bay horse.\n\n"
+            "“Evening,” said the man with the sack.\n\n"
+            "“Good evening to you,” said the parson.\n\n"
+            "“A fine night for it.”\n")
+    assert _speakers(text) == ["the man", "the parson", "the man"]

@@ -868,7 +868,9 @@ class _Attributor:
         described = [k for k in found if self._described_only(k) and k != self._addressee
                      and self.reg.entities[k].resolved_gender() in (want, Gender.UNKNOWN)
                      and not _contrasting(e.display, self.reg.entities[k].display)]
-        if len(described) != 1:
+        if len(described) != 1 or described[0] == self._previous_turn_speaker(i):
+            # “Good night t'ee,” said the man with the basket. / “Good night, Sir John,” said
+            # the parson.: a new description answering the turn right before is the other party
             return key
         self.reg.merge(key, described[0])
         return described[0]
