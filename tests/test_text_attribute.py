@@ -1096,3 +1096,95 @@ def test_with_two_described_speakers_the_name_goes_to_the_one_who_spoke_last():
             "“It is,” said the curate, shaking his coat.\n\n"
             "Mr. Lindqvist hung the coat by the door.\n")
     assert _speakers(text) == ["the old man", "Mr. Lindqvist"]
+
+def test_tag_closing_the_paragraph_before_with_a_comma():
+    # the narration runs into the speech: "...as he had said at breakfast," / "“...”"
+    text = ("Walter sat by the stove. Emily poured his coffee and chattered to keep him "
+            "cheerful; but when the cake came, it was impossible for him not to say, as he "
+            "had said at breakfast,\n\n"
+            "“Poor Marta! I wish she were here again.”\n\n"
+            "“You know she is happy now, uncle.”\n\n"
+            "“Happy! How can she be happy so far away?”\n")
+    assert _speakers(text) == ["Walter", "Emily", "Walter"]
+
+
+def test_habitual_tag_with_a_modal():
+    # "she would sigh": the base form after a modal is the same speech verb as "sighed"
+    text = ("Margaret sat by the window and Walter read his paper.\n\n"
+            "“Good morning,” said Walter.\n\n"
+            "“Morning.”\n\n"
+            "“I am feeling very tired today,” she would sigh, her hand at her brow.\n")
+    assert _speakers(text) == ["Walter", "Margaret", "Margaret"]
+
+
+def test_narration_that_quotes_in_passing_ends_the_exchange():
+    # the paragraph about the household quotes Walter in passing: it is not a turn of the
+    # exchange before it, so Martha (tagged after it) is not the other party of that exchange
+    text = ("Clara stood at the foot of the stairs below the room where Tom slept. It was "
+            "early, and the house was cold.\n\n"
+            "“Tom.”\n\n"
+            "“What is it now? I am still asleep.”\n\n"
+            "“Come down and help me with the washing.”\n\n"
+            "Nobody in the house hurried in the mornings. The kettle took its time, the clock in "
+            "the hall ran slow, and the dog slept on the warm bricks by the stove until the sun "
+            "reached the window. Every morning Walter said, “Leave the boy alone,” and went back "
+            "to his newspaper, and the house grew quiet again until noon.\n\n"
+            "“He will be late for school,” said Martha.\n")
+    assert _speakers(text) == ["Clara", "Tom", "Clara", "Walter", "Martha"]
+
+
+def test_relation_a_turn_is_called_by_names_its_speaker():
+    # "Surely, uncle, ..." answers the line before it: that line is her uncle's
+    text = ("Margaret sat by the bed in the darkened room.\n\n"
+            "“I am not well, Margaret. I doubt I shall see another spring.”\n\n"
+            "“Surely, uncle, you cannot mean it.”\n\n"
+            "“I do mean it, my child. The doctor says so.”\n\n"
+            "“Do not say so, uncle,” said Margaret.\n")
+    s = build_script(text)
+    assert _speakers(text) == ["her uncle", "Margaret", "her uncle", "Margaret"]
+    assert "Uncle" in next(c for c in s.characters if c.name == "her uncle").aliases
+
+
+
+def test_and_name_turns_to_the_next_speaker():
+    # "—and Oliver, what have you been doing?" turns to someone new: he answers next
+    text = ("Mrs. Hale smiled at Peter and Oliver as they came in from the yard.\n\n"
+            "“There you are at last, Peter. What kept you?”\n\n"
+            "“The new colt. He would not take the bridle.”\n\n"
+            "“That's my brave boy!—and Oliver, what have you been doing?”\n\n"
+            "“Fishing.”\n")
+    assert _speakers(text) == ["Mrs. Hale", "Peter", "Mrs. Hale", "Oliver"]
+
+
+def test_a_speaker_pages_of_narration_away_is_not_the_listener():
+    # Martin spoke in another exchange; the narration since tells of Mary, not of him
+    filler = ("The road ran on between the hedges for a mile or more, and the dust lay thick "
+              "upon it, for there had been no rain since the fair. ") * 6
+    text = ("“Will you sell the horse?” asked Jonas.\n\n"
+            "“Not for that price,” said Martin.\n\n" + filler + "\n\n"
+            "Later that evening Walter found Mary in the kitchen. She was bent over the "
+            "accounts with a candle at her elbow.\n\n"
+            "“Still at it?” said Walter.\n\n"
+            "“Someone has to be.”\n\n"
+            "“Leave it till morning.”\n\n"
+            "“And have the bailiff at the door by noon? No.”\n")
+    assert _speakers(text) == ["Jonas", "Martin", "Walter", "Mary", "Walter", "Mary"]
+
+
+def test_a_name_given_to_sir_is_not_a_vocative():
+    # “Davy, sir.” answers "your name?": it does not call Davy, so Davy did not ask
+    text = ("A tall man seized Davy by the collar in the churchyard.\n\n"
+            "“Hold still!” cried the man.\n\n"
+            "“Don't hurt me, sir,” said Davy.\n\n"
+            "“Tell me your name! Quick!”\n\n"
+            "“Davy, sir.”\n")
+    assert _speakers(text) == ["the man", "Davy", "the man", "Davy"]
+
+
+def test_a_new_description_answering_the_turn_before_is_the_other_party():
+    # "said the parson" replies to the man with the sack: not another name for him
+    text = ("On the road home a farmer with a sack was met by a parson riding a bay horse.\n\n"
+            "“Evening,” said the man with the sack.\n\n"
+            "“Good evening to you,” said the parson.\n\n"
+            "“A fine night for it.”\n")
+    assert _speakers(text) == ["the man", "the parson", "the man"]

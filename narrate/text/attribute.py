@@ -94,6 +94,7 @@ _SCENE_BREAK = re.compile(r"\W*$|\W*(?:[IVXLC]+|\d+)\W*$")
 """A paragraph of only marks ("* * *") or a section number ("II", "3.")."""
 _AUX = frozenset(["had", "has", "have", "would", "will", "could", "should", "did", "was", "then"])
 _PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
+_MODALS = frozenset(("would", "will", "could", "might", "shall", "should", "did", "must"))
 _BARE_SUBJECTS = frozenset(("another", "one"))
 """Pronoun-like subjects of a tag that stand for a person of a group ("said another")."""
 _DETERMINERS = _words(
@@ -166,6 +167,22 @@ _BARE_NAME = re.compile(rf"^((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})+)\.$")
 """A quote that is only a full name and a stop: "Jonathan Harker." (not a call: "Tom!")."""
 _OPENING_CALL = re.compile(rf"^\W*((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})*),\s")
 """A quote opening with a name and a comma: "Jane, come here." """
+
+_KIN_CALLS = {"uncle": "uncle", "aunt": "aunt", "auntie": "aunt", "papa": "father",
+              "pa": "father", "father": "father", "mamma": "mother", "mama": "mother",
+              "ma": "mother", "mother": "mother", "grandpa": "grandfather",
+              "grandfather": "grandfather", "grandma": "grandmother", "granny": "grandmother",
+              "grandmother": "grandmother"}
+"""Relations a speaker calls a relative by ("Surely, uncle, ..."), as the relation noun."""
+_KIN_CALL = re.compile(r"(?:^\W*|[,;—]\s*|\b[Dd]ear\s+)((?i:" + "|".join(_KIN_CALLS) +
+                       r"))(?=\s*[,.!?;—]|\s*$)")
+_TURNING_TO = re.compile(rf"[,;—]\s*and\s+((?:(?:Mr|Mrs|Ms|Dr|St)\.\s*)?{_CAP}(?: {_CAP})*)"
+                         rf"(?=\s*[,!?])")
+"""“That's my brave boy!—and Fergus, what have you been doing?”: the speaker turns to someone
+new, who answers next (but did not say the line before)."""
+_NAME_GIVEN = re.compile(rf"\W*{_CAP}(?: {_CAP})*(?:[.,!]\s*{_CAP}(?: {_CAP})*)*,\s*"
+                         r"(?:sir|ma['’]am|madam|miss|mum|mister)\W*$")
+"""“Pip, sir.” / “Pip. Pip, sir.”: the whole quote is a name told to someone called "sir"."""
 _VOCATIVE = re.compile(rf"^\W*({_CAP}(?: {_CAP})*)[,!?]|,\s*({_CAP}(?: {_CAP})*)\s*[.!?,]*\W*$")
 
 
@@ -206,6 +223,11 @@ def _is_verb(tokens: list[str], i: int) -> int:
         return 0
     w = tokens[i].lower()
     if w not in SPEECH_VERBS:
+        # "she would sigh", "he will answer": a modal's base form of a listed past tense
+        if i > 0 and tokens[i - 1].lower() in _MODALS and len(w) > 3 and w.isalpha() and (
+                w + "ed" in SPEECH_VERBS or w + "d" in SPEECH_VERBS
+                or (w.endswith("y") and w[:-1] + "ied" in SPEECH_VERBS)):
+            return 1
         return 0
     if w in _PHRASAL:
         return 2 if i + 1 < len(tokens) and tokens[i + 1].lower() == _PHRASAL[w] else 0
@@ -359,6 +381,13 @@ RECENT_SPEAKER_CHARS = 3000
 TURN_NARRATION_WORDS = 20
 """A paragraph opening with a quote and holding at most this many words of narration is a
 plain turn of a conversation (the next paragraph's turn is most likely the other party's)."""
+
+NARRATIVE_WORDS = 45
+"""A paragraph opening with narration that tells more than this many words (and twice what it
+quotes) only quotes in passing: it is not a turn of the conversation around it."""
+
+OTHER_EXCHANGE_WORDS = 150
+"""Narration of more than this many words between two quotes puts them in different exchanges."""
 
 CONVERSATION_TURNS = 8
 """Quotes looked back over for the people of the current conversation."""
@@ -594,6 +623,9 @@ class _Attributor:
                 for j in self.by_block[self.quotes[i - 1].block][-3:] if j < i):
             # “Tell us your name!” / “Pip, sir.”: the answer's name is its speaker's own
             return None
+
+        if _NAME_GIVEN.match(inner):
+            return None  # “Pip, sir.”: a name given in answer; "sir" is the one addressed
         m = _VOCATIVE.search(inner)
         if m:
             form = m.group(1) or m.group(2)
@@ -1263,6 +1295,11 @@ class _Attributor:
                      and not _contrasting(e.display, self.reg.entities[k].display)
                      and not _introduced_apart(e, self.reg.entities[k])]
         if len(described) != 1:
+
+                     and not _contrasting(e.display, self.reg.entities[k].display)]
+        if len(described) != 1 or described[0] == self._previous_turn_speaker(i):
+            # “Good night t'ee,” said the man with the basket. / “Good night, Sir John,” said
+            # the parson.: a new description answering the turn right before is the other party
             return key
         self.reg.merge(key, described[0])
         return described[0]
@@ -1344,6 +1381,7 @@ class _Attributor:
             tail = self.text[max(lo, prev_b.end - 300):prev_b.end].rstrip()
             # (or a comma: "...it was impossible for him not to say, as he had said at
             # dinner," and the quote is the rest of that sentence)
+
             if tail.endswith((":", "--", "—", ",")):
                 before = _last_sentence(tail.rstrip(":-—,") + ":")
         return before
@@ -1605,13 +1643,30 @@ class _Attributor:
             first = self.by_block[block][0]
             if run and self.quotes[first].continues:
                 run[-1].append(block)  # a quote running on over paragraphs is one turn
-            elif run and all(self._is_aside(b) for b in range(last_block + 1, block)):
+            elif run and all(self._is_aside(b) for b in range(last_block + 1, block)) \
+                    and not self._narrative_block(last_block, leading=False) \
+                    and not self._narrative_block(block, leading=True):
                 run.append([block])
             else:
                 self._fill_run(run)
                 run = [[block]]
             last_block = block
         self._fill_run(run)
+
+    def _narrative_block(self, block: int, leading: bool) -> bool:
+        """A paragraph of narration that quotes in passing (it opens with narration and
+        tells more than it quotes: "She fed him sections of ... her “line.” Her hand ...") is
+        not a turn of the conversation around it. One that ends on its quote ("...and had
+        spoken thus: “Ma, I'm going.”") still leads into the reply after it."""
+        b = self.blocks[block]
+        ids = self.by_block[block]
+        if not self.text[b.start:self.quotes[ids[0]].start].strip():
+            return False
+        if not leading and not self.text[self.quotes[ids[-1]].end:b.end].strip():
+            return False
+        quoted = sum(len(self.text[self.quotes[j].start:self.quotes[j].end].split()) for j in ids)
+        told = len(self.text[b.start:b.end].split()) - quoted
+        return told > NARRATIVE_WORDS and told > 2 * quoted
 
     def _turn_anchor(self, blocks: list[int]) -> str | None:
         for b in blocks:
@@ -1626,6 +1681,7 @@ class _Attributor:
             return
         anchors = [self._turn_anchor(t) for t in turns]
         self._vocative_anchors(turns, anchors)
+        self._kin_anchors(turns, anchors)
         tagged = [k for k, a in enumerate(anchors) if a]
         if not tagged:
             return
@@ -1658,6 +1714,12 @@ class _Attributor:
                     return key
         return None
 
+    def _turning_to(self, turn: list[int]) -> str | None:
+        """The one the last quote of a turn turns to ("—and Fergus, what have you done?")."""
+        q = self.quotes[self.by_block[turn[-1]][-1]]
+        m = _TURNING_TO.search(self.text, q.inner_start, q.inner_end)
+        return self.reg.lookup(m.group(1)) if m else None
+
     def _vocative_anchors(self, turns: list[list[int]], anchors: list[str | None]) -> None:
         """“Good night, Sir John,” answers the line before it: an untagged turn is said by
         the one the next turn (or the turn before) addresses by name."""
@@ -1669,6 +1731,10 @@ class _Attributor:
             votes = {called[n] for n in (k - 1, k + 1) if 0 <= n < len(turns) and called[n]
                      and called[n] != anchors[n] and called[n] != called[k]
                      and not (anchors[k] and anchors[n] == anchors[k])}
+            if k > 0 and not called[k - 1] and not anchors[k]:
+                turned = self._turning_to(turns[k - 1])
+                if turned and turned != anchors[k - 1]:
+                    votes.add(turned)
             found = {v for v in votes if v and self.reg.candidate(v) and v != UNKNOWN}
             if len(found) != 1:
                 continue
@@ -1684,6 +1750,57 @@ class _Attributor:
                     r = self.result[j]
                     if r is None or r.reason in _SOFT_REASONS or r.reason == "continued" or \
                             (old and r.speaker == old):
+                        self.result[j] = Attribution(key, "vocative")
+
+    def _kin_call(self, j: int, speaker: str) -> tuple[str, str] | None:
+        """(speaker, relation) when quote j, said by the turn's `speaker`, calls the one it
+        answers or is answered by by a relation. A turn where someone else speaks as well
+        ("…,’ observed Fergus. ‘Nonsense, Fergus! …, mamma?’") is three-way talk: skipped."""
+        r = self.result[j]
+        if r is None or r.speaker != speaker or speaker == UNKNOWN:
+            return None
+        q = self.quotes[j]
+        m = _KIN_CALL.search(self.text, q.inner_start, q.inner_end)
+        return (r.speaker, _KIN_CALLS[m.group(1).lower()]) if m else None
+
+    def _kin_anchors(self, turns: list[list[int]], anchors: list[str | None]) -> None:
+        """“Surely, uncle, you cannot mean--” answers the line before it: an untagged turn
+        beside a turn that calls its speaker by a relation ("uncle", "papa") is said by that
+        relative of the caller ("her uncle", the owner's "Mr X" for a father)."""
+        for k, turn in enumerate(turns):
+            if anchors[k]:
+                continue
+            found = set()
+            for n in (k - 1, k + 1):
+                speaker = anchors[n] if 0 <= n < len(turns) else None
+                if speaker:
+                    # the line right before this turn, or right after it
+                    j = self.by_block[turns[n][-1]][-1] if n < k else self.by_block[turns[n][0]][0]
+                    call = self._kin_call(j, speaker)
+                    if call:
+                        found.add(call)
+            if len(found) != 1:
+                continue
+            owner, rel = found.pop()
+            assert owner is not None
+            g = self.reg.entities[owner].resolved_gender() if owner in self.reg.entities \
+                else Gender.UNKNOWN
+            if g is Gender.UNKNOWN or owner == self.narrator:
+                continue
+            desc = f"{'his' if g is Gender.MALE else 'her'} {rel}"
+            pos = self.quotes[self.by_block[turn[0]][0]].start
+            # resolved as a tag "said her uncle" would be, the caller being the owner
+            saved, self._addressee = self._addressee, owner
+            key = self.resolve_description(desc, pos, owner)
+            self._addressee = saved
+            if not key or key == owner or (self.reg.has_cast and key in self.reg.entities
+                                           and not self.reg.entities[key].from_cast):
+                continue
+            anchors[k] = key
+            for b in turn:
+                for j in self.by_block[b]:
+                    r = self.result[j]
+                    if r is None or r.reason in _SOFT_REASONS or r.reason == "continued":
                         self.result[j] = Attribution(key, "vocative")
 
     def _described_only(self, key: str | None) -> bool:
@@ -1733,6 +1850,16 @@ class _Attributor:
                     self._scene_break(self.quotes[j].block, turns[0][0]):
                 break
             r = self.result[j]
+            told_from = self.blocks[self.quotes[j].block].end
+            if len(self.text[told_from:run_start].split()) > OTHER_EXCHANGE_WORDS:
+                # a speaker of an exchange that pages of narration separate from this one,
+                # and that the narration does not mention again, is less likely the listener
+                # than the person the narration just told of
+                told = [m.key for m in self.reg.recent(run_start,
+                                                       limit_chars=run_start - told_from)
+                    if m.key != speaker and m.key != self.narrator and self.reg.candidate(m.key)]
+                if told and not (r and r.speaker in told):
+                    return told[0]
             if r and r.speaker != speaker and r.speaker != UNKNOWN and \
                     r.speaker in self.reg.entities:
                 return r.speaker
