@@ -167,7 +167,6 @@ _BARE_NAME = re.compile(rf"^((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})+)\.$")
 """A quote that is only a full name and a stop: "Jonathan Harker." (not a call: "Tom!")."""
 _OPENING_CALL = re.compile(rf"^\W*((?:(?:Mr|Mrs|Ms|Dr)\.\s*)?{_CAP}(?: {_CAP})*),\s")
 """A quote opening with a name and a comma: "Jane, come here." """
-
 _KIN_CALLS = {"uncle": "uncle", "aunt": "aunt", "auntie": "aunt", "papa": "father",
               "pa": "father", "father": "father", "mamma": "mother", "mama": "mother",
               "ma": "mother", "mother": "mother", "grandpa": "grandfather",
@@ -623,7 +622,6 @@ class _Attributor:
                 for j in self.by_block[self.quotes[i - 1].block][-3:] if j < i):
             # “Tell us your name!” / “Pip, sir.”: the answer's name is its speaker's own
             return None
-
         if _NAME_GIVEN.match(inner):
             return None  # “Pip, sir.”: a name given in answer; "sir" is the one addressed
         m = _VOCATIVE.search(inner)
@@ -678,9 +676,7 @@ class _Attributor:
                         (g is want and self.reg.candidate(m.key))
                         or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description
                             and not self.reg.not_person(m.key)
-                            and m.key not in self.reg.object_only)):
-
-                        or (g is Gender.UNKNOWN and not self.reg.has_cast and not e.description)) \
+                            and m.key not in self.reg.object_only)) \
                         and not self._name_alone(m.start, m.end):
                     return m.key
             last = pos
@@ -1294,9 +1290,6 @@ class _Attributor:
                      and self.reg.entities[k].resolved_gender() in (want, Gender.UNKNOWN)
                      and not _contrasting(e.display, self.reg.entities[k].display)
                      and not _introduced_apart(e, self.reg.entities[k])]
-        if len(described) != 1:
-
-                     and not _contrasting(e.display, self.reg.entities[k].display)]
         if len(described) != 1 or described[0] == self._previous_turn_speaker(i):
             # “Good night t'ee,” said the man with the basket. / “Good night, Sir John,” said
             # the parson.: a new description answering the turn right before is the other party
@@ -1381,7 +1374,6 @@ class _Attributor:
             tail = self.text[max(lo, prev_b.end - 300):prev_b.end].rstrip()
             # (or a comma: "...it was impossible for him not to say, as he had said at
             # dinner," and the quote is the rest of that sentence)
-
             if tail.endswith((":", "--", "—", ",")):
                 before = _last_sentence(tail.rstrip(":-—,") + ":")
         return before

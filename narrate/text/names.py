@@ -228,7 +228,6 @@ class Registry:
         self._places: dict[str, bool] = {}
         self._things: dict[str, bool] = {}
         self.object_only: set[str] = set()
-
         self._titled_forms: dict[str, list[str]] = {}
         """Titled names ("Dr. Howard Archie") by the first and last word after the title:
         the only names a short form ("Dr. Archie", "Polly") may join."""
