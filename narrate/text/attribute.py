@@ -778,7 +778,8 @@ class _Attributor:
                 break
             e = self.reg.entities[m.key]
             if m.subject and m.key not in (exclude, self.narrator) and not e.description \
-                    and e.resolved_gender() is Gender.UNKNOWN and not self.reg.is_place(m.key):
+                    and e.resolved_gender() is Gender.UNKNOWN and not self.reg.not_person(m.key) \
+                    and m.key not in self.reg.object_only:
                 return m.key
         return None
 
