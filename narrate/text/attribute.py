@@ -511,13 +511,7 @@ class _Attributor:
         # (above), but it is told in the first person only when its narration says "I"
         # ("Red Badge": 8 per 1,000 words in all, none outside the quotes; a named narrator
         # is never a he/she, so a wrong one loses their pronoun tags)
-        parts, last = [], 0
-        for q in self.quotes:
-            parts.append(self.text[last:q.start])
-            last = q.end
-        parts.append(self.text[last:])
-        narration = " ".join(parts)
-        if len(_I_WORD.findall(narration)) <= 0.008 * len(narration.split()):
+        if not self._told_in_first_person():
             return None
         tagged: set[str] = set()
         for i in range(len(self.quotes)):
@@ -1800,10 +1794,9 @@ class _Attributor:
         e = self.reg.entities.get(key) if key else None
         return bool(e and e.description and not e.from_cast)
 
-    def _narrator_present(self, block: int) -> bool:
-        """In a story told in the first person, the paragraph of narration right before a
-        conversation puts "I" in the scene ("Accustomed to his abuse, I never replied"): the
-        one the tagged speaker talks to, when no one else is tagged or called."""
+    def _told_in_first_person(self) -> bool:
+        """The narration (the text outside quotes) says "I" more than 8 times per 1,000
+        words."""
         if self._first_person is None:
             parts, last = [], 0
             for q in self.quotes:
@@ -1813,7 +1806,13 @@ class _Attributor:
             narration = " ".join(parts)
             self._first_person = len(_I_WORD.findall(narration)) > \
                 0.008 * len(narration.split())
-        if not self._first_person or block == 0 or self.by_block.get(block - 1):
+        return self._first_person
+
+    def _narrator_present(self, block: int) -> bool:
+        """In a story told in the first person, the paragraph of narration right before a
+        conversation puts "I" in the scene ("Accustomed to his abuse, I never replied"): the
+        one the tagged speaker talks to, when no one else is tagged or called."""
+        if not self._told_in_first_person() or block == 0 or self.by_block.get(block - 1):
             return False
         pb = self.blocks[block - 1]
         return _I_WORD.search(self.text, pb.start, pb.end) is not None
