@@ -443,7 +443,6 @@ class _Attributor:
         self.headings = frozenset(headings)
         self._heading_starts: list[int] | None = None
         self._block_starts: list[int] | None = None
-        self._first_intro: dict[str, int] = {}
         self.blocks = blocks
         self.quotes = quotes
         self.reg = registry
@@ -934,12 +933,8 @@ class _Attributor:
             return None
         if len(words) == 2 and words[1] in ("man", "woman"):
             return None  # a bare "the man" is more often someone new than an epithet
-        phrase = " ".join(words[1:])
-        if phrase not in self._first_intro:  # searched once per phrase: novels repeat tags
-            intro = re.compile(r"\b(?:an?|one)\s+" + r"\s+".join(map(re.escape, words[1:]))
-                               + r"\b", re.IGNORECASE).search(self.text)
-            self._first_intro[phrase] = intro.start() if intro else len(self.text)
-        if self._first_intro[phrase] < pos:
+        intro = self.reg.introduction(words[1:])
+        if intro and intro[0] < pos:
             return None  # "a girl ... the girl": the description has its own person
         if self._block_starts is None:
             self._block_starts = [b.start for b in self.blocks]
