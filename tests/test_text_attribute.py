@@ -1190,3 +1190,16 @@ def test_a_new_description_answering_the_turn_before_is_the_other_party():
             "“Good evening to you,” said the parson.\n\n"
             "“A fine night for it.”\n")
     assert _speakers(text) == ["the man", "the parson", "the man"]
+
+
+def test_narrator_named_in_dialogue_though_they_call_a_tagged_friend_more_often():
+    # the narrator calls "Moreau" more often than anyone calls them "Finch", but a tag shows
+    # Moreau speaking, so he is a third person and the narrator is Finch
+    text = ("I had not seen my friend for a month when I called at his rooms. I knocked and "
+            "I went in.\n\n"
+            "“My dear Moreau,” said I, “you look tired.”\n\n"
+            "“Tired, Finch? Never,” said Moreau.\n\n"
+            "“My dear Moreau, you have not slept.”\n\n"
+            "“Sit down, Finch, and listen.”\n\n"
+            "“Moreau, I am listening,” I answered.\n")
+    assert _speakers(text) == ["Finch", "Finch", "Moreau", "Finch", "Moreau", "Finch"]

@@ -504,7 +504,7 @@ class _Attributor:
                 key = self.reg.lookup(form)
                 if key:
                     votes[key] = unseen[form]
-        if not votes:
+        if not votes and not unseen:
             return None
         # a story whose dialogue is full of "I" registers the names heard only in dialogue
         # (above), but it is told in the first person only when its narration says "I"
@@ -530,6 +530,19 @@ class _Attributor:
                 k = bisect.bisect_right(starts, men.start) - 1
                 if k < 0 or self.quotes[k].end <= men.start:  # not inside a quote
                     tagged.add(men.key)
+        if unseen:
+            # the one called most may be someone a tag shows speaking ("My dear Holmes," said
+            # I / "..." said Holmes): then the name heard only in dialogue ("I think, Watson,
+            # ...") competes with the untagged ones only
+            form = max(unseen, key=lambda f: unseen[f])
+            rival = max((v for k, v in votes.items() if k not in tagged), default=0)
+            if unseen[form] >= 2 and unseen[form] > rival and self.reg.lookup(form) is None:
+                self.reg._cluster(Counter({form: 1}))
+                key = self.reg.lookup(form)
+                if key:
+                    votes[key] = unseen[form]
+        if not votes:
+            return None
         # the narrator says "I": a name the narration itself uses is someone else's ("John
         # Reed was a schoolboy", though the narrator's cousin calls him "Jack" too)
         told = Counter(m.key for m in self.reg.mentions)
