@@ -1203,3 +1203,21 @@ def test_narrator_named_in_dialogue_though_they_call_a_tagged_friend_more_often(
             "“Sit down, Finch, and listen.”\n\n"
             "“Moreau, I am listening,” I answered.\n")
     assert _speakers(text) == ["Finch", "Finch", "Moreau", "Finch", "Moreau", "Finch"]
+
+
+def test_a_titled_full_name_the_plain_one_and_the_surname_are_one_person():
+    # "Sometimes" opens a sentence and is written in lower case elsewhere: not part of a name
+    # ("Sometimes Drake" had made "Drake" ambiguous); "Oswin Drake" is "Mr. Oswin Drake"
+    text = ("Mr. Oswin Drake took the chair by the window. Oswin Drake was a patient man. "
+            "Sometimes Drake would wait an hour without a word, and sometimes he would "
+            "not.\n\n“Well?” said Drake.\n\n“Nothing yet,” said Oswin Drake.\n\n"
+            "“Then we wait,” said Mr. Oswin Drake.\n")
+    assert _speakers(text) == ["Mr. Oswin Drake"] * 3
+
+
+def test_a_sentence_adverb_before_a_tagged_name_is_not_part_of_it():
+    # "soon" is written in lower case elsewhere: "Soon Tom" is Tom
+    text = ("Tom Reed and Sid Reed sat on the fence. They would soon hear the bell.\n\n"
+            "“That's school,” Sid said.\n\n"
+            "Soon Tom said, “I'm not going.”\n")
+    assert _speakers(text) == ["Sid Reed", "Tom Reed"]

@@ -716,6 +716,13 @@ class _Attributor:
         if word[0].isupper() and low.split()[0] not in ("the", "his", "her", "their", "my",
                                                           "our", "your", "a", "an"):
             key = self.reg.lookup(word)
+            if key is None and word.split()[0] not in _NOT_NAMES and \
+                    self.reg.common_opener(word.split(), None):
+                # "Presently Tom said": Tom, when the story knows him ("But Eliza says" in a
+                # quote is no tag: "But" is no opener here, it is the quote's own word)
+                key = self.reg.lookup(word.split(None, 1)[1])
+                if key:
+                    return key
             if key is None:
                 # a name never seen in narration before: accept it as a new character
                 _title, core = split_title(word)

@@ -215,6 +215,8 @@ class Mention:
     """First mention of its sentence (a likely grammatical subject)."""
 
 
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
+"""Words written in lower case (not the tail of a capitalised one)."""
 _DETERMINER_BEFORE = re.compile(r"(?:^|(?<=\W))(an?|one)\s+$")
 """An indefinite determiner and the space right before a phrase (searched in a short window)."""
 
@@ -233,6 +235,7 @@ class Registry:
         self._things: dict[str, bool] = {}
         self.object_only: set[str] = set()
         self._lower: str | None = None
+        self._lower_words: frozenset[str] | None = None
         self._introductions: dict[str, tuple[int, int] | None] = {}
         self._titled_forms: dict[str, list[str]] = {}
         """Titled names ("Dr. Howard Archie") by the first and last word after the title:
@@ -268,6 +271,21 @@ class Registry:
             if not any(split_title(f)[0] and split_title(f)[0] != title for f in e.forms):
                 return e.key
         return None
+
+    def common_opener(self, words: Sequence[str], start: int | None) -> bool:
+        """"Sometimes Holmes", "Presently Tom", "Soon Tom": a word opening a sentence (at
+        ``start``; None: a speech tag's subject, where a capital before a name is one) that
+        the story writes in lower case elsewhere is a common word, not part of the name
+        after it. Titles ("Old Cotter", "Aunt Polly") and given names ("Will", "Rose")
+        stay."""
+        if len(words) < 2 or (start is not None and not _at_sentence_start(self.text, start)):
+            return False
+        w = words[0]
+        if w.rstrip(".").lower() in TITLES or gender_of_given_name(w) is not Gender.UNKNOWN:
+            return False
+        if self._lower_words is None:
+            self._lower_words = frozenset(_LOWER_WORD.findall(self.text))
+        return w.lower() in self._lower_words
 
     def introduction(self, words: Sequence[str]) -> tuple[int, int] | None:
         """Span of the story's first "a/an/one <words>" in any case ("An old man", "a
@@ -503,7 +521,8 @@ class Registry:
                 # drop a leading non-name word: "Sure Witney" cannot happen, "When Leo" can
                 words = form.split()
                 start = m.start()
-                while words and (words[0] in _NOT_NAMES or _opening_adverb(words)) and \
+                while words and (words[0] in _NOT_NAMES or _opening_adverb(words)
+                                 or self.common_opener(words, start)) and \
                         words[0].rstrip(".") not in (
                         "Mr", "Mrs", "Ms", "Dr", "Miss", "Sir", "Lady", "Lord"):
                     start += len(words[0]) + 1
@@ -606,9 +625,13 @@ class Registry:
             elif title and len(parts) == 1:
                 target = _titled_owner(self._titled_forms.get(parts[0], ()), keys,
                                        self._form_index, parts[0], title)
-            elif len(parts) > 1:
-                # "Mr. Bennet" and "Bennet" when only one titled form exists are one person
-                pass
+            elif len(parts) > 1 and not title:
+                # "Sherlock Holmes" beside "Mr. Sherlock Holmes" (longer forms come first): one
+                # person, unless two titled forms share the name ("Mr." and "Mrs. John Dashwood")
+                owners = {keys.get(f) or self._form_index[f] for f in known
+                          if split_title(f)[0] and split_title(f)[1] == core}
+                if len(owners) == 1:
+                    target = owners.pop()
             if target is None:
                 gender = Gender.UNKNOWN
                 t = title.rstrip(".").lower()
