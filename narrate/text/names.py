@@ -215,8 +215,6 @@ class Mention:
     """First mention of its sentence (a likely grammatical subject)."""
 
 
-_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
-"""Words written in lower case (not the tail of a capitalised one)."""
 _DETERMINER_BEFORE = re.compile(r"(?:^|(?<=\W))(an?|one)\s+$")
 """An indefinite determiner and the space right before a phrase (searched in a short window)."""
 
@@ -235,7 +233,6 @@ class Registry:
         self._things: dict[str, bool] = {}
         self.object_only: set[str] = set()
         self._lower: str | None = None
-        self._lower_words: frozenset[str] | None = None
         self._introductions: dict[str, tuple[int, int] | None] = {}
         self._titled_forms: dict[str, list[str]] = {}
         """Titled names ("Dr. Howard Archie") by the first and last word after the title:
@@ -283,8 +280,6 @@ class Registry:
         w = words[0]
         if w.rstrip(".").lower() in TITLES or gender_of_given_name(w) is not Gender.UNKNOWN:
             return False
-        if self._lower_words is None:
-            self._lower_words = frozenset(_LOWER_WORD.findall(self.text))
         return w.lower() in self._lower_words
 
     def introduction(self, words: Sequence[str]) -> tuple[int, int] | None:
