@@ -1221,3 +1221,23 @@ def test_a_sentence_adverb_before_a_tagged_name_is_not_part_of_it():
             "“That's school,” Sid said.\n\n"
             "Soon Tom said, “I'm not going.”\n")
     assert _speakers(text) == ["Sid Reed", "Tom Reed"]
+
+
+def test_an_epithet_is_the_one_named_speaker_of_its_gender_in_the_talk():
+    # "the old man" is the clockmaker named paragraphs earlier, the one man talking
+    text = ("The clockmaker, Ansel Brook, kept a shop of clocks. His new apprentice was a "
+            "girl called Lena Hart.\n\n"
+            "“Wind them all,” Ansel said.\n\n"
+            "“Every one?” asked Lena.\n\n"
+            "“Every one. It takes an hour.”\n\n"
+            "The clocks ticked on the walls while she worked.\n\n"
+            "“Done!”\n\n"
+            "“No,” the old man said. “You missed the cuckoo.”\n")
+    assert _speakers(text)[-2:] == ["Ansel Brook", "Ansel Brook"]
+    # a description the narration follows as a person of its own keeps its lines
+    text = ("The boy walked all night. The boy was tired and the road was long. Ansel "
+            "Brook met him at the gate with his daughter Lena Hart.\n\n"
+            "“Who are you?” said Ansel.\n\n"
+            "“Nobody,” said Lena.\n\n"
+            "“A traveller,” the tired boy said.\n")
+    assert _speakers(text)[-1] != "Ansel Brook"

@@ -967,7 +967,32 @@ class _Attributor:
                 continue
             if e.resolved_gender() is gender and self.reg.candidate(m.key):
                 return m.key
-        return None
+        # “No,” the old man said: named further back, but the one named speaker of that
+        # gender in the talk going on ("The clockmaker, Anselm Brück, ..." and a girl); not
+        # for a description the narration already follows as someone ("The boy wearily
+        # dropped his bundle": a protagonist known only so)
+        if any(f is not None and f < pos for f in (self.reg.first_described(desc),
+                                                     self.reg.first_described("the " + words[-1]))):
+            return None
+        talking = {k for k in self._speakers_before(pos) if k not in (exclude, self.narrator)
+                   and not self.reg.entities[k].description
+                   and self.reg.entities[k].resolved_gender() is gender}
+        return talking.pop() if len(talking) == 1 else None
+
+    def _speakers_before(self, pos: int) -> list[str]:
+        """Speakers of the conversation's quotes that end before ``pos`` (latest first, at
+        most CONVERSATION_TURNS, none more than RECENT_SPEAKER_CHARS back)."""
+        found: list[str] = []
+        j = bisect.bisect_right(self._quote_ends, pos) - 1
+        last = pos
+        for k in range(j, max(-1, j - CONVERSATION_TURNS), -1):
+            if last - self.quotes[k].end > RECENT_SPEAKER_CHARS:
+                break
+            last = self.quotes[k].start
+            r = self.result[k]
+            if r is not None and r.speaker != UNKNOWN and r.speaker not in found:
+                found.append(r.speaker)
+        return found
 
     def _plain_description(self, desc: str, pos: int, exclude: str | None,
                            gender: Gender) -> str | None:

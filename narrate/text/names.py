@@ -233,6 +233,7 @@ class Registry:
         self._things: dict[str, bool] = {}
         self.object_only: set[str] = set()
         self._lower: str | None = None
+        self._first_described: dict[str, int] | None = None
         self._introductions: dict[str, tuple[int, int] | None] = {}
         self._titled_forms: dict[str, list[str]] = {}
         """Titled names ("Dr. Howard Archie") by the first and last word after the title:
@@ -281,6 +282,15 @@ class Registry:
         if w.rstrip(".").lower() in TITLES or gender_of_given_name(w) is not Gender.UNKNOWN:
             return False
         return w.lower() in self._lower_words
+
+    def first_described(self, phrase: str) -> int | None:
+        """Where the narration first refers to someone by ``phrase`` ("The boy wearily
+        dropped his bundle"), or None."""
+        if self._first_described is None:
+            self._first_described = {}
+            for s, _e, f in self._desc_raw:
+                self._first_described.setdefault(" ".join(f.lower().split()), s)
+        return self._first_described.get(" ".join(phrase.lower().split()))
 
     def introduction(self, words: Sequence[str]) -> tuple[int, int] | None:
         """Span of the story's first "a/an/one <words>" in any case ("An old man", "a
