@@ -168,6 +168,21 @@ class SegmentCache:
     def __contains__(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def claim(self, key: str) -> bool:
+        """Whether the entry is there, marking it used now as a hit in :meth:`get` does: a render
+        that plans to read it later (after hours of synthesis, perhaps) keeps it from a prune
+        run meanwhile by another render."""
+        path = self._path(key)
+        try:
+            os.utime(path)
+        except FileNotFoundError:
+            return False
+        except OSError:  # a read-only cache: it cannot be pruned either
+            if not path.is_file():
+                return False
+        self._used.add(key)
+        return True
+
     def get(self, key: str) -> tuple[np.ndarray, int] | None:
         """The int16 samples and their rate (Hz), or None on a miss."""
         path = self._path(key)

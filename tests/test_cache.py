@@ -266,3 +266,14 @@ def test_format_size_reads_back_as_parse_size_reads():
     assert format_size(10 * 10**9) == "10.0 GB"
     assert parse_size("10.0GB") == 10 * 10**9
     assert format_size(1_500_000) == "1.5 MB" and format_size(3 * 10**12) == "3.0 TB"
+
+
+def test_claim_marks_an_entry_a_render_will_read_as_used(tmp_path):
+    # a render plans its hits long before it reads them; a prune meanwhile must spare them
+    cache, keys = _filled(tmp_path, 3)
+    planner = SegmentCache(tmp_path)
+    assert planner.claim(keys[0]) and not planner.claim(segment_key("missing", "v"))
+    assert planner.used == {keys[0]}
+    cache.prune(max_bytes=cache.info().bytes // 3)
+    assert _left(cache, keys) == [keys[0]]
+
