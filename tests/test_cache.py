@@ -277,3 +277,54 @@ def test_claim_marks_an_entry_a_render_will_read_as_used(tmp_path):
     cache.prune(max_bytes=cache.info().bytes // 3)
     assert _left(cache, keys) == [keys[0]]
 
+
+# --- the command line ---------------------------------------------------------------------------
+
+def test_cli_cache_prune_by_size_and_by_age(tmp_path):
+    cache, keys = _filled(tmp_path, 4)  # used 4, 3, 2 and 1 days ago
+    entry = cache.info().bytes // 4
+    runner = CliRunner()
+    result = runner.invoke(cli, ["cache", "prune", "--max-size", str(3 * entry),
+                                 "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"removed 1 segments ({format_size(entry)}) from {tmp_path}" in result.output
+    assert f"left: 3 segments ({format_size(3 * entry)})" in result.output
+    assert _left(cache, keys) == keys[1:]
+    result = runner.invoke(cli, ["cache", "prune", "--older-than", "1.5"],
+                           env={CACHE_ENV: str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    assert "removed 2 segments" in result.output and "left: 1 segments" in result.output
+    assert _left(cache, keys) == keys[3:]
+
+
+def test_cli_cache_prune_error_paths(tmp_path):
+    cache, keys = _filled(tmp_path, 2)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["cache", "prune", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "give --max-size SIZE, --older-than DAYS" in result.output
+    result = runner.invoke(cli, ["cache", "prune", "--max-size", "2 lots",
+                                 "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "Error: bad --max-size '2 lots'" in result.output
+    assert "750MiB" in result.output
+    result = runner.invoke(cli, ["cache", "prune", "--older-than", "-3",
+                                 "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "--older-than" in result.output
+    assert _left(cache, keys) == keys  # nothing removed by a refused command
+
+
+def test_cli_cache_info_shows_the_automatic_cap(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["cache", "info", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "cap after each render: 10.0 GB (default" in result.output
+    result = runner.invoke(cli, ["cache", "info", "--cache-dir", str(tmp_path)],
+                           env={CACHE_MAX_ENV: "750MiB"})
+    assert f"cap after each render: {format_size(750 * 1024**2)} (${CACHE_MAX_ENV}" \
+        in result.output
+    result = runner.invoke(cli, ["cache", "info", "--cache-dir", str(tmp_path)],
+                           env={CACHE_MAX_ENV: "off"})
+    assert "cap after each render: none" in result.output
+    result = runner.invoke(cli, ["cache", "info", "--cache-dir", str(tmp_path)],
+                           env={CACHE_MAX_ENV: "big"})
+    assert result.exit_code == 1 and f"Error: bad {CACHE_MAX_ENV} 'big'" in result.output

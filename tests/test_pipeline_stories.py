@@ -179,3 +179,19 @@ def test_a_bad_cap_fails_before_any_speech(tmp_path, monkeypatch, counted):
         render_stories(files, tmp_path / "out", options=options(tmp_path))
     assert counted == [] and not (tmp_path / "out").exists()
 
+
+def test_cli_render_cache_max(tmp_path):
+    store, older = _older_entry(tmp_path / "c")
+    story = write_stories(tmp_path / "s", n=1)[0]
+    args = ["render", str(story), "-o", str(tmp_path / "o"), "--narrator", "tone:low",
+            "--no-music", "--executor", "serial", "--cache-dir", str(tmp_path / "c")]
+    result = CliRunner().invoke(cli, [*args, "--cache-max", "1.5GB"])
+    assert result.exit_code == 0, result.output
+    assert older in store
+    result = CliRunner().invoke(cli, [*args, "--cache-max", "a lot"])
+    assert result.exit_code == 1 and "Error: bad --cache-max 'a lot'" in result.output
+    assert "off" in result.output
+    result = CliRunner().invoke(cli, [*args, "--cache-max", "1", "--force", "-v"])
+    assert result.exit_code == 0, result.output
+    assert older not in store and store.info().entries == 5
+    assert "pruned the segment cache" in result.output and "removed 1 segments" in result.output
