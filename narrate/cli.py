@@ -223,6 +223,10 @@ def _listing(result: Any) -> str:
 @click.option("--address", envvar="DASK_SCHEDULER_ADDRESS", default=None,
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (env DASK_SCHEDULER_ADDRESS).")
 @cache_dir_option
+@click.option("--cache-max", "cache_max", metavar="SIZE", default=None,
+              help="When done, prune the segment cache to SIZE, least recently used first and "
+                   "never this render's speech: 500M, 2G, 1.5GB, 750MiB; 0 or off: no cap "
+                   "[default: $NARRATE_CACHE_MAX, else 10G].")
 @click.option("--force", is_flag=True, help="Render again even stories whose episode is up to "
               "date (the segment cache is still used).")
 @verbosity_options
@@ -234,11 +238,13 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
            fallback_engine: str | None, check_audio: bool, episode_title: str | None,
            intro: Path | None, outro: Path | None, loudness_lufs: float, bitrate_kbps: int,
            cover: Path | None, description: str | None, jobs: int | None, executor: str,
-           address: str | None, cache_dir: Path | None, force: bool) -> None:
+           address: str | None, cache_dir: Path | None, cache_max: str | None,
+           force: bool) -> None:
     """Render story files, or folders of *.txt stories, to MP3 episodes.
 
     Synthesised speech is cached: a render that was interrupted resumes where it stopped, and
-    after an edit only the changed paragraphs are spoken again.
+    after an edit only the changed paragraphs are spoken again. When the render is done the
+    cache is pruned to --cache-max, speech used longest ago first.
 
     Each story becomes an episode (MP3 with tags, cover and chapters, plus .vtt, .srt,
     .chapters.json and cover .jpg beside it); with --episode, all stories make one episode.
@@ -251,6 +257,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
       narrate render stories/ -j 2
       narrate render book.txt --executor dask --address tcp://scheduler:8786
     """
+    from narrate.cache import parse_cache_max
     from narrate.casting import DEFAULT_NARRATOR, parse_voice_overrides
     from narrate.pipeline import (
         DEFAULT_SHOW,
@@ -275,7 +282,8 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
                             episode_title=episode_title, intro=intro, outro=outro,
                             loudness_lufs=loudness_lufs, bitrate_kbps=bitrate_kbps, cover=cover,
                             description=description, executor=executor, jobs=jobs,
-                            address=address, cache_dir=cache_dir, force=force)
+                            address=address, cache_dir=cache_dir, force=force,
+                            cache_max=None if cache_max is None else parse_cache_max(cache_max))
     quiet = ctx.find_root().obj.get("quiet", False)
     progress = None if quiet else _progress_printer()
     episodes = (render_script_files(list(script_files), out_dir, options=options,
@@ -559,23 +567,30 @@ def serve(folder: Path, host: str, port: int) -> None:
 
 @cli.group()
 def cache() -> None:
-    """Inspect or empty the segment cache (synthesised speech kept between renders)."""
+    """Inspect, prune or empty the segment cache (synthesised speech kept between renders)."""
 
 
 @cache.command("info")
 @cache_dir_option
 @reports_errors
 def cache_info(cache_dir: Path | None) -> None:
-    """Show where the cache is, how many segments it holds and their size.
+    """Show where the cache is, how many segments it holds, their size, and the cap renders
+    prune it to.
 
     \b
     Example:
       narrate cache info
     """
-    from narrate.cache import SegmentCache
+    import os
+
+    from narrate.cache import CACHE_MAX_ENV, SegmentCache, cache_cap, format_size
 
     info = SegmentCache(cache_dir).info()
-    click.echo(f"path: {info.path}\nsegments: {info.entries}\nsize: {_size(info.bytes)}")
+    cap = cache_cap()
+    source = f"${CACHE_MAX_ENV}" if os.environ.get(CACHE_MAX_ENV, "").strip() else "default"
+    click.echo(f"path: {info.path}\nsegments: {info.entries}\nsize: {format_size(info.bytes)}\n"
+               f"cap after each render: {format_size(cap) if cap else 'none'} ({source}; "
+               "narrate render --cache-max SIZE overrides)")
 
 
 @cache.command("clear")
@@ -589,22 +604,44 @@ def cache_clear(cache_dir: Path | None, yes: bool) -> None:
     Example:
       narrate cache clear --yes
     """
-    from narrate.cache import SegmentCache
+    from narrate.cache import SegmentCache, format_size
 
     store = SegmentCache(cache_dir)
     if not yes:
         click.confirm(f"Delete the segment cache in {store.root}?", abort=True)
     removed = store.clear()
-    click.echo(f"removed {removed.entries} segments ({_size(removed.bytes)}) from {removed.path}")
+    click.echo(f"removed {removed.entries} segments ({format_size(removed.bytes)}) from "
+               f"{removed.path}")
 
 
-def _size(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"
+@cache.command("prune")
+@cache_dir_option
+@click.option("--max-size", metavar="SIZE", default=None,
+              help="Remove the segments used longest ago until the cache takes at most SIZE: "
+                   "500M, 2G, 1.5GB, 750MiB or bytes.")
+@click.option("--older-than", "older_than", type=click.FloatRange(min=0), default=None,
+              metavar="DAYS", help="Remove the segments not used for DAYS days.")
+@reports_errors
+def cache_prune(cache_dir: Path | None, max_size: str | None, older_than: float | None) -> None:
+    """Remove the segments used longest ago, down to a size or by age (renders prune to their
+    --cache-max themselves). Left-over temporary files of killed renders go too.
+
+    \b
+    Example:
+      narrate cache prune --max-size 2G
+      narrate cache prune --older-than 30
+    """
+    if max_size is None and older_than is None:
+        raise click.UsageError("give --max-size SIZE, --older-than DAYS, or both")
+    from narrate.cache import SegmentCache, format_size, parse_size
+
+    limit = None if max_size is None else parse_size(max_size, what="--max-size")
+    result = SegmentCache(cache_dir).prune(limit, older_than_days=older_than)
+    click.echo(f"removed {result.removed.entries} segments ({format_size(result.removed.bytes)}) "
+               f"from {result.removed.path}")
+    if result.temporaries:
+        click.echo(f"removed {result.temporaries} temporary files left by killed renders")
+    click.echo(f"left: {result.left.entries} segments ({format_size(result.left.bytes)})")
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from narrate.cache import SegmentCache
+from narrate.cache import SegmentCache, cache_cap
 from narrate.casting import DEFAULT_NARRATOR, Cast, apply_cast, cast_for_show, with_offline_fallback
 from narrate.episode import (
     CastCredit,
@@ -81,11 +81,15 @@ class RenderOptions:
     """Dask scheduler address; None: ``$DASK_SCHEDULER_ADDRESS``."""
     cache_dir: str | Path | None = None
     """Segment cache; None: ``$NARRATE_CACHE_DIR`` or the user cache directory."""
+    cache_max: int | None = None
+    """Bytes the segment cache is pruned to when the render is done (least recently used first,
+    never what this render used); 0: no cap; None: ``$NARRATE_CACHE_MAX``, else 10 GB."""
     force: bool = False
     """Render stories again even when their episode is up to date."""
 
 
-RUN_ONLY_OPTIONS = ("executor", "jobs", "address", "cache_dir", "force", "check_retry")
+RUN_ONLY_OPTIONS = ("executor", "jobs", "address", "cache_dir", "cache_max", "force",
+                    "check_retry")
 """Options that change how a render runs, not what it sounds like."""
 
 
@@ -147,29 +151,57 @@ def render_script(script: Script, out_dir: str | Path, *, slug: str | None = Non
 
     ``executor`` runs synthesis (default: made from ``options`` for this call only)."""
     options = options or RenderOptions()
-    return _render_cast(script, *cast_story(script, options), out_dir,
-                        slug=slug or slugify(script.title or "episode"), options=options,
-                        progress=progress, executor=executor)
+    store, cap = _render_cache(options)
+    episode = _render_uncast(script, out_dir, slug=slug or slugify(script.title or "episode"),
+                             options=options, progress=progress, executor=executor, store=store)
+    _prune_cache(store, cap)
+    return episode
+
+
+def _render_uncast(script: Script, out_dir: str | Path, *, slug: str, options: RenderOptions,
+                   progress: ProgressCallback | None, executor: Executor | None,
+                   store: SegmentCache) -> Episode:
+    return _render_cast(script, *cast_story(script, options), out_dir, slug=slug,
+                        options=options, progress=progress, executor=executor, store=store)
 
 
 def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Path, *,
                  slug: str, options: RenderOptions, progress: ProgressCallback | None,
-                 executor: Executor | None) -> Episode:
+                 executor: Executor | None, store: SegmentCache) -> Episode:
     """``render_script`` once the story is cast: ``original`` is the uncast script, which
     ``--check`` re-renders with flagged segments pinned to other voices."""
     out_dir = Path(out_dir)
     episode, cues = _produce([(script, cast)], out_dir, slug=slug,
                              title=_episode_title(script, options, slug),
-                             options=options, progress=progress, executor=executor)
+                             options=options, progress=progress, executor=executor, store=store)
     if options.check:
         from narrate.check import check_render
 
         retry = None if not options.check_retry else (
-            lambda pinned: render_script(pinned, out_dir, slug=slug, progress=progress,
-                                         options=replace(options, check_retry=False),
-                                         executor=executor))
+            lambda pinned: _render_uncast(pinned, out_dir, slug=slug, progress=progress,
+                                          options=replace(options, check_retry=False),
+                                          executor=executor, store=store))
         episode = check_render(original, script, episode, out_dir, cues, retry=retry)
     return episode
+
+
+def _render_cache(options: RenderOptions) -> tuple[SegmentCache, int]:
+    """The segment cache a render uses and the cap it prunes it to when done, read before any
+    audio work so that a bad ``$NARRATE_CACHE_MAX`` fails fast, not after hours of speech."""
+    return SegmentCache(options.cache_dir), cache_cap(options.cache_max)
+
+
+def _prune_cache(store: SegmentCache, cap: int) -> None:
+    """Bring the cache back within ``cap`` (0: no cap) once the episodes are written, keeping
+    every entry the render read or wrote through ``store``: its own speech outlives the
+    speech of books rendered before it."""
+    if not cap:
+        return
+    try:
+        store.prune(cap, keep=store.used)
+    except OSError as e:
+        # The episodes are done; a cache we may not prune is worth a warning, not a failure.
+        _LOGGER.warning("could not prune the segment cache in %s: %s", store.root, e)
 
 
 def _episode_title(script: Script, options: RenderOptions, slug: str) -> str:
@@ -207,12 +239,15 @@ def render_episode(paths: Sequence[str | Path], out_dir: str | Path, *, title: s
                    progress: ProgressCallback | None = None) -> Episode:
     """Render several story files as one episode: one after another, a chapter per story."""
     options = options or RenderOptions()
+    store, cap = _render_cache(options)
     scripts = [script_story(p) for p in paths]
     stories = []
     for script in scripts:
         stories.append(cast_story(script, options))
-    return produce_episode(stories, out_dir, slug=slugify(title), title=title, options=options,
-                           progress=progress)
+    episode = _produce(stories, out_dir, slug=slugify(title), title=title, options=options,
+                       progress=progress, store=store)[0]
+    _prune_cache(store, cap)
+    return episode
 
 
 def cast_for_render(script: Script, options: RenderOptions) -> Script:
@@ -297,9 +332,9 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
     if options.episode_title and len(files) > 1:
         return [render_episode(files, out_dir, title=options.episode_title, options=options,
                                progress=progress)]
+    store, cap = _render_cache(options)
     scripts = [script_story(p) for p in files]
     slugs = [slugify(p.stem) for p in files]
-    store = SegmentCache(options.cache_dir)
     # cast once: the segments prefetched are exactly the ones the mixer asks for
     casts = [cast_story(s, options) for s in scripts]
     cast = [c for c, _ in casts]
@@ -318,7 +353,7 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
         if out.is_dir():
             _remove_stale_temporaries(out, slugs[n])
         episode = _render_cast(scripts[n], *casts[n], out, slug=slugs[n], options=options,
-                               progress=None, executor=SerialExecutor())
+                               progress=None, executor=SerialExecutor(), store=store)
         store.mark_current(out / episode.mp3, prints[n])
         return episode
 
@@ -339,6 +374,7 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
         for n, future in pending.items():
             episodes[n] = future.result()
     _LOGGER.info("render done in %.2f s", time.monotonic() - started)
+    _prune_cache(store, cap)
     return [episodes[n] for n in range(len(files))]
 
 
@@ -350,6 +386,7 @@ def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
     from narrate.script_file import load_script
 
     options = options or RenderOptions()
+    store, cap = _render_cache(options)
     scripts = [load_script(p) for p in paths]  # all read first: a bad file fails fast
     episodes = []
     with make_executor(options.executor, jobs=options.jobs, address=options.address) as run_on:
@@ -357,8 +394,9 @@ def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
             stem = Path(path).name.split(".")[0]
             if not script.title:
                 script = titled(script, stem)
-            episodes.append(render_script(script, out_dir, slug=slugify(stem), options=options,
-                                          progress=progress, executor=run_on))
+            episodes.append(_render_uncast(script, out_dir, slug=slugify(stem), options=options,
+                                           progress=progress, executor=run_on, store=store))
+    _prune_cache(store, cap)
     return episodes
 
 
@@ -400,13 +438,15 @@ def produce_episode(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path,
                     title: str, options: RenderOptions,
                     progress: ProgressCallback | None = None,
                     executor: Executor | None = None) -> Episode:
-    """Synthesise, assemble, master and export cast stories as one episode (see ``_produce``)."""
+    """Synthesise, assemble, master and export cast stories as one episode (see ``_produce``).
+    The cache is not pruned: that is for the render this is part of."""
     return _produce(stories, out_dir, slug=slug, title=title, options=options,
-                    progress=progress, executor=executor)[0]
+                    progress=progress, executor=executor,
+                    store=SegmentCache(options.cache_dir))[0]
 
 
 def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
-             title: str, options: RenderOptions,
+             title: str, options: RenderOptions, store: SegmentCache,
              progress: ProgressCallback | None = None,
              executor: Executor | None = None) -> tuple[Episode, tuple[Any, ...]]:
     """Synthesise, assemble, master and export cast stories as one episode.
@@ -434,13 +474,13 @@ def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slu
     cover = fit_cover(options.cover) if options.cover else draw_cover(options.show, title)
     narrator = stories[0][1].narrator
     roles = _roles(stories)
-    cache = SegmentCache(options.cache_dir)
-    parts = _show_parts(options, title, narrator, roles, cache)
+    # ``store`` is the whole render's: it notes the keys used, which pruning afterwards keeps
+    parts = _show_parts(options, title, narrator, roles, store)
     pcm = out_dir / f".{slug}.pcm"
     try:
         with _synthesis_executor(options, executor) as run_on:
             inputs = [StoryInput(script.title or title,
-                                 synthesize_script(script, progress=progress, cache=cache,
+                                 synthesize_script(script, progress=progress, cache=store,
                                                    executor=run_on))
                       for script, _ in stories]
             mix = assemble(inputs, pcm, parts=parts,

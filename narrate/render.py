@@ -199,7 +199,7 @@ def _plan(scripts: Iterable[Script], cache: SegmentCache | None, speed: float) -
             if cache is None:
                 miss = True
             else:
-                miss = key not in seen and key not in cache
+                miss = key not in seen and not cache.claim(key)
                 seen.add(key)
             items.append(_Item(index, segment, key, job, miss))
     return items
@@ -321,7 +321,7 @@ def prefetch(scripts: Sequence[Script], cache: SegmentCache, *,
                 if n not in waiting[item.key]:
                     waiting[item.key].append(n)
                     remaining[n] += 1
-            elif item.key in cache:
+            elif cache.claim(item.key):
                 cached += 1
             else:
                 waiting[item.key] = [n]

@@ -41,5 +41,7 @@ def _own_voices_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory,
                    monkeypatch: pytest.MonkeyPatch) -> None:
     """One segment cache for the whole test session, never the user's own: the first real
-    render in a run really synthesises, later ones may reuse its speech."""
+    render in a run really synthesises, later ones may reuse its speech. The automatic cap is the
+    default whatever the environment says (tests that need another set it)."""
     monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.delenv("NARRATE_CACHE_MAX", raising=False)

@@ -2,13 +2,16 @@
 
 import os
 import threading
+import time
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from narrate import render
+from narrate.cache import SegmentCache, segment_key
 from narrate.cli import cli
-from narrate.errors import InputError
+from narrate.errors import ConfigError, InputError
 from narrate.pipeline import RenderOptions, render_stories, story_paths
 
 
@@ -125,3 +128,70 @@ def test_spoken_title_and_credits_are_synthesised_with_the_segments(tmp_path, mo
     spoken = [text for _, text in where]
     assert any("presents" in t for t in spoken) and any("was read by" in t for t in spoken)
     assert not [t for name, t in where if name.startswith("narrate-master")]
+
+
+def _older_entry(cache_dir):
+    """An entry of some book rendered a month ago, nothing to do with this render."""
+    store = SegmentCache(cache_dir)
+    key = segment_key("A line of an older book.", "tone:mid")
+    store.put(key, np.zeros(16_000, "<i2"), 16_000)
+    month_ago = time.time() - 30 * 86_400
+    os.utime(store._path(key), (month_ago, month_ago))
+    return store, key
+
+
+def test_a_render_prunes_the_cache_to_its_cap_but_keeps_its_own_speech(tmp_path, counted):
+    store, older = _older_entry(tmp_path / "cache")
+    files = write_stories(tmp_path / "s", n=1)
+    render_stories(files, tmp_path / "out", options=options(tmp_path, cache_max=1))
+    assert older not in store
+    # 3 paragraphs, the spoken title and the credits: all kept though over the cap
+    assert store.info().entries == 5 and store.info().bytes > 1
+    counted.clear()
+    render_stories(files, tmp_path / "out", options=options(tmp_path, cache_max=1, force=True))
+    assert counted == []  # nothing had to be spoken again
+
+
+def test_an_episode_of_several_stories_prunes_too(tmp_path, counted):
+    store, older = _older_entry(tmp_path / "cache")
+    files = write_stories(tmp_path / "s", n=2)
+    render_stories(files, tmp_path / "out",
+                   options=options(tmp_path, cache_max=1, episode_title="Two Tales"))
+    assert older not in store and store.info().entries == 3 + 4 + 2
+
+
+def test_no_cap_or_room_to_spare_prunes_nothing(tmp_path, monkeypatch):
+    store, older = _older_entry(tmp_path / "cache")
+    files = write_stories(tmp_path / "s", n=1)
+    render_stories(files, tmp_path / "out", options=options(tmp_path, cache_max=0))
+    assert older in store
+    render_stories(files, tmp_path / "out", options=options(tmp_path, force=True))
+    assert older in store  # the default cap, 10 GB
+    monkeypatch.setenv("NARRATE_CACHE_MAX", "1")
+    render_stories(files, tmp_path / "out", options=options(tmp_path, force=True))
+    assert older not in store
+
+
+def test_a_bad_cap_fails_before_any_speech(tmp_path, monkeypatch, counted):
+    files = write_stories(tmp_path / "s", n=1)
+    monkeypatch.setenv("NARRATE_CACHE_MAX", "plenty")
+    with pytest.raises(ConfigError, match="bad NARRATE_CACHE_MAX 'plenty'"):
+        render_stories(files, tmp_path / "out", options=options(tmp_path))
+    assert counted == [] and not (tmp_path / "out").exists()
+
+
+def test_cli_render_cache_max(tmp_path):
+    store, older = _older_entry(tmp_path / "c")
+    story = write_stories(tmp_path / "s", n=1)[0]
+    args = ["render", str(story), "-o", str(tmp_path / "o"), "--narrator", "tone:low",
+            "--no-music", "--executor", "serial", "--cache-dir", str(tmp_path / "c")]
+    result = CliRunner().invoke(cli, [*args, "--cache-max", "1.5GB"])
+    assert result.exit_code == 0, result.output
+    assert older in store
+    result = CliRunner().invoke(cli, [*args, "--cache-max", "a lot"])
+    assert result.exit_code == 1 and "Error: bad --cache-max 'a lot'" in result.output
+    assert "off" in result.output
+    result = CliRunner().invoke(cli, [*args, "--cache-max", "1", "--force", "-v"])
+    assert result.exit_code == 0, result.output
+    assert older not in store and store.info().entries == 5
+    assert "pruned the segment cache" in result.output and "removed 1 segments" in result.output
