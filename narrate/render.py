@@ -178,13 +178,29 @@ def caption_chunks(text: str, speak: str, chunks: Sequence[str]) -> list[tuple[i
 
 
 def split_for_engine(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
-    """Split long text at sentence, then clause, then word boundaries into chunks <= limit."""
+    """Split long text into chunks <= limit: whole sentences packed together, and a sentence
+    longer than the limit cut at clauses, then words, into chunks of its own.
+
+    A long sentence never shares a chunk with its neighbours, so the sentences around it still
+    end chunks, where the transcript can start a cue at an exact time."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return [text] if text else []
-    pieces = re.split(r"(?<=[.!?…])\s+", text)
-    if max(len(p) for p in pieces) > limit:
-        pieces = [q for p in pieces for q in re.split(r"(?<=[,;:—])\s+", p)]
+    chunks: list[str] = []
+    short: list[str] = []
+    for sentence in re.split(r"(?<=[.!?…])\s+", text):
+        if len(sentence) <= limit:
+            short.append(sentence)
+            continue
+        chunks += _pack(short, limit)
+        short = []
+        chunks += _pack(re.split(r"(?<=[,;:—])\s+", sentence), limit)
+    return chunks + _pack(short, limit)
+
+
+def _pack(pieces: Sequence[str], limit: int) -> list[str]:
+    """Pieces joined in order into as few chunks <= limit as they fit; a piece that is still too
+    long is cut at words."""
     chunks: list[str] = []
     current = ""
     for piece in pieces:

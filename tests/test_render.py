@@ -188,6 +188,17 @@ def test_caption_chunks_pair_spoken_sentences_with_the_original_ones():
         (2, "One two three four five, six seven eight nine ten."), (3, "Eleven.")]
 
 
+def test_a_sentence_longer_than_the_limit_gets_chunks_of_its_own():
+    long = "Then came a sentence far too long for one call, with clauses, and more clauses."
+    text = f"Short one. Short two. {long} Short three."
+    chunks = split_for_engine(text, 50)
+    assert all(len(c) <= 50 for c in chunks) and " ".join(chunks) == text
+    # the short sentences around it are not glued to its clauses: they still end chunks
+    assert chunks[0] == "Short one. Short two." and chunks[-1] == "Short three."
+    assert " ".join(chunks[1:-1]) == long and len(chunks) == 4
+    assert [n for n, _ in render.caption_chunks(text, text, chunks)] == [1, 3, 4]
+
+
 def test_caption_chunks_fall_back_to_one_caption_when_sentences_do_not_pair():
     # normalisation turned one sentence into two ("v. 2" read out as "version two. Final")
     text = "The build was v.2 final. It shipped."
