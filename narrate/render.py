@@ -182,7 +182,10 @@ def split_for_engine(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
     longer than the limit cut at clauses, then words, into chunks of its own.
 
     A long sentence never shares a chunk with its neighbours, so the sentences around it still
-    end chunks, where the transcript can start a cue at an exact time."""
+    end chunks, where the transcript can start a cue at an exact time. Cached speech keeps where
+    each chunk ended, matched to these chunks by position: a change to where chunks are cut
+    must change the cache key (``_key``'s ``chunk`` setting), or an entry's cue times would be
+    given to other sentences."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return [text] if text else []
