@@ -4,8 +4,9 @@ An entry's key is the sha256 of everything that changes the audio (spoken text, 
 fingerprint, which names its engine and version, the speed and the trimming settings), so an
 interrupted render resumes from the cache and editing one paragraph re-synthesises only that
 paragraph. Entries are int16 PCM at the engine's native rate (compact, and exact for what the
-engine gave us), written to a temporary name and renamed, so a killed render never leaves a
-corrupt entry behind.
+engine gave us) and where each engine chunk ends in it (an optional third array: entries without
+it are still read, as speech whose sentence times are unknown), written to a temporary name and
+renamed, so a killed render never leaves a corrupt entry behind.
 
 The cache is bounded by least-recent use: reading an entry refreshes its modification time (the
 access time is unreliable on ``noatime`` mounts), and :meth:`SegmentCache.prune` deletes the
@@ -23,7 +24,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -183,13 +184,16 @@ class SegmentCache:
         self._used.add(key)
         return True
 
-    def get(self, key: str) -> tuple[np.ndarray, int] | None:
-        """The int16 samples and their rate (Hz), or None on a miss."""
+    def get(self, key: str) -> tuple[np.ndarray, int, tuple[int, ...]] | None:
+        """The int16 samples, their rate (Hz) and the engine chunk ends in them (sample offsets;
+        empty for entries written before they were kept), or None on a miss."""
         path = self._path(key)
         try:
             with open(path, "rb") as f:
                 rate = int(np.load(f)[0])
                 samples = np.load(f)
+                # a third array is optional, so entries without it stay valid (no format bump)
+                marks = tuple(int(m) for m in np.load(f)) if f.peek(1) else ()
         except FileNotFoundError:
             return None
         except (OSError, ValueError, IndexError, EOFError) as e:
@@ -202,10 +206,11 @@ class SegmentCache:
         # hits; all a failed touch costs is the entry's place in the pruning order.
         with contextlib.suppress(OSError):
             os.utime(path)
-        return samples, rate
+        return samples, rate, marks
 
-    def put(self, key: str, samples: np.ndarray, rate: int) -> None:
-        """Store int16 ``samples`` at ``rate`` Hz; the entry appears only when complete."""
+    def put(self, key: str, samples: np.ndarray, rate: int, marks: Sequence[int] = ()) -> None:
+        """Store int16 ``samples`` at ``rate`` Hz and the chunk ends ``marks`` (sample offsets);
+        the entry appears only when complete."""
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -217,6 +222,8 @@ class SegmentCache:
             with os.fdopen(fd, "wb") as f:
                 np.save(f, np.array([rate], dtype=np.int32))
                 np.save(f, np.ascontiguousarray(samples, dtype="<i2"))
+                if len(marks):
+                    np.save(f, np.asarray(marks, dtype="<i8"))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

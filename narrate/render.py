@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -40,6 +41,17 @@ TRIM_PAD_MS = 20
 
 
 @dataclass(frozen=True)
+class Caption:
+    """A stretch of a segment's audio and the original words spoken in it."""
+
+    end: int
+    """Where the stretch ends, in samples of the segment's audio; it starts where the caption
+    before it ends (the first at 0)."""
+    text: str
+    """Whole sentences of ``Segment.text`` (whitespace collapsed)."""
+
+
+@dataclass(frozen=True)
 class RenderedSegment:
     """A spoken segment and its audio, in script order."""
 
@@ -48,6 +60,11 @@ class RenderedSegment:
     segment: Segment
     audio: Audio
     """Mono float32 at ``MASTER_RATE``."""
+    captions: tuple[Caption, ...] = ()
+    """The audio cut at engine chunk ends into sentences of the original text, in order, the
+    last ending at the end of ``audio``. Empty when the cut is unknown (an entry cached before
+    chunk ends were kept, or the spoken text has a different number of sentences): the
+    transcript then shows the segment as one cue."""
 
 
 @dataclass(frozen=True)
@@ -89,14 +106,104 @@ class SynthesisJob:
     speed: float = 1.0
 
 
+Synthesis = tuple[np.ndarray, int, tuple[int, ...]]
+"""One segment's speech: int16 samples, their rate (Hz) and where each engine chunk ends (sample
+offsets, increasing, the last ``len(samples)``; empty when not known)."""
+
+_SENTENCE_END = re.compile(r"[.!?…]+[”’\"')\]]*\s+")
+"""End punctuation, any closing quotes or brackets, then the space before the next sentence."""
+_TITLES = frozenset({"Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Capt", "Lt", "Col", "Gen", "Rev",
+                     "Mt"})
+"""Abbreviations that come before a name, so their full stop never ends a sentence."""
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Where each sentence of whitespace-collapsed ``text`` ends (offsets one past its last
+    character, the last ``len(text)``).
+
+    A sentence ends at . ! ? or … (with any closing quotes) when the next word does not start in
+    lower case, so "p.m. the platform" and "“Ready?” asked Ben" stay one sentence, as do "Mr. Hale",
+    "J. Smith" and "No. 5". The same rule splits a segment's original and spoken text, so their
+    sentences can be paired."""
+    ends = []
+    for m in _SENTENCE_END.finditer(text):
+        after = text[m.end()] if m.end() < len(text) else ""
+        if not after or after.islower():
+            continue
+        if m.group().startswith(". "):
+            word = re.sub(r"^\W+", "", text[:m.start()].rpartition(" ")[2])
+            if word in _TITLES or (len(word) == 1 and word.isupper()) or \
+                    (word == "No" and after.isdigit()):
+                continue
+        ends.append(m.start() + len(m.group().rstrip()))
+    return [*ends, len(text)] if text else []
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` by :func:`sentence_ends`, whitespace collapsed."""
+    text = " ".join(text.split())
+    starts = [0, *sentence_ends(text)]
+    return [text[a:b].strip() for a, b in pairwise(starts)]
+
+
+def caption_chunks(text: str, speak: str, chunks: Sequence[str]) -> list[tuple[int, str]]:
+    """Which original words each engine chunk says: ``(chunks spoken so far, original text)``
+    per caption, in order, the last covering every chunk.
+
+    The original and the spoken text are split into sentences alike; when the counts agree, the
+    n-th spoken sentence says the n-th original one. A caption ends at a chunk that ends a
+    sentence (a chunk that stops inside a long sentence joins the next). When normalisation
+    changed the number of sentences, or the chunks are not pieces of ``speak``, the whole
+    segment is one caption."""
+    whole = [(len(chunks), " ".join(text.split()))]
+    spoken = " ".join(speak.split())
+    originals = split_sentences(text)
+    ends = sentence_ends(spoken)
+    if len(chunks) < 2 or len(originals) != len(ends):
+        return whole
+    captions: list[tuple[int, str]] = []
+    pos = sentence = 0
+    for n, chunk in enumerate(chunks, 1):
+        found = spoken.find(chunk, pos)
+        if found < 0:
+            return whole
+        pos = found + len(chunk)
+        if pos in ends:
+            last = ends.index(pos) + 1
+            captions.append((n, " ".join(originals[sentence:last])))
+            sentence = last
+    if pos != len(spoken) or sentence != len(originals):
+        return whole
+    return captions
+
+
 def split_for_engine(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
-    """Split long text at sentence, then clause, then word boundaries into chunks <= limit."""
+    """Split long text into chunks <= limit: whole sentences packed together, and a sentence
+    longer than the limit cut at clauses, then words, into chunks of its own.
+
+    A long sentence never shares a chunk with its neighbours, so the sentences around it still
+    end chunks, where the transcript can start a cue at an exact time. Cached speech keeps where
+    each chunk ended, matched to these chunks by position: a change to where chunks are cut
+    must change the cache key (``_key``'s ``chunk`` setting), or an entry's cue times would be
+    given to other sentences."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return [text] if text else []
-    pieces = re.split(r"(?<=[.!?…])\s+", text)
-    if max(len(p) for p in pieces) > limit:
-        pieces = [q for p in pieces for q in re.split(r"(?<=[,;:—])\s+", p)]
+    chunks: list[str] = []
+    short: list[str] = []
+    for sentence in re.split(r"(?<=[.!?…])\s+", text):
+        if len(sentence) <= limit:
+            short.append(sentence)
+            continue
+        chunks += _pack(short, limit)
+        short = []
+        chunks += _pack(re.split(r"(?<=[,;:—])\s+", sentence), limit)
+    return chunks + _pack(short, limit)
+
+
+def _pack(pieces: Sequence[str], limit: int) -> list[str]:
+    """Pieces joined in order into as few chunks <= limit as they fit; a piece that is still too
+    long is cut at words."""
     chunks: list[str] = []
     current = ""
     for piece in pieces:
@@ -138,8 +245,9 @@ def trim_silence(samples: np.ndarray, rate: int) -> np.ndarray:
     return samples[max(0, loud[0] - pad): loud[-1] + pad + 1]
 
 
-def synthesize_job(job: SynthesisJob) -> tuple[np.ndarray, int]:
-    """Speak one segment (chunk by chunk, each trimmed): int16 samples at the engine's rate.
+def synthesize_job(job: SynthesisJob) -> Synthesis:
+    """Speak one segment (chunk by chunk, each trimmed): int16 samples at the engine's rate and
+    the end of every chunk in them (the exact times of the segment's sentences).
 
     Runs in executor workers; int16 at the native rate keeps what crosses processes and what the
     cache stores small.
@@ -154,16 +262,35 @@ def synthesize_job(job: SynthesisJob) -> tuple[np.ndarray, int]:
         parts.append(trim_silence(audio.samples, audio.sample_rate))
     if not parts:
         raise EngineError(f"nothing to speak in {job.text[:40]!r}")
-    return float_to_int16(np.concatenate(parts)), rate
+    marks = tuple(int(end) for end in np.cumsum([len(p) for p in parts]))
+    return float_to_int16(np.concatenate(parts)), rate, marks
 
 
 def to_master(samples: np.ndarray, rate: int) -> Audio:
     return Audio(resample(int16_to_float(samples), rate, MASTER_RATE), MASTER_RATE)
 
 
+def captions_for(segment: Segment, job: SynthesisJob, marks: Sequence[int], engine_len: int,
+                 master_len: int) -> tuple[Caption, ...]:
+    """The captions of a segment spoken as ``job``, from its chunk ends (``marks``, samples of
+    the engine's ``engine_len``) moved onto its audio at the master rate (``master_len``)."""
+    chunks = engine_chunks(job.voice, job.text)
+    if len(marks) != len(chunks) or len(chunks) < 2 or not engine_len or \
+            marks[-1] != engine_len:
+        return ()  # no marks (an older cache entry), or not this text's chunks
+    groups = caption_chunks(segment.text, job.text, chunks)
+    if len(groups) < 2:
+        return ()
+    # Resampling keeps time, not sample counts exactly: scale so the last caption ends on the
+    # last sample.
+    return tuple(Caption(round(marks[n - 1] * master_len / engine_len), text)
+                 for n, text in groups)
+
+
 def synthesize_segment(segment: Segment, *, speed: float = 1.0) -> Audio:
     """Speak one segment with its voice; the result is trimmed and at ``MASTER_RATE``."""
-    return to_master(*synthesize_job(_job(segment, speed)))
+    samples, rate, _marks = synthesize_job(_job(segment, speed))
+    return to_master(samples, rate)
 
 
 def _job(segment: Segment, speed: float) -> SynthesisJob:
@@ -221,13 +348,14 @@ def speak_cached(voice_id: str, text: str, cache: SegmentCache | None, *,
         entry = synthesize_job(job)
         if cache is not None:
             cache.put(key, *entry)
-    return to_master(*entry)
+    samples, rate, _marks = entry
+    return to_master(samples, rate)
 
 
 def _run(items: Sequence[_Item], cache: SegmentCache | None, executor: Executor | None,
-         progress: ProgressCallback | None) -> Iterator[tuple[_Item, np.ndarray, int]]:
-    """Each item's int16 audio and rate in order: misses from the executor (then stored), hits
-    from the cache."""
+         progress: ProgressCallback | None) -> Iterator[tuple[_Item, Synthesis]]:
+    """Each item's int16 audio, rate and chunk ends in order: misses from the executor (then
+    stored), hits from the cache."""
     executor = executor or SerialExecutor()
     misses = [item for item in items if item.miss]
     chars_todo = sum(len(item.job.text) for item in misses)
@@ -237,10 +365,11 @@ def _run(items: Sequence[_Item], cache: SegmentCache | None, executor: Executor 
     audio_s = 0.0
     try:
         for item in items:
+            entry: Synthesis | None
             if item.miss:
-                samples, rate = next(results)
+                entry = next(results)
                 if cache is not None:
-                    cache.put(item.key, samples, rate)
+                    cache.put(item.key, *entry)
                 chars_done += len(item.job.text)
             else:
                 entry = cache.get(item.key) if cache is not None else None
@@ -248,14 +377,13 @@ def _run(items: Sequence[_Item], cache: SegmentCache | None, executor: Executor 
                     entry = synthesize_job(item.job)
                     if cache is not None:
                         cache.put(item.key, *entry)
-                samples, rate = entry
                 cached += 1
             done += 1
-            audio_s += len(samples) / rate
+            audio_s += len(entry[0]) / entry[1]
             if progress:
                 progress(Progress(done, len(items), audio_s, cached, chars_done, chars_todo,
                                   time.monotonic() - started))
-            yield item, samples, rate
+            yield item, entry
     finally:
         close = getattr(results, "close", None)
         if close:
@@ -271,12 +399,16 @@ def synthesize_script(script: Script, *, progress: ProgressCallback | None = Non
     decides where (default: this process). Only a few segments are held at a time.
     """
     items = _plan([script], cache, speed)
-    for item, samples, rate in _run(items, cache, executor, progress):
+    for item, (samples, rate, marks) in _run(items, cache, executor, progress):
         assert item.segment is not None  # plans of scripts hold segments only
-        yield RenderedSegment(item.index, item.segment, to_master(samples, rate))
+        audio = to_master(samples, rate)
+        yield RenderedSegment(item.index, item.segment, audio,
+                              captions_for(item.segment, item.job, marks, len(samples),
+                                           len(audio.samples)))
 
 
-def synthesize_keyed(pair: tuple[str, SynthesisJob]) -> tuple[str, np.ndarray, int]:
+def synthesize_keyed(pair: tuple[str, SynthesisJob]) -> tuple[str, np.ndarray, int,
+                                                              tuple[int, ...]]:
     """``synthesize_job`` that carries its cache key along, for work done out of order."""
     key, job = pair
     return (key, *synthesize_job(job))
@@ -344,8 +476,8 @@ def prefetch(scripts: Sequence[Script], cache: SegmentCache, *,
     chars_done = 0
     done = cached
     started = time.monotonic()
-    for key, samples, rate in executor.imap_unordered(synthesize_keyed, jobs):
-        cache.put(key, samples, rate)
+    for key, samples, rate, marks in executor.imap_unordered(synthesize_keyed, jobs):
+        cache.put(key, samples, rate, marks)
         chars_done += lengths[key]
         done += uses[key]
         audio_s += uses[key] * len(samples) / rate

@@ -91,24 +91,35 @@ def _episode_html(entry: FeedEntry, base: str, folder: Path) -> str:
 
 
 def transcript_text(cues: str) -> str:
-    """Readable text from WebVTT or SRT: one line per cue, ``Speaker: words`` for voice tags."""
-    lines = []
+    """Readable text from WebVTT or SRT: one line per cue, ``Speaker: words`` for voice tags.
+
+    Cues with the same voice that follow each other with no gap are one line: narrate writes a
+    paragraph as several such cues (a sentence or a few each), and the page shows it whole."""
+    lines: list[str] = []
+    last: tuple[str, str] | None = None  # (end time, voice) of the line being written
     for block in re.split(r"\n\s*\n", cues.replace("\r\n", "\n").strip()):
         rows = [r for r in block.split("\n") if r.strip()]
         if not rows or rows[0].startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
             continue
         text_rows = []
-        seen_timing = False
+        timing = ("", "")
         for row in rows:
             if _TIMING.match(row):
-                seen_timing = True
-            elif seen_timing:
+                start, _, end = row.partition("-->")
+                timing = (start.strip(), (end.split() or [""])[0])
+            elif timing[0]:
                 text_rows.append(row.strip())
-        text = " ".join(text_rows)
-        text = _VOICE.sub(lambda m: m.group(1).strip() + ": ", text, count=1)
-        text = html.unescape(_TAG.sub("", text)).strip()
-        if text:
-            lines.append(text)
+        raw = " ".join(text_rows)
+        voice = _VOICE.search(raw)
+        speaker = html.unescape(voice.group(1).strip()) if voice else ""
+        words = html.unescape(_TAG.sub("", raw)).strip()
+        if not words:
+            continue
+        if speaker and lines and last == (timing[0], speaker):
+            lines[-1] += f" {words}"
+        else:
+            lines.append(f"{speaker}: {words}" if speaker else words)
+        last = (timing[1], speaker)
     return "\n".join(lines)
 
 

@@ -37,8 +37,8 @@ def test_put_then_get_round_trips_int16_and_rate(tmp_path):
     key = segment_key("x", "v")
     assert cache.get(key) is None and key not in cache
     cache.put(key, samples, 22_050)
-    got, rate = cache.get(key)
-    assert rate == 22_050 and got.dtype == np.dtype("<i2")
+    got, rate, marks = cache.get(key)
+    assert rate == 22_050 and got.dtype == np.dtype("<i2") and marks == ()
     np.testing.assert_array_equal(got, samples)
     assert key in cache
     # nothing but the entry is left behind: it was renamed into place
@@ -328,3 +328,26 @@ def test_cli_cache_info_shows_the_automatic_cap(tmp_path):
     result = runner.invoke(cli, ["cache", "info", "--cache-dir", str(tmp_path)],
                            env={CACHE_MAX_ENV: "big"})
     assert result.exit_code == 1 and f"Error: bad {CACHE_MAX_ENV} 'big'" in result.output
+
+def test_chunk_ends_round_trip_and_entries_without_them_still_read(tmp_path):
+    cache = SegmentCache(tmp_path)
+    samples = np.arange(3000, dtype="<i2")
+    key = segment_key("x", "v")
+    cache.put(key, samples, 24_000, (1000, 2400, 3000))
+    got, rate, marks = cache.get(key)
+    assert rate == 24_000 and marks == (1000, 2400, 3000)
+    np.testing.assert_array_equal(got, samples)
+    # an entry written before chunk ends were kept: rate and samples only
+    old = segment_key("old", "v")
+    path = cache._path(old)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        np.save(f, np.array([22_050], dtype=np.int32))
+        np.save(f, samples)
+    got, rate, marks = cache.get(old)
+    assert rate == 22_050 and marks == () and path.exists()
+    np.testing.assert_array_equal(got, samples)
+    # damage inside the third array is still damage
+    path = cache._path(key)
+    path.write_bytes(path.read_bytes()[:-5])
+    assert cache.get(key) is None and not path.exists()

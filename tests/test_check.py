@@ -17,6 +17,7 @@ from narrate.check import (
     normalize_words,
     read_vtt,
     timed_texts,
+    whole_segments,
     word_errors,
 )
 from narrate.cli import cli
@@ -96,6 +97,26 @@ def test_check_audio_slices_each_cue_and_reports_wer() -> None:
     assert heard == [int(0.7 * rate)]  # cue plus 100 ms either side; the silent cue is skipped
     assert report.wer == pytest.approx(2 / 4)
     assert "1 flagged" in report.summary()
+
+
+def test_a_segments_sentence_cues_are_checked_as_one_segment() -> None:
+    # cues that tile one segment (no gap, same speaker and index) are heard together; the next
+    # segment, after a pause, on its own
+    cues = [TimedText(0, 800, "One two.", "Ann", 3), TimedText(800, 1500, "Three four.", "Ann", 3),
+            TimedText(1800, 2400, "Five.", "Ann", 4), TimedText(2400, 2900, "Six.", "Bo", 5)]
+    assert whole_segments(cues) == [TimedText(0, 1500, "One two. Three four.", "Ann", 3),
+                                    TimedText(1800, 2400, "Five.", "Ann", 4),
+                                    TimedText(2400, 2900, "Six.", "Bo", 5)]
+    heard: list[int] = []
+
+    def fake(piece: np.ndarray) -> str:
+        heard.append(len(piece))
+        return "one two three four"
+
+    samples = np.full(16_000 * 2, 0.2, np.float32)
+    report = check_audio(Audio(samples, 16_000), cues[:2], transcriber=fake)
+    assert heard == [int(1.6 * 16_000)] and len(report.segments) == 1
+    assert report.segments[0].problem is None and report.segments[0].index == 3
 
 
 def test_cli_check_without_transcript_is_a_clear_error(tmp_path: Path) -> None:

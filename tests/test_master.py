@@ -21,7 +21,7 @@ from narrate.master import (
     peak_limit,
 )
 from narrate.music import generate_theme
-from narrate.render import RenderedSegment
+from narrate.render import Caption, RenderedSegment
 from narrate.script import Segment, SegmentKind
 
 
@@ -79,6 +79,29 @@ def test_cues_follow_the_audio_exactly(tmp_path):
                                  abs=1)
     for a, b in zip(mix.cues, mix.cues[1:], strict=False):
         assert np.abs(x[at(a.end_ms) + 2: at(b.start_ms) - 2]).max() == 0  # true silence
+
+
+def test_a_segment_with_captions_is_cues_that_tile_its_audio(tmp_path):
+    # 1 s of speech at 16 kHz (an engine's rate) whose chunks end at 0.3 s, 0.3 s + 2 samples and
+    # at the end: the boundaries land on the master timeline, a sub-millisecond caption joins
+    # the next, and the last cue ends exactly where the segment does
+    rate = 16_000
+    t = np.arange(rate) / rate
+    audio = Audio((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), rate)
+    text = "One. Two. Three."
+    seg = Segment(SegmentKind.NARRATION, 0, len(text), text, speak=text, voice="tone:low",
+                  paragraph=1)
+    captioned = RenderedSegment(1, seg, audio, (Caption(4800, "One."), Caption(4802, "Two."),
+                                                Caption(rate, "Three.")))
+    mix = assemble([StoryInput("S", [item(0, 500), captioned, item(2, 400, paragraph=2)])],
+                   tmp_path / "a.pcm")
+    first, *middle, last = mix.cues
+    assert [c.text for c in middle] == ["One.", "Two. Three."]
+    assert [c.index for c in middle] == [1, 1]
+    start = first.end_ms + PARAGRAPH_GAP_MS
+    assert [(c.start_ms, c.end_ms) for c in middle] == [(start, start + 300),
+                                                        (start + 300, start + 1000)]
+    assert last.start_ms == start + 1000 + PARAGRAPH_GAP_MS
 
 
 def test_clip_edges_are_faded(tmp_path):

@@ -161,3 +161,67 @@ def test_prefetch_speaks_extra_text_where_speak_cached_finds_it(tmp_path, counte
     counted.clear()
     audio = render.speak_cached("tone:low", "Show presents: the first tale.", cache)
     assert counted == [] and audio.duration_ms > 0
+
+
+def test_sentences_split_alike_in_original_and_spoken_text():
+    assert render.split_sentences("At 11:40 p.m. the  platform\nwas empty. “Ready?” asked Ben. "
+                                  "Mr. Hale met J. Smith at No. 5. “Go!” He went.") == [
+        "At 11:40 p.m. the platform was empty.", "“Ready?” asked Ben.",
+        "Mr. Hale met J. Smith at No. 5.", "“Go!”", "He went."]
+    assert render.sentence_ends("One. Two.") == [4, 9]
+    assert render.split_sentences("") == [] and render.sentence_ends("") == []
+
+
+def test_caption_chunks_pair_spoken_sentences_with_the_original_ones():
+    text = "It was 1998. Mr. Hale had 2 cats. They slept. Nobody woke them."
+    speak = "It was nineteen ninety-eight. Mister Hale had two cats. They slept. Nobody woke them."
+    chunks = split_for_engine(speak, 40)
+    assert chunks == ["It was nineteen ninety-eight.", "Mister Hale had two cats. They slept.",
+                      "Nobody woke them."]
+    assert render.caption_chunks(text, speak, chunks) == [
+        (1, "It was 1998."), (2, "Mr. Hale had 2 cats. They slept."), (3, "Nobody woke them.")]
+    # a chunk that stops inside a sentence (cut at a comma) joins the chunk that ends it
+    long = "One two three four five, six seven eight nine ten. Eleven."
+    chunks = split_for_engine(long, 30)
+    assert len(chunks) == 3
+    assert render.caption_chunks(long, long, chunks) == [
+        (2, "One two three four five, six seven eight nine ten."), (3, "Eleven.")]
+
+
+def test_a_sentence_longer_than_the_limit_gets_chunks_of_its_own():
+    long = "Then came a sentence far too long for one call, with clauses, and more clauses."
+    text = f"Short one. Short two. {long} Short three."
+    chunks = split_for_engine(text, 50)
+    assert all(len(c) <= 50 for c in chunks) and " ".join(chunks) == text
+    # the short sentences around it are not glued to its clauses: they still end chunks
+    assert chunks[0] == "Short one. Short two." and chunks[-1] == "Short three."
+    assert " ".join(chunks[1:-1]) == long and len(chunks) == 4
+    assert [n for n, _ in render.caption_chunks(text, text, chunks)] == [1, 3, 4]
+
+
+def test_caption_chunks_fall_back_to_one_caption_when_sentences_do_not_pair():
+    # normalisation turned one sentence into two ("v. 2" read out as "version two. Final")
+    text = "The build was v.2 final. It shipped."
+    speak = "The build was version two. Final. It shipped."
+    chunks = split_for_engine(speak, 30)
+    assert len(chunks) == 2
+    assert render.caption_chunks(text, speak, chunks) == [(2, text)]
+    # chunks that are not pieces of the spoken text (a stale cache entry): one caption too
+    assert render.caption_chunks("A b. C d.", "A b. C d.", ["A b.", "X y."]) == [(2, "A b. C d.")]
+    assert render.caption_chunks("A b. C d.", "A b. C d.", ["A b. C d."]) == [(1, "A b. C d.")]
+
+
+def test_synthesis_keeps_chunk_ends_and_captions_cover_the_audio(tmp_path):
+    sentences = [f"Sentence number {n} of a paragraph that is long enough to need chunks."
+                 for n in ("one", "two", "three", "four", "five", "six", "seven")]
+    paragraph = " ".join(sentences)
+    assert len(split_for_engine(paragraph)) == 2
+    samples, rate, marks = render.synthesize_job(render.SynthesisJob("tone:low", paragraph))
+    assert len(marks) == 2 and marks[-1] == len(samples)
+    cache = SegmentCache(tmp_path)
+    for _ in range(2):  # synthesised and stored, then read back from the cache
+        (rendered,) = synthesize_script(make_script([paragraph]), cache=cache)
+        assert [c.text for c in rendered.captions] == [" ".join(sentences[:5]),
+                                                       " ".join(sentences[5:])]
+        assert rendered.captions[-1].end == len(rendered.audio.samples)
+        assert rendered.captions[0].end == round(marks[0] * MASTER_RATE / rate)

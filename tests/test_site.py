@@ -30,3 +30,13 @@ def test_transcript_text_from_vtt_and_srt() -> None:
     srt = ("1\r\n00:00:00,000 --> 00:00:01,000\r\nOne.\r\n\r\n"
            "2\r\n00:00:01,000 --> 00:00:02,000\r\nTwo.\r\n")
     assert transcript_text(srt) == "One.\nTwo."
+
+
+def test_transcript_text_joins_the_sentence_cues_of_a_paragraph() -> None:
+    # narrate's cues tile a paragraph with no gap: one line; a pause or a new voice starts another
+    vtt = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\n<v Narrator>It was late.\n\n"
+           "2\n00:00:03.000 --> 00:00:05.000\n<v Narrator>Very late.\n\n"
+           "3\n00:00:05.000 --> 00:00:06.000\n<v Ann &amp; Bo>Go.\n\n"
+           "4\n00:00:06.700 --> 00:00:07.000\n<v Ann &amp; Bo>Now.\n")
+    assert transcript_text(vtt).splitlines() == ["Narrator: It was late. Very late.",
+                                                 "Ann & Bo: Go.", "Ann & Bo: Now."]
