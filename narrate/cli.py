@@ -110,6 +110,10 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @click.argument("story", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text",
               show_default=True, help="json: the machine contract; text: a readable listing.")
+@click.option("--extract", is_flag=True,
+              help="Print the plain text narrate reads from STORY (extracted from an EPUB, HTML "
+                   "or Markdown file; a .txt file as it is): the script's start/end offsets "
+                   "index it.")
 @click.option("--characters", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Cast hint: JSON {\"characters\": [{name, aliases, gender}]} or TOML.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -117,18 +121,20 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
                    "to fix speakers, voices and pronunciations; render it with --script.")
 @cast_options
 @reports_errors
-def script(story: Path, fmt: str, characters: Path | None, output: Path | None,
-           show: str | None, voice: tuple[str, ...], voices_dir: Path | None,
-           narrator: str | None) -> None:
+def script(story: Path, fmt: str, extract: bool, characters: Path | None,
+           output: Path | None, show: str | None, voice: tuple[str, ...],
+           voices_dir: Path | None, narrator: str | None) -> None:
     """Split a story into narration and dialogue, show who speaks each line and with which
     voice (the show's saved cast is read, not changed).
 
-    Skipped boilerplate (author boxes, teaser lists...) is listed with the reason.
+    STORY is a .txt, .md/.markdown, .html/.htm/.xhtml or .epub file. Skipped boilerplate
+    (author boxes, teaser lists...) is listed with the reason.
 
     \b
     Example:
       narrate script story.txt --format json --characters cast.json
       narrate script story.txt -o story.script.txt
+      narrate script book.epub --extract > book.txt
     """
     from narrate.casting import (
         DEFAULT_NARRATOR,
@@ -138,11 +144,16 @@ def script(story: Path, fmt: str, characters: Path | None, output: Path | None,
         parse_voice_overrides,
     )
     from narrate.script import load_characters
-    from narrate.text import build_script, read_story
+    from narrate.text import build_script, read_source
     from narrate.voice_config import use_voices_dir
 
+    source = read_source(story)
+    if extract:
+        click.echo(source.text, nl=False)
+        return
     cast = load_characters(characters) if characters else ()
-    result = build_script(read_story(story), characters=cast, title=story.stem, source=str(story))
+    result = build_script(source.text, characters=cast, title=source.title or story.stem,
+                          source=str(story), meta=source.meta)
     use_voices_dir(voices_dir)
     voices = cast_for_show(result, show=show or DEFAULT_SHOW, folder=voices_dir,
                            narrator=narrator or DEFAULT_NARRATOR,
@@ -213,7 +224,8 @@ def _listing(result: Any) -> str:
 @click.option("--bitrate", "bitrate_kbps", type=int, default=96, show_default=True,
               help="MP3 bitrate in kbit/s (CBR, mono).")
 @click.option("--cover", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Cover image (JPEG/PNG; cropped square, 1400-3000 px). Default: drawn.")
+              help="Cover image (JPEG/PNG; cropped square, 1400-3000 px). Default: an EPUB's "
+                   "own cover, else drawn.")
 @click.option("--description", default=None, help="Episode description for tags and feed.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Synthesis worker processes (default: one per core).")
@@ -240,7 +252,11 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
            cover: Path | None, description: str | None, jobs: int | None, executor: str,
            address: str | None, cache_dir: Path | None, cache_max: str | None,
            force: bool) -> None:
-    """Render story files, or folders of *.txt stories, to MP3 episodes.
+    """Render story files, or folders of them, to MP3 episodes.
+
+    A story is a .txt, .md/.markdown, .html/.htm/.xhtml or .epub file; a folder gives every
+    such file in it, in name order. An EPUB's title becomes the episode's title, its chapter
+    headings its chapters, and its cover the episode's cover (unless --cover is given).
 
     Synthesised speech is cached: a render that was interrupted resumes where it stopped, and
     after an edit only the changed paragraphs are spoken again. When the render is done the
@@ -255,6 +271,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
       narrate render a.txt b.txt --episode "Two Tales" --loudness -19
       narrate render --script story.script.txt
       narrate render stories/ -j 2
+      narrate render book.epub --narrator kokoro:jf_alpha
       narrate render book.txt --executor dask --address tcp://scheduler:8786
     """
     from narrate.cache import parse_cache_max

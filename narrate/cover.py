@@ -88,15 +88,17 @@ def draw_cover(show: str, title: str, *, size: int = COVER_PX) -> bytes:
     return _jpeg(image)
 
 
-def fit_cover(path: str | Path) -> bytes:
-    """The user's image as a square RGB JPEG of 1400-3000 px (centre-cropped, scaled)."""
-    path = Path(path)
+def fit_cover(image_file: str | Path | bytes) -> bytes:
+    """The user's image (a file, or its bytes: an EPUB's cover) as a square RGB JPEG of
+    1400-3000 px (centre-cropped, scaled)."""
+    name = "" if isinstance(image_file, bytes) else f" {image_file}"
     try:
-        with Image.open(path) as img:
+        with Image.open(io.BytesIO(image_file) if isinstance(image_file, bytes)
+                        else Path(image_file)) as img:
             img.load()
             image = img.convert("RGB")
-    except (OSError, UnidentifiedImageError) as e:
-        raise InputError(f"cannot read cover image {path}: use a JPEG or PNG file") from e
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as e:
+        raise InputError(f"cannot read cover image{name}: use a JPEG or PNG file") from e
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
     image = image.crop((left, top, left + side, top + side))

@@ -32,7 +32,7 @@ from narrate.audio import (
 from narrate.episode import Chapter
 from narrate.loudness import LoudnessMeter, clip_blocks
 from narrate.render import RenderedSegment, trim_silence
-from narrate.script import NARRATOR, SegmentKind
+from narrate.script import NARRATOR, SegmentKind, heading_title
 
 _LOGGER = logging.getLogger(__name__)
 AudioSegment = pydub_segment_class()
@@ -410,9 +410,9 @@ def _write_story(writer: PcmWriter, leveller: VoiceLeveller, story: StoryInput, 
         heading = seg.kind is SegmentKind.HEADING
         if marks is not None and heading and not previous_heading:
             if previous is None:  # the story opens with its heading: it names the first chapter
-                marks[-1] = (marks[-1][0], " ".join(seg.text.split()))
+                marks[-1] = (marks[-1][0], heading_title(seg.text))
             else:
-                marks.append((writer.position_ms + gap // 2, " ".join(seg.text.split())))
+                marks.append((writer.position_ms + gap // 2, heading_title(seg.text)))
         writer.pause(gap)
         voice = seg.voice or ""
         samples = leveller.level(voice, item.audio.resampled(MASTER_RATE).samples)

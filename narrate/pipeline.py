@@ -32,9 +32,10 @@ from narrate.executors import Executor, SerialExecutor, make_executor
 from narrate.export import BITRATE_KBPS, TARGET_LUFS, MasterSettings, check_settings, master_mp3
 from narrate.lexicon import apply_lexicon, lexicon_for_show
 from narrate.render import ProgressCallback, SynthesisJob, prefetch, synthesize_script
-from narrate.script import Script, SegmentKind
+from narrate.script import Script, SegmentKind, heading_title
 from narrate.tags import Tags
-from narrate.text import build_script, read_story
+from narrate.text import build_script, read_source
+from narrate.text.formats import SUPPORTED_SUFFIXES, Cover, story_suffix
 from narrate.voice_config import use_voices_dir
 from narrate.voicing import voice_fingerprint
 
@@ -104,24 +105,41 @@ TITLE_WORDS = 8
 
 
 def script_story(path: str | Path) -> Script:
-    """Read and script a story file; its title is its leading heading, else the file name."""
+    """Read and script a story file (any kind `read_source` reads); its title is the one the
+    file gives (EPUB metadata, HTML title, Markdown front matter), else its leading heading,
+    else the file name."""
+    return read_script(path)[0]
+
+
+def read_script(path: str | Path) -> tuple[Script, Cover | None]:
+    """`script_story`, and the cover image the file carries (an EPUB's), if any."""
     path = Path(path)
-    script = build_script(read_story(path), source=str(path))
-    return titled(script, path.stem)
+    source = read_source(path)
+    script = build_script(source.text, source=str(path), meta=source.meta)
+    return titled(script, path.stem, title=source.title), source.cover
 
 
-def titled(script: Script, stem: str) -> Script:
+def titled(script: Script, stem: str, *, title: str = "") -> Script:
     """Give a script its episode title. A heading that opens the story becomes the title and is
     marked skipped (the title is announced over the intro music; reading it again is clumsy).
-    A file name that is an id (``000_1d5dd2c8``) is no title: the opening words stand in."""
+    A file name that is an id (``000_1d5dd2c8``) is no title: the opening words stand in.
+
+    ``title``, when the file gives one (an EPUB's ``dc:title``), is the title; an opening heading
+    is then skipped only when it says the same (a book's first heading is often its first
+    chapter's, which must be read and name the first chapter)."""
     for i, seg in enumerate(script.segments):
         if seg.kind is SegmentKind.HEADING and seg.speak.strip():
+            heading = heading_title(seg.text)
+            if title and heading.casefold() != " ".join(title.split()).casefold():
+                break
             announced = replace(seg, kind=SegmentKind.SKIPPED, reason="episode title, announced")
             segments = (*script.segments[:i], announced, *script.segments[i + 1:])
-            title = " ".join(seg.text.replace("**", "").split()).strip("“”\"‘’'#*_ ")
-            return replace(script, segments=segments, title=title or " ".join(seg.speak.split()))
+            return replace(script, segments=segments,
+                           title=title or heading or " ".join(seg.speak.split()))
         if seg.spoken:
             break
+    if title:
+        return replace(script, title=title)
     words = [w for w in stem.replace("_", " ").replace("-", " ").split() if not _looks_like_id(w)]
     if sum(c.isalpha() for w in words for c in w) >= 3:
         return replace(script, title=" ".join(words).title())
@@ -160,27 +178,32 @@ def render_script(script: Script, out_dir: str | Path, *, slug: str | None = Non
 
 def _render_uncast(script: Script, out_dir: str | Path, *, slug: str, options: RenderOptions,
                    progress: ProgressCallback | None, executor: Executor | None,
-                   store: SegmentCache) -> Episode:
+                   store: SegmentCache, book_cover: Cover | None = None) -> Episode:
     return _render_cast(script, *cast_story(script, options), out_dir, slug=slug,
-                        options=options, progress=progress, executor=executor, store=store)
+                        options=options, progress=progress, executor=executor, store=store,
+                        book_cover=book_cover)
 
 
 def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Path, *,
                  slug: str, options: RenderOptions, progress: ProgressCallback | None,
-                 executor: Executor | None, store: SegmentCache) -> Episode:
+                 executor: Executor | None, store: SegmentCache,
+                 book_cover: Cover | None = None) -> Episode:
     """``render_script`` once the story is cast: ``original`` is the uncast script, which
-    ``--check`` re-renders with flagged segments pinned to other voices."""
+    ``--check`` re-renders with flagged segments pinned to other voices. ``book_cover`` is the
+    story file's own cover (an EPUB's), used when the user gave none."""
     out_dir = Path(out_dir)
     episode, cues = _produce([(script, cast)], out_dir, slug=slug,
                              title=_episode_title(script, options, slug),
-                             options=options, progress=progress, executor=executor, store=store)
+                             options=options, progress=progress, executor=executor, store=store,
+                             book_cover=book_cover)
     if options.check:
         from narrate.check import check_render
 
         retry = None if not options.check_retry else (
             lambda pinned: _render_uncast(pinned, out_dir, slug=slug, progress=progress,
                                           options=replace(options, check_retry=False),
-                                          executor=executor, store=store))
+                                          executor=executor, store=store,
+                                          book_cover=book_cover))
         episode = check_render(original, script, episode, out_dir, cues, retry=retry)
     return episode
 
@@ -240,12 +263,11 @@ def render_episode(paths: Sequence[str | Path], out_dir: str | Path, *, title: s
     """Render several story files as one episode: one after another, a chapter per story."""
     options = options or RenderOptions()
     store, cap = _render_cache(options)
-    scripts = [script_story(p) for p in paths]
-    stories = []
-    for script in scripts:
-        stories.append(cast_story(script, options))
+    read = [read_script(p) for p in paths]
+    stories = [cast_story(script, options) for script, _ in read]
     episode = _produce(stories, out_dir, slug=slugify(title), title=title, options=options,
-                       progress=progress, store=store)[0]
+                       progress=progress, store=store,
+                       book_cover=next((c for _, c in read if c is not None), None))[0]
     _prune_cache(store, cap)
     return episode
 
@@ -266,13 +288,16 @@ def _synthesis_executor(options: RenderOptions,
 
 
 def story_paths(paths: Sequence[str | Path]) -> list[Path]:
-    """Story files from files and folders (a folder gives its ``*.txt``, sorted)."""
+    """Story files from files and folders (a folder gives its files of a supported kind,
+    `SUPPORTED_SUFFIXES`, sorted; hidden files such as macOS ``._name`` are left out)."""
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            inside = sorted(p for p in path.glob("*.txt") if p.is_file())
+            inside = sorted(p for p in path.iterdir() if story_suffix(p)
+                            and not p.name.startswith(".") and p.is_file())
             if not inside:
-                raise InputError(f"no .txt stories in folder {path}")
+                raise InputError(f"no stories in folder {path}: narrate reads "
+                                 f"{', '.join(SUPPORTED_SUFFIXES)} files")
             found.extend(inside)
         else:
             found.append(path)
@@ -318,7 +343,7 @@ def _current_episode(store: SegmentCache, out_dir: Path, slug: str,
 def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
                    options: RenderOptions | None = None,
                    progress: ProgressCallback | None = None) -> list[Episode]:
-    """Render each story file (or every ``*.txt`` of a folder) to its own episode.
+    """Render each story file (or every story file of a folder) to its own episode.
 
     All inputs are read before any audio work, so a bad file fails fast. A story whose episode
     is already up to date (same inputs, same code, MP3 untouched) is skipped unless
@@ -333,7 +358,8 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
         return [render_episode(files, out_dir, title=options.episode_title, options=options,
                                progress=progress)]
     store, cap = _render_cache(options)
-    scripts = [script_story(p) for p in files]
+    read = [read_script(p) for p in files]
+    scripts = [script for script, _ in read]
     slugs = [slugify(p.stem) for p in files]
     # cast once: the segments prefetched are exactly the ones the mixer asks for
     casts = [cast_story(s, options) for s in scripts]
@@ -353,7 +379,8 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
         if out.is_dir():
             _remove_stale_temporaries(out, slugs[n])
         episode = _render_cast(scripts[n], *casts[n], out, slug=slugs[n], options=options,
-                               progress=None, executor=SerialExecutor(), store=store)
+                               progress=None, executor=SerialExecutor(), store=store,
+                               book_cover=read[n][1])
         store.mark_current(out / episode.mp3, prints[n])
         return episode
 
@@ -448,8 +475,10 @@ def produce_episode(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path,
 def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
              title: str, options: RenderOptions, store: SegmentCache,
              progress: ProgressCallback | None = None,
-             executor: Executor | None = None) -> tuple[Episode, tuple[Any, ...]]:
-    """Synthesise, assemble, master and export cast stories as one episode.
+             executor: Executor | None = None,
+             book_cover: Cover | None = None) -> tuple[Episode, tuple[Any, ...]]:
+    """Synthesise, assemble, master and export cast stories as one episode. The cover is the
+    user's (``options.cover``), else the book's own, else one drawn from the show and title.
 
     Writes ``<slug>.mp3`` with tags, cover and chapters, ``<slug>.jpg``, ``<slug>.vtt``,
     ``<slug>.srt``, ``<slug>.chapters.json`` and ``<slug>.episode.json``. Audio streams through a
@@ -471,7 +500,8 @@ def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slu
     previous = _previous_episode(mp3)
     published = previous.published if previous else datetime.now(UTC).isoformat(
         timespec="seconds")
-    cover = fit_cover(options.cover) if options.cover else draw_cover(options.show, title)
+    cover = (fit_cover(options.cover) if options.cover else
+             _book_cover(book_cover) if book_cover else None) or draw_cover(options.show, title)
     narrator = stories[0][1].narrator
     roles = _roles(stories)
     # ``store`` is the whole render's: it notes the keys used, which pruning afterwards keeps
@@ -516,6 +546,18 @@ def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slu
     )
     episode.save(out_dir)
     return episode, mix.cues
+
+
+def _book_cover(cover: Cover) -> bytes | None:
+    """The book's cover fitted for the episode; None (a drawn cover) when Pillow cannot read it
+    (an SVG cover, a damaged image): the book is still worth rendering."""
+    from narrate.cover import fit_cover
+
+    try:
+        return fit_cover(cover.data)
+    except InputError as e:
+        _LOGGER.warning("not using the book's %s cover: %s", cover.media_type, e)
+        return None
 
 
 def _roles(stories: Sequence[tuple[Script, Cast]]) -> dict[str, str]:

@@ -60,6 +60,12 @@ NARRATOR = "Narrator"
 """Speaker name of every segment that no character speaks."""
 
 
+def heading_title(text: str) -> str:
+    """A heading's words without its markup (``# Part Two``, ``**Part Two**``, quotes): the
+    episode or chapter title it gives."""
+    return " ".join(text.replace("**", "").split()).strip("“”\"‘’'#*_ ")
+
+
 @dataclass(frozen=True)
 class Character:
     """A person who speaks in the story."""

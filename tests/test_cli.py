@@ -118,7 +118,8 @@ def test_folder_without_stories_is_an_error(runner: CliRunner, tmp_path: Path) -
     (tmp_path / "empty").mkdir()
     result = runner.invoke(cli, ["render", str(tmp_path / "empty"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 1
-    assert "no .txt stories in folder" in result.output
+    assert "no stories in folder" in result.output
+    assert ".txt, .md, .markdown, .html, .htm, .xhtml, .epub" in result.output
 
 
 def test_render_publish_writes_a_feed(runner: CliRunner, tmp_path: Path,

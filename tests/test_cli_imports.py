@@ -18,7 +18,10 @@ SCRIPT_HEAVY = ["numpy", "scipy", "pydub", "onnxruntime", "piper", "kokoro_onnx"
                 "narrate.pipeline", "narrate.master", "narrate.cache", "narrate.lexicon",
                 "narrate.script_file", "narrate.episode",
                 # the engine registry scans installed packages only for an engine it lacks
-                "importlib.metadata"]
+                "importlib.metadata",
+                # the readers of EPUB, HTML and Markdown stories load their parsers when called
+                "zipfile", "html", "html.parser", "xml.etree.ElementTree", "narrate.text.epub",
+                "narrate.text.htmltext"]
 """Nothing `narrate script --format json` needs: audio, engines' runtimes, rendering, plugins."""
 
 

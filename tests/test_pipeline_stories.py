@@ -21,7 +21,7 @@ def write_stories(folder, n=3):
         (folder / f"tale_{i}.txt").write_text(
             "\n\n".join(f"Tale {i}, paragraph {p}: the lamp burned low over the desk."
                         for p in range(3 + i)) + "\n")
-    (folder / "notes.md").write_text("not a story")
+    (folder / "notes.json").write_text("{}")  # not a story kind: left out of the folder
     return sorted(folder.glob("*.txt"))
 
 
@@ -48,7 +48,7 @@ def test_story_paths_expand_folders_sorted(tmp_path):
     files = write_stories(tmp_path / "s")
     assert story_paths([tmp_path / "s", files[0]]) == files
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match=r"no \.txt stories in folder"):
+    with pytest.raises(InputError, match=r"no stories in folder .*: narrate reads \.txt"):
         story_paths([tmp_path / "empty"])
 
 

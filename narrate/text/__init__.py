@@ -2,6 +2,7 @@
 
 The pipeline, one module per stage:
 
+* `formats`   - story files (.txt, Markdown, HTML, EPUB) -> text, title, author, cover
 * `blocks`    - paragraphs and their offsets (web one-line-per-paragraph or hard-wrapped text)
 * `clean`     - headings, list items and page boilerplate (kept as `skipped` segments)
 * `quotes`    - quotation spans and which of them are speech
@@ -13,11 +14,11 @@ The pipeline, one module per stage:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from narrate.errors import InputError
 from narrate.script import NARRATOR, Character, Gender, Script, Segment, SegmentKind
 from narrate.text.attribute import (
     Attribution,
@@ -28,52 +29,29 @@ from narrate.text.attribute import (
 )
 from narrate.text.blocks import is_hard_wrapped, split_blocks
 from narrate.text.clean import classify_blocks
+from narrate.text.formats import MAX_STORY_BYTES, StoryText, read_source
 from narrate.text.names import Registry
 from narrate.text.normalize import normalize as speakable
 from narrate.text.quotes import Quote, detect_style, find_quotes, speech_rule
 
-__all__ = ["build_script", "read_story", "speakable"]
-
-MAX_STORY_BYTES = 64 * 1024 * 1024
-"""Bytes: larger files are refused (a novel is well under 5 MB)."""
+__all__ = ["MAX_STORY_BYTES", "StoryText", "build_script", "read_source", "read_story",
+           "speakable"]
 
 UNKNOWN_SPEAKER = "Someone"
 """Speaker of a quote no rule could attribute."""
 
 
 def read_story(path: str | Path) -> str:
-    """Read a story file as UTF-8 without newline translation (offsets stay valid)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"no such story file: {path}")
-    if path.is_dir():
-        raise InputError(f"{path} is a directory, not a story file; give a .txt file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_STORY_BYTES:
-            raise InputError(f"{path} is {size // 2**20} MB; stories over "
-                             f"{MAX_STORY_BYTES // 2**20} MB are refused (split it into parts)")
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror}") from e
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path} looks binary, not a text story; give a UTF-8 .txt file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path} is not UTF-8 text (bad byte at offset {e.start}); "
-                         f"convert it, e.g. `iconv -f latin1 -t utf-8`") from e
-    if text.startswith("\ufeff"):
-        # keep offsets valid for the file: the BOM stays in the text and becomes a space segment
-        pass
-    if not text.strip("\ufeff \t\r\n"):
-        raise InputError(f"{path} is empty")
-    return text
+    """The text of a story file, which a Script's offsets index: a .txt file's own text (UTF-8,
+    no newline translation), the extracted text of Markdown, HTML and EPUB files (see
+    `narrate.text.formats`; `read_source` also gives their title, author and cover)."""
+    return read_source(path).text
 
 
 def build_script(text: str, *, characters: Sequence[Character] = (), title: str = "",
-                 source: str | None = None) -> Script:
-    """Segments that tile `text` (kind, speaker, offsets, text to speak) and the speakers."""
+                 source: str | None = None, meta: Mapping[str, Any] | None = None) -> Script:
+    """Segments that tile `text` (kind, speaker, offsets, text to speak) and the speakers.
+    ``meta`` (e.g. `StoryText.meta`: the source's format, author, cover) joins the Script's."""
     blocks = split_blocks(text)
     infos = classify_blocks(text, blocks)
     story = [info.kind == "text" for info in infos]
@@ -101,8 +79,9 @@ def build_script(text: str, *, characters: Sequence[Character] = (), title: str 
     segments = _segments(text, blocks, infos, quotes, speech, attributions, not_speech,
                          registry)
     cast = _mark_children(text, segments, _speaking_characters(segments, registry))
-    meta = {"quote_style": style.value, "hard_wrapped": is_hard_wrapped(text)}
-    return Script(tuple(segments), cast, title=title, source=source, meta=meta)
+    return Script(tuple(segments), cast, title=title, source=source,
+                  meta={"quote_style": style.value, "hard_wrapped": is_hard_wrapped(text),
+                        **(meta or {})})
 
 
 _CHILD_CALLS = re.compile(r"^\W*(mommy|mummy|momma|daddy|dada|mama|papa)\b", re.I)
