@@ -195,7 +195,17 @@ def _corrupt(tmp_path: Path) -> Path:
     return path
 
 
+def _unknown_encoding(tmp_path: Path) -> Path:
+    # found by fuzzing: ElementTree raises LookupError, not ParseError, for such a declaration
+    path = make_epub(tmp_path / "b.epub", drop=("META-INF/container.xml",))
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("META-INF/container.xml", CONTAINER.replace(
+            '<?xml version="1.0"?>', '<?xml version="1.0" encoding="utC-8"?>', 1))
+    return path
+
+
 @pytest.mark.parametrize(("build", "message"), [
+    (_unknown_encoding, "is a damaged EPUB: META-INF/container.xml is not valid XML"),
     (lambda d: _corrupt(d), "is not a readable EPUB: it is not a zip archive, or a damaged one"),
     (lambda d: (d / "text.epub").write_text("hello") and d / "text.epub",
      "is not a readable EPUB"),

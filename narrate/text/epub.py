@@ -90,7 +90,8 @@ class _Book:
             raise self.fail(f"is not a usable EPUB: {name} is over {MAX_STORY_BYTES // 2**20} MB")
         try:
             return ElementTree.fromstring(data)
-        except ElementTree.ParseError as e:
+        except (ElementTree.ParseError, LookupError, ValueError) as e:
+            # LookupError: the XML declaration names an encoding Python does not know
             raise self.fail(f"is a damaged EPUB: {name} is not valid XML ({e})") from e
 
 
