@@ -261,3 +261,57 @@ def test_split_usage_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--split is for story files" in result.output
     result = runner.invoke(cli, ["render", str(a), "--split", "pages"])
     assert result.exit_code == 2 and "'pages' is not one of" in result.output
+
+
+# --- the feed of a show of books -------------------------------------------------------------
+
+
+def _chapter_episode(folder: Path, slug: str, series: str, number: int, when: str) -> Path:
+    from tests.feedkit import make_episode
+
+    mp3 = make_episode(folder, slug, published=when, title=f"{series} — {number}")
+    meta = folder / f"{slug}.episode.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "series": series,
+                                "number": number, "author": "Jane Writer"}))
+    return mp3
+
+
+def test_each_book_is_a_season_and_a_show_of_books_is_serial(tmp_path: Path) -> None:
+    import podcastparser
+
+    from narrate.feed import publish
+    from tests.feedkit import make_episode, show
+
+    out, feed = tmp_path / "out", tmp_path / "out" / "feed.xml"
+    first = [_chapter_episode(out, f"a-0{n}", "Book A", n, f"2024-05-01T10:00:0{n}Z")
+             for n in (1, 2)]
+    publish(first, feed_path=feed, show=show())
+    second = [_chapter_episode(out, f"b-0{n}", "Book B", n, f"2024-06-01T10:00:0{n}Z")
+              for n in (1, 2)]
+    publish(second[:1], feed_path=feed, show=show())
+    publish([second[1], first[0]], feed_path=feed, show=show())  # a season, once given, stays
+
+    def parsed() -> dict:
+        return podcastparser.parse("https://x/feed.xml", io.BytesIO(feed.read_bytes()))
+
+    seasons = {e["title"]: (e["season"], e["number"]) for e in parsed()["episodes"]}
+    assert seasons == {"Book A — 1": (1, 1), "Book A — 2": (1, 2), "Book B — 1": (2, 1),
+                       "Book B — 2": (2, 2)}
+    assert {e["itunes_author"] for e in parsed()["episodes"]} == {"Jane Writer"}
+    assert parsed()["type"] == "serial"
+    publish([make_episode(out, "stand-alone")], feed_path=feed, show=show())
+    assert parsed()["type"] == "episodic"  # stand-alone stories: newest first again
+    publish([first[0]], feed_path=feed, show=show(type="serial"))
+    assert parsed()["type"] == "serial"
+
+
+def test_show_type_must_be_episodic_or_serial(tmp_path: Path) -> None:
+    from narrate.errors import ConfigError
+    from narrate.show import load_show_config
+
+    config = tmp_path / "narrate.toml"
+    config.write_text('[show]\ntype = "Serial"\n', encoding="utf-8")
+    assert load_show_config(config).type == "serial"
+    config.write_text('[show]\ntype = "seasonal"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="show type 'seasonal' is not one of episodic, serial"):
+        load_show_config(config)
