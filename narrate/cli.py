@@ -214,7 +214,12 @@ def _listing(result: Any) -> str:
               help="Transcribe the result, re-render segments that do not say their text once "
                    "with another voice, report the rest (needs the `check` extra).")
 @click.option("--episode", "episode_title", default=None, metavar="TITLE",
-              help="Episode title; with several stories, make them ONE episode of this title.")
+              help="Episode title; with several stories, make them ONE episode of this title; "
+                   "with --split chapters, the book's title.")
+@click.option("--split", type=click.Choice(["none", "chapters"]), default="none",
+              show_default=True,
+              help="chapters: make a book a series, one episode per chapter (from its "
+                   "headings; chapters under 150 words join the next), numbered in the feed.")
 @click.option("--intro", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Your own intro music (any audio file) instead of the generated theme.")
 @click.option("--outro", type=click.Path(path_type=Path, exists=True, dir_okay=False),
@@ -251,7 +256,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
            intro: Path | None, outro: Path | None, loudness_lufs: float, bitrate_kbps: int,
            cover: Path | None, description: str | None, jobs: int | None, executor: str,
            address: str | None, cache_dir: Path | None, cache_max: str | None,
-           force: bool) -> None:
+           force: bool, split: str) -> None:
     """Render story files, or folders of them, to MP3 episodes.
 
     A story is a .txt, .md/.markdown, .html/.htm/.xhtml or .epub file; a folder gives every
@@ -264,6 +269,8 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
 
     Each story becomes an episode (MP3 with tags, cover and chapters, plus .vtt, .srt,
     .chapters.json and cover .jpg beside it); with --episode, all stories make one episode.
+    With --split chapters, each chapter of a book becomes an episode <book>-01-<chapter>,
+    all voiced by one cast and numbered in reading order.
 
     \b
     Example:
@@ -272,6 +279,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
       narrate render --script story.script.txt
       narrate render stories/ -j 2
       narrate render book.epub --narrator kokoro:jf_alpha
+      narrate render book.epub --split chapters --publish
       narrate render book.txt --executor dask --address tcp://scheduler:8786
     """
     from narrate.cache import parse_cache_max
@@ -290,6 +298,13 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
     if address and executor != "dask" and ctx.get_parameter_source("address") is \
             click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--address is for --executor dask")
+    if split != "none" and script_files:
+        raise click.UsageError("--split is for story files; an edited --script renders as one "
+                               "episode")
+    if split != "none" and episode_title and (len(stories) > 1
+                                              or any(p.is_dir() for p in stories)):
+        raise click.UsageError("--episode TITLE makes several stories one episode and --split "
+                               "chapters one episode per chapter: drop one, or give one book")
     overrides = parse_voice_overrides(voice)
     if narrator:  # an explicit --narrator beats the show's saved narrator
         overrides.setdefault(NARRATOR, narrator)
@@ -299,7 +314,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
                             episode_title=episode_title, intro=intro, outro=outro,
                             loudness_lufs=loudness_lufs, bitrate_kbps=bitrate_kbps, cover=cover,
                             description=description, executor=executor, jobs=jobs,
-                            address=address, cache_dir=cache_dir, force=force,
+                            address=address, cache_dir=cache_dir, force=force, split=split,
                             cache_max=None if cache_max is None else parse_cache_max(cache_max))
     quiet = ctx.find_root().obj.get("quiet", False)
     progress = None if quiet else _progress_printer()

@@ -57,6 +57,13 @@ class Episode:
     loudness_lufs: float | None = None
     true_peak_dbtp: float | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    author: str = ""
+    """The story's author (an EPUB's ``dc:creator``, Markdown front matter ``author``)."""
+    series: str = ""
+    """The book this episode is a chapter of (``render --split chapters``); "" for a whole
+    story. Episode JSON written before this field existed reads as ""."""
+    number: int | None = None
+    """Place of the chapter in its series, from 1 (``itunes:episode``); None for a whole story."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

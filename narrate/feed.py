@@ -84,6 +84,8 @@ class FeedEntry:
     transcripts: tuple[tuple[str, str], ...] = ()
     """(url, MIME type) pairs."""
     chapters_url: str | None = None
+    number: int | None = None
+    """itunes:episode: a book's chapter-episode's place in it."""
 
 
 class Severity(StrEnum):
@@ -136,7 +138,7 @@ def publish(mp3_paths: Iterable[str | Path], *, feed_path: str | Path, show: Sho
         for src in sources:
             index = _find_item(items, src.episode.guid or None, _slug_of_rel(src.rel))
             old = items[index] if index is not None else None
-            item = _build_item(src, show, cover, old)
+            item = _build_item(src, show, cover, old, items)
             if index is None:
                 items.append(item)
             else:
@@ -267,6 +269,7 @@ def _entry(item: ET.Element) -> FeedEntry:
         transcripts=tuple((t.get("url", ""), t.get("type", ""))
                           for t in item.findall(_pc("transcript"))),
         chapters_url=chapters.get("url") if chapters is not None else None,
+        number=_int(item.findtext(_it("episode"))),
     )
 
 
@@ -368,7 +371,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def _build_item(src: _Source, show: ShowConfig, cover: str | None,
-                old: ET.Element | None) -> ET.Element:
+                old: ET.Element | None, items: Sequence[ET.Element] = ()) -> ET.Element:
     ep = src.episode
     slug = _slug_of_rel(src.rel)
     folder_rel = src.rel.rsplit("/", 1)[0] + "/" if "/" in src.rel else ""
@@ -389,6 +392,17 @@ def _build_item(src: _Source, show: ShowConfig, cover: str | None,
     _sub(item, _it("duration"), str(int(ep.duration_s + 0.5)))  # whole seconds, half up
     _sub(item, _it("explicit"), "true" if show.explicit else "false")
     _sub(item, _it("episodeType"), "full")
+    if ep.author:
+        _sub(item, _it("author"), ep.author)
+    if ep.number is not None:
+        # A book's chapter-episodes: apps order a season's episodes by number (and by date,
+        # which the render gave in reading order too).
+        season = _season(ep.series, old, items)
+        _sub(item, _it("season"), str(season))
+        _sub(item, _it("episode"), str(ep.number))
+        if ep.series:
+            _sub(item, _pc("season"), str(season), name=ep.series)
+        _sub(item, _pc("episode"), str(ep.number))
     image = _url(show, folder_rel + ep.image) if ep.image else cover
     if image:
         _sub(item, _it("image"), href=image)
@@ -414,6 +428,40 @@ def _build_item(src: _Source, show: ShowConfig, cover: str | None,
         _sub(item, _pc("person"), name, group="cast",
              role="Narrator" if narrator else "Voice Actor")
     return item
+
+
+def _season(series: str, old: ET.Element | None, items: Sequence[ET.Element]) -> int:
+    """The season of a book's chapter-episode: the one it was published in, else the one its
+    book's other chapters are in (``podcast:season`` names the book), else the next free one:
+    each book split into chapters is a season of the show, numbered in publishing order."""
+    if old is not None and (kept := _int(old.findtext(_it("season")))) is not None:
+        return kept
+    seasons = []
+    for other in items:
+        number = _int(other.findtext(_it("season")))
+        if number is None:
+            continue
+        named = other.find(_pc("season"))
+        if series and named is not None and named.get("name") == series:
+            return number
+        seasons.append(number)
+    return max(seasons, default=0) + 1
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _show_type(show: ShowConfig, items: Sequence[ET.Element]) -> str:
+    """itunes:type: the show config's, else "serial" when every episode is a numbered chapter
+    of a book (apps then play them oldest first, in order), else "episodic"."""
+    if show.type:
+        return show.type
+    numbered = bool(items) and all(_int(it.findtext(_it("episode"))) is not None for it in items)
+    return "serial" if numbered else "episodic"
 
 
 def _published(ep: Episode, old: ET.Element | None) -> datetime:
@@ -449,7 +497,7 @@ def _build_channel(show: ShowConfig, cover: str | None, items: list[ET.Element])
         _sub(ch, "copyright", show.copyright)
     _sub(ch, _it("author"), show.author)
     _sub(ch, _it("summary"), show.description)
-    _sub(ch, _it("type"), "episodic")
+    _sub(ch, _it("type"), _show_type(show, items))
     _sub(ch, _it("explicit"), "true" if show.explicit else "false")
     if show.category_path:
         # the category name is the `text` attribute, which _sub's text argument would not set

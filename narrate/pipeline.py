@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from narrate.export import BITRATE_KBPS, TARGET_LUFS, MasterSettings, check_sett
 from narrate.lexicon import apply_lexicon, lexicon_for_show
 from narrate.render import ProgressCallback, SynthesisJob, prefetch, synthesize_script
 from narrate.script import Script, SegmentKind, heading_title
+from narrate.split import MIN_CHAPTER_WORDS, SplitMode, split_chapters
 from narrate.tags import Tags
 from narrate.text import build_script, read_source
 from narrate.text.formats import SUPPORTED_SUFFIXES, Cover, story_suffix
@@ -87,6 +88,26 @@ class RenderOptions:
     never what this render used); 0: no cap; None: ``$NARRATE_CACHE_MAX``, else 10 GB."""
     force: bool = False
     """Render stories again even when their episode is up to date."""
+    split: str = SplitMode.NONE.value
+    """"none": one episode per story; "chapters": a book becomes a series, one episode per
+    chapter (see `narrate.split`); with one story, ``episode_title`` then names the book."""
+    chapter_min_words: int = MIN_CHAPTER_WORDS
+    """With ``split="chapters"``: a chapter with fewer spoken words joins the next one."""
+
+
+@dataclass(frozen=True)
+class EpisodePlace:
+    """Where a chapter-episode sits in its book's series."""
+
+    series: str
+    """The book's title."""
+    number: int
+    """The chapter's place, from 1."""
+    of: int
+    """How many chapter-episodes the book has."""
+    published: str
+    """First-publication time (ISO 8601 UTC) given to the episode if it has none yet: the
+    book's first render time plus ``number - 1`` seconds, so dates sort in reading order."""
 
 
 RUN_ONLY_OPTIONS = ("executor", "jobs", "address", "cache_dir", "cache_max", "force",
@@ -119,18 +140,23 @@ def read_script(path: str | Path) -> tuple[Script, Cover | None]:
     return titled(script, path.stem, title=source.title), source.cover
 
 
-def titled(script: Script, stem: str, *, title: str = "") -> Script:
+def titled(script: Script, stem: str, *, title: str = "", book: bool = False) -> Script:
     """Give a script its episode title. A heading that opens the story becomes the title and is
     marked skipped (the title is announced over the intro music; reading it again is clumsy).
     A file name that is an id (``000_1d5dd2c8``) is no title: the opening words stand in.
 
     ``title``, when the file gives one (an EPUB's ``dc:title``), is the title; an opening heading
     is then skipped only when it says the same (a book's first heading is often its first
-    chapter's, which must be read and name the first chapter)."""
+    chapter's, which must be read and name the first chapter).
+
+    ``book`` (a book split into chapters): an opening heading followed by text, not by another
+    heading, is the first chapter's ("Chapter 1"), not the book's title."""
     for i, seg in enumerate(script.segments):
         if seg.kind is SegmentKind.HEADING and seg.speak.strip():
             heading = heading_title(seg.text)
             if title and heading.casefold() != " ".join(title.split()).casefold():
+                break
+            if book and not title and not _heading_follows(script, i):
                 break
             announced = replace(seg, kind=SegmentKind.SKIPPED, reason="episode title, announced")
             segments = (*script.segments[:i], announced, *script.segments[i + 1:])
@@ -153,6 +179,12 @@ def titled(script: Script, stem: str, *, title: str = "") -> Script:
 
 
 _QUOTES = "“”\"‘’'"
+
+
+def _heading_follows(script: Script, index: int) -> bool:
+    """The first spoken segment after ``index`` is a heading."""
+    nxt = next((s for s in script.segments[index + 1:] if s.spoken), None)
+    return nxt is not None and nxt.kind is SegmentKind.HEADING
 
 
 def _looks_like_id(word: str) -> bool:
@@ -178,24 +210,26 @@ def render_script(script: Script, out_dir: str | Path, *, slug: str | None = Non
 
 def _render_uncast(script: Script, out_dir: str | Path, *, slug: str, options: RenderOptions,
                    progress: ProgressCallback | None, executor: Executor | None,
-                   store: SegmentCache, book_cover: Cover | None = None) -> Episode:
+                   store: SegmentCache, book_cover: Cover | None = None,
+                   place: EpisodePlace | None = None) -> Episode:
     return _render_cast(script, *cast_story(script, options), out_dir, slug=slug,
                         options=options, progress=progress, executor=executor, store=store,
-                        book_cover=book_cover)
+                        book_cover=book_cover, place=place)
 
 
 def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Path, *,
                  slug: str, options: RenderOptions, progress: ProgressCallback | None,
                  executor: Executor | None, store: SegmentCache,
-                 book_cover: Cover | None = None) -> Episode:
+                 book_cover: Cover | None = None, place: EpisodePlace | None = None) -> Episode:
     """``render_script`` once the story is cast: ``original`` is the uncast script, which
     ``--check`` re-renders with flagged segments pinned to other voices. ``book_cover`` is the
-    story file's own cover (an EPUB's), used when the user gave none."""
+    story file's own cover (an EPUB's), used when the user gave none; ``place`` puts a
+    chapter-episode in its book's series."""
     out_dir = Path(out_dir)
     episode, cues = _produce([(script, cast)], out_dir, slug=slug,
                              title=_episode_title(script, options, slug),
                              options=options, progress=progress, executor=executor, store=store,
-                             book_cover=book_cover)
+                             book_cover=book_cover, place=place)
     if options.check:
         from narrate.check import check_render
 
@@ -203,7 +237,7 @@ def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Pa
             lambda pinned: _render_uncast(pinned, out_dir, slug=slug, progress=progress,
                                           options=replace(options, check_retry=False),
                                           executor=executor, store=store,
-                                          book_cover=book_cover))
+                                          book_cover=book_cover, place=place))
         episode = check_render(original, script, episode, out_dir, cues, retry=retry)
     return episode
 
@@ -343,44 +377,140 @@ def _current_episode(store: SegmentCache, out_dir: Path, slug: str,
 def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
                    options: RenderOptions | None = None,
                    progress: ProgressCallback | None = None) -> list[Episode]:
-    """Render each story file (or every story file of a folder) to its own episode.
+    """Render each story file (or every story file of a folder) to its own episode, or, with
+    ``options.split="chapters"``, each chapter of each story to its own episode (a series).
 
-    All inputs are read before any audio work, so a bad file fails fast. A story whose episode
-    is already up to date (same inputs, same code, MP3 untouched) is skipped unless
-    ``options.force``. The segments of the other stories are synthesised as one stream through
-    the cache, so every worker stays busy, longest story first; each story is mastered (in a
+    All inputs are read before any audio work, so a bad file fails fast. An episode that is
+    already up to date (same inputs, same code, MP3 untouched) is skipped unless
+    ``options.force``. The segments of the other episodes are synthesised as one stream through
+    the cache, so every worker stays busy, longest episode first; each episode is mastered (in a
     thread, from cache hits) as soon as its last segment is in, while the rest are spoken.
     """
     options = options or RenderOptions()
+    split = SplitMode.parse(options.split)
     out = Path(out_dir)
     files = story_paths(paths)
     if options.episode_title and len(files) > 1:
+        if split is not SplitMode.NONE:
+            raise InputError(f"an episode title ({options.episode_title!r}) makes several "
+                             "stories ONE episode, and split 'chapters' makes an episode per "
+                             "chapter: drop one, or render the stories one at a time")
         return [render_episode(files, out_dir, title=options.episode_title, options=options,
                                progress=progress)]
+    if options.chapter_min_words < 0:
+        raise InputError(f"chapter_min_words must be 0 or more, not {options.chapter_min_words}")
     store, cap = _render_cache(options)
-    read = [read_script(p) for p in files]
-    scripts = [script for script, _ in read]
-    slugs = [slugify(p.stem) for p in files]
-    # cast once: the segments prefetched are exactly the ones the mixer asks for
-    casts = [cast_story(s, options) for s in scripts]
-    cast = [c for c, _ in casts]
-    prints = [episode_fingerprint(c, options, slug) for c, slug in zip(cast, slugs, strict=True)]
+    planned: list[_Planned] = []
+    for path in files:
+        planned += (_plan_book(path, options, out) if split is SplitMode.CHAPTERS
+                    else [_plan_story(path, options)])
+    if split is SplitMode.CHAPTERS:
+        # the title named the book (see _plan_book); each chapter-episode has its own
+        options = replace(options, episode_title=None)
+    episodes = _render_planned(planned, out, options=options, progress=progress, store=store)
+    _prune_cache(store, cap)
+    return episodes
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One episode of a render of story files, cast and ready to synthesise."""
+
+    original: Script
+    """The uncast script, which ``--check`` re-renders with flagged segments re-voiced."""
+    script: Script
+    """The cast script: what is synthesised."""
+    cast: Cast
+    slug: str
+    cover: Cover | None = None
+    """The story file's own cover (an EPUB's)."""
+    place: EpisodePlace | None = None
+    """Where a chapter-episode sits in its book."""
+
+
+def _plan_story(path: Path, options: RenderOptions) -> _Planned:
+    script, cover = read_script(path)
+    return _Planned(script, *cast_story(script, options), slug=slugify(path.stem), cover=cover)
+
+
+def _plan_book(path: Path, options: RenderOptions, out: Path) -> list[_Planned]:
+    """A book's chapter-episodes. The whole book is cast once, then split, so a character keeps
+    one voice in every chapter. A book of one chapter (or none) is one episode, as unsplit."""
+    source = read_source(path)
+    raw = build_script(source.text, source=str(path), meta=source.meta)
+    book = titled(raw, path.stem, title=options.episode_title or source.title, book=True)
+    chapters = split_chapters(book, min_words=options.chapter_min_words)
+    if len(chapters) == 1:
+        _LOGGER.info("%s has %s: it is one episode", path,
+                     "no chapter headings" if not chapters[0].title else "one chapter")
+        single = titled(raw, path.stem, title=options.episode_title or source.title)
+        return [_Planned(single, *cast_story(single, options), slug=slugify(path.stem),
+                         cover=source.cover)]
+    cast_book, cast = cast_story(book, options)
+    book_slug = slugify(path.stem)
+    width = max(2, len(str(len(chapters))))
+    slugs = [f"{book_slug}-{ch.number:0{width}d}-{slugify(ch.title)[:40].strip('-')}"
+             for ch in chapters]
+    first = _series_start(out, slugs)
+    planned = []
+    for chapter, slug in zip(chapters, slugs, strict=True):
+        title = f"{book.title}{SERIES_TITLE_JOINER}{chapter.title}"
+        script = replace(chapter.of(cast_book), title=title)
+        when = first + timedelta(seconds=chapter.number - 1)
+        planned.append(_Planned(
+            replace(chapter.of(book), title=title), script, cast.for_script(script), slug=slug,
+            cover=source.cover,
+            place=EpisodePlace(series=book.title, number=chapter.number, of=len(chapters),
+                               published=when.isoformat(timespec="seconds"))))
+    _LOGGER.info("%s: %d chapter-episodes", path, len(chapters))
+    return planned
+
+
+SERIES_TITLE_JOINER = " — "
+"""Between the book's title and the chapter's in a chapter-episode's title."""
+
+
+def _series_start(out: Path, slugs: Sequence[str]) -> datetime:
+    """When the book's series began: from a chapter-episode rendered before (its published time
+    less one second per chapter before it), else now. New chapters of a book rendered in parts
+    then still date in reading order among the old ones."""
+    starts = []
+    for slug in slugs:
+        previous = _previous_episode(out / f"{slug}.mp3")
+        if previous is None or not previous.published or not previous.number:
+            continue
+        try:
+            when = datetime.fromisoformat(previous.published.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        starts.append(when - timedelta(seconds=previous.number - 1))
+    return min(starts, default=datetime.now(UTC).replace(microsecond=0))
+
+
+def _render_planned(planned: Sequence[_Planned], out: Path, *, options: RenderOptions,
+                    progress: ProgressCallback | None, store: SegmentCache) -> list[Episode]:
+    """Render planned episodes: skip the up-to-date ones, synthesise the others' segments as
+    one stream, master each as soon as its speech is in."""
+    prints = [episode_fingerprint(p.script, options, p.slug) for p in planned]
     episodes: dict[int, Episode] = {}
     if not options.force:
-        for n, slug in enumerate(slugs):
-            current = _current_episode(store, out, slug, prints[n])
+        for n, p in enumerate(planned):
+            current = _current_episode(store, out, p.slug, prints[n])
             if current is not None:
                 _LOGGER.info("%s is up to date", out / current.mp3)
                 episodes[n] = current
-    order = sorted((n for n in range(len(files)) if n not in episodes),
-                   key=lambda n: -sum(len(s.speak) for s in cast[n].segments if s.spoken))
+    order = sorted((n for n in range(len(planned)) if n not in episodes),
+                   key=lambda n: -sum(len(s.speak) for s in planned[n].script.segments
+                                      if s.spoken))
 
     def master(n: int) -> Episode:
+        p = planned[n]
         if out.is_dir():
-            _remove_stale_temporaries(out, slugs[n])
-        episode = _render_cast(scripts[n], *casts[n], out, slug=slugs[n], options=options,
+            _remove_stale_temporaries(out, p.slug)
+        episode = _render_cast(p.original, p.script, p.cast, out, slug=p.slug, options=options,
                                progress=None, executor=SerialExecutor(), store=store,
-                               book_cover=read[n][1])
+                               book_cover=p.cover, place=p.place)
         store.mark_current(out / episode.mp3, prints[n])
         return episode
 
@@ -389,8 +519,9 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
         pending: dict[int, Future[Episode]] = {}
         with make_executor(options.executor, jobs=options.jobs,
                            address=options.address) as executor:
-            extra = [announcement_jobs(*casts[n], options, slugs[n]) for n in order]
-            for k in prefetch([cast[n] for n in order], store, executor=executor,
+            extra = [announcement_jobs(planned[n].script, planned[n].cast, options,
+                                       planned[n].slug) for n in order]
+            for k in prefetch([planned[n].script for n in order], store, executor=executor,
                               progress=progress, extra=extra):
                 pending[order[k]] = mastering.submit(master, order[k])
                 for future in pending.values():  # fail fast rather than after all the speech
@@ -401,8 +532,7 @@ def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
         for n, future in pending.items():
             episodes[n] = future.result()
     _LOGGER.info("render done in %.2f s", time.monotonic() - started)
-    _prune_cache(store, cap)
-    return [episodes[n] for n in range(len(files))]
+    return [episodes[n] for n in range(len(planned))]
 
 
 def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
@@ -476,9 +606,11 @@ def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slu
              title: str, options: RenderOptions, store: SegmentCache,
              progress: ProgressCallback | None = None,
              executor: Executor | None = None,
-             book_cover: Cover | None = None) -> tuple[Episode, tuple[Any, ...]]:
+             book_cover: Cover | None = None,
+             place: EpisodePlace | None = None) -> tuple[Episode, tuple[Any, ...]]:
     """Synthesise, assemble, master and export cast stories as one episode. The cover is the
     user's (``options.cover``), else the book's own, else one drawn from the show and title.
+    ``place`` makes it a numbered chapter-episode of a book's series.
 
     Writes ``<slug>.mp3`` with tags, cover and chapters, ``<slug>.jpg``, ``<slug>.vtt``,
     ``<slug>.srt``, ``<slug>.chapters.json`` and ``<slug>.episode.json``. Audio streams through a
@@ -498,8 +630,11 @@ def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slu
     out_dir.mkdir(parents=True, exist_ok=True)
     mp3 = out_dir / f"{slug}.mp3"
     previous = _previous_episode(mp3)
-    published = previous.published if previous else datetime.now(UTC).isoformat(
-        timespec="seconds")
+    # once published, an episode's date never changes: apps would list it again
+    published = (previous.published if previous and previous.published else
+                 place.published if place else
+                 datetime.now(UTC).isoformat(timespec="seconds"))
+    author = _author(stories)
     cover = (fit_cover(options.cover) if options.cover else
              _book_cover(book_cover) if book_cover else None) or draw_cover(options.show, title)
     narrator = stories[0][1].narrator
@@ -517,7 +652,9 @@ def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slu
                            generated_music=options.intro is None and options.outro is None)
         description = options.description or _description(stories, title, narrator, roles)
         tags = Tags(title=title, show=options.show, date=published, description=description,
-                    cover_jpeg=cover, chapters=mix.chapters,
+                    cover_jpeg=cover, chapters=mix.chapters, author=author,
+                    album=place.series if place else "",
+                    track=(place.number, place.of) if place else None,
                     credits=(("narrator", _voice_label(narrator)),
                              *((character, _voice_label(v)) for character, v in roles.items())))
         measured = master_mp3(mix.pcm, mix.rate, mp3, pcm_lufs=mix.loudness_lufs, tags=tags,
@@ -542,6 +679,8 @@ def _produce(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slu
         true_peak_dbtp=measured.true_peak_dbtp,
         meta={"voice_lufs_before_levelling": mix.voice_lufs,
               "bitrate_kbps": options.bitrate_kbps},
+        author=author, series=place.series if place else "",
+        number=place.number if place else None,
         **names,
     )
     episode.save(out_dir)
@@ -558,6 +697,13 @@ def _book_cover(cover: Cover) -> bytes | None:
     except InputError as e:
         _LOGGER.warning("not using the book's %s cover: %s", cover.media_type, e)
         return None
+
+
+def _author(stories: Sequence[tuple[Script, Cast]]) -> str:
+    """The stories' authors (``meta["author"]``: an EPUB's ``dc:creator``, Markdown front
+    matter), each once, joined with "and"; "" when none says."""
+    names = dict.fromkeys(str(s.meta.get("author") or "").strip() for s, _ in stories)
+    return " and ".join(n for n in names if n)
 
 
 def _roles(stories: Sequence[tuple[Script, Cast]]) -> dict[str, str]:

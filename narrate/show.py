@@ -49,6 +49,9 @@ class ShowConfig:
     copyright: str | None = None
     name: str = ""
     """Short name of the show (the ``voices/<name>.toml`` stem); used in derived guids."""
+    type: str = ""
+    """itunes:type, ``episodic`` or ``serial``; "" decides from the feed: serial when every
+    episode is a numbered chapter of a book (``render --split chapters``), else episodic."""
 
     @property
     def base(self) -> str:
@@ -74,6 +77,8 @@ class ShowConfig:
 
 
 _FIELDS = {f.name: f for f in fields(ShowConfig)}
+SHOW_TYPES = ("", "episodic", "serial")
+"""Values of ``type``; "" decides from the feed."""
 _BOOL_WORDS = {"1": True, "true": True, "yes": True, "on": True,
                "0": False, "false": False, "no": False, "off": False}
 
@@ -151,7 +156,7 @@ def _coerce(key: str, value: Any, where: str) -> Any:
         return _BOOL_WORDS[word]
     if not isinstance(value, str):
         raise ConfigError(f"{where}: {key} must be a string, not {value!r}")
-    return value.strip()
+    return value.strip().lower() if key == "type" else value.strip()
 
 
 def _validate(config: ShowConfig) -> None:
@@ -161,3 +166,7 @@ def _validate(config: ShowConfig) -> None:
                           "set base_url = \"https://example.org/podcast/\" in [show]")
     if not config.title.strip():
         raise ConfigError("show title is empty; set title in [show]")
+    if config.type not in SHOW_TYPES:
+        raise ConfigError(f"show type {config.type!r} is not one of "
+                          f"{', '.join(t for t in SHOW_TYPES if t)}; set type = \"serial\" "
+                          "(or leave it out) in [show]")

@@ -33,6 +33,12 @@ class Tags:
     chapters: tuple[Chapter, ...] = ()
     credits: tuple[tuple[str, str], ...] = ()
     """(role, name) pairs, e.g. ("narrator", "Joe"), written as TIPL involved people."""
+    author: str = ""
+    """The story's author: the artist (TPE1) when known, else the show is."""
+    album: str = ""
+    """The album (TALB): a split book's title, so players group its chapters; "" the show."""
+    track: tuple[int, int] | None = None
+    """(number, of) for a split book's chapter (TRCK), so players sort them in reading order."""
 
 
 def _syncsafe(n: int) -> bytes:
@@ -51,8 +57,12 @@ def frames(tags: Tags) -> list[id3.Frame]:
     """The tag's frames in the order they are written."""
     utf8 = id3.Encoding.UTF8
     out: list[id3.Frame] = [id3.TIT2(encoding=utf8, text=[tags.title]),
-                            id3.TPE1(encoding=utf8, text=[tags.show]),
-                            id3.TALB(encoding=utf8, text=[tags.show])]
+                            id3.TPE1(encoding=utf8, text=[tags.author or tags.show]),
+                            id3.TALB(encoding=utf8, text=[tags.album or tags.show])]
+    if tags.album or tags.author:  # the show stays findable as the album artist
+        out.append(id3.TPE2(encoding=utf8, text=[tags.show]))
+    if tags.track:
+        out.append(id3.TRCK(encoding=utf8, text=[f"{tags.track[0]}/{tags.track[1]}"]))
     if tags.date:
         out.append(id3.TDRC(encoding=utf8, text=[tags.date[:10]]))
     out.append(id3.TCON(encoding=utf8, text=[tags.genre]))
