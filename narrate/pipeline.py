@@ -121,6 +121,16 @@ def slugify(text: str) -> str:
     return slug[:80] or "episode"
 
 
+def short_slug(text: str, limit: int = 40) -> str:
+    """``slugify(text)`` cut to ``limit`` characters at a word boundary where one is in the
+    second half ("the-lighthouse-keeper-s", not "the-lighthouse-keeper-s-daught")."""
+    slug = slugify(text)
+    if len(slug) <= limit:
+        return slug
+    cut = slug.rfind("-", 0, limit + 1)
+    return slug[:cut] if cut > limit // 2 else slug[:limit].strip("-")
+
+
 TITLE_WORDS = 8
 """Words of the opening used as a title when neither a heading nor the file name gives one."""
 
@@ -449,8 +459,7 @@ def _plan_book(path: Path, options: RenderOptions, out: Path) -> list[_Planned]:
     cast_book, cast = cast_story(book, options)
     book_slug = slugify(path.stem)
     width = max(2, len(str(len(chapters))))
-    slugs = [f"{book_slug}-{ch.number:0{width}d}-{slugify(ch.title)[:40].strip('-')}"
-             for ch in chapters]
+    slugs = [f"{book_slug}-{ch.number:0{width}d}-{short_slug(ch.title)}" for ch in chapters]
     first = _series_start(out, slugs)
     planned = []
     for chapter, slug in zip(chapters, slugs, strict=True):

@@ -45,3 +45,13 @@ def test_announcements_are_spoken_like_story_text(tmp_path, monkeypatch) -> None
     say = _announcer(RenderOptions(show="night", voices_dir=voices), "tone:low")
     assert say("Night presents: Nell and the DWTS at 2 a.m.") == (
         "Night presents: Nel and the D W T S at two A M")
+
+
+def test_short_slug_cuts_at_a_word_boundary() -> None:
+    from narrate.pipeline import short_slug
+
+    assert short_slug("Chapter 3: The Lighthouse Keeper's Daughter") == \
+        "chapter-3-the-lighthouse-keeper-s"
+    assert short_slug("Short one") == "short-one"
+    # no boundary in the second half: a plain cut, never an empty slug
+    assert short_slug("a " + "x" * 60) == "a-" + "x" * 38
