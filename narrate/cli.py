@@ -194,7 +194,8 @@ def _listing(result: Any) -> str:
 @click.option("--script", "script_files", multiple=True,
               type=click.Path(path_type=Path, dir_okay=False),
               help="Render an edited script (from `narrate script -o FILE`) as it is. "
-                   "Repeatable; instead of STORIES.")
+                   "Repeatable; instead of STORIES. With --split chapters, name it after the "
+                   "book (book.script.txt) to replace the book's episodes.")
 @click.option("--publish", "publish_feed", is_flag=True,
               help="Add the episodes to OUTPUT/feed.xml (show config: voices/<show>.toml or "
                    "narrate.toml) and update the show page.")
@@ -280,6 +281,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
       narrate render stories/ -j 2
       narrate render book.epub --narrator kokoro:jf_alpha
       narrate render book.epub --split chapters --publish
+      narrate render --script book.script.txt --split chapters
       narrate render book.txt --executor dask --address tcp://scheduler:8786
     """
     from narrate.cache import parse_cache_max
@@ -298,10 +300,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
     if address and executor != "dask" and ctx.get_parameter_source("address") is \
             click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--address is for --executor dask")
-    if split != "none" and script_files:
-        raise click.UsageError("--split is for story files; an edited --script renders as one "
-                               "episode")
-    if split != "none" and episode_title and (len(stories) > 1
+    if split != "none" and episode_title and (len(stories) > 1 or len(script_files) > 1
                                               or any(p.is_dir() for p in stories)):
         raise click.UsageError("--episode TITLE makes several stories one episode and --split "
                                "chapters one episode per chapter: drop one, or give one book")
