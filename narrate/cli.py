@@ -512,7 +512,8 @@ _FEED_OPTION = click.option("--feed", "feed_path", default=Path("output/feed.xml
               show_default=True)
 @reports_errors
 def feed_list(feed_path: Path, fmt: str) -> None:
-    """List the feed's episodes, newest first.
+    """List the feed's episodes, newest first; a book's chapter-episodes (render --split
+    chapters) are listed together in reading order, with the book and their number.
 
     \b
     Example:
@@ -521,9 +522,9 @@ def feed_list(feed_path: Path, fmt: str) -> None:
     import json
     from dataclasses import asdict
 
-    from narrate.feed import list_episodes
+    from narrate.feed import in_reading_order, list_episodes
 
-    entries = list_episodes(feed_path)
+    entries = in_reading_order(list_episodes(feed_path))
     if fmt == "json":
         rows = [{**asdict(e), "published": e.published.isoformat() if e.published else None}
                 for e in entries]
@@ -531,8 +532,9 @@ def feed_list(feed_path: Path, fmt: str) -> None:
         return
     for e in entries:
         when = e.published.strftime("%Y-%m-%d") if e.published else "?"
+        book = f"  ({e.book})" if e.book else ""
         click.echo(f"{when}  {e.duration_s // 60:3d}:{e.duration_s % 60:02d}  {e.slug}  "
-                   f"{e.guid}  {e.title}")
+                   f"{e.guid}  {e.title}{book}")
 
 
 @feed.command("remove")

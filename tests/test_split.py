@@ -415,3 +415,44 @@ def test_show_type_must_be_episodic_or_serial(tmp_path: Path) -> None:
     config.write_text('[show]\ntype = "seasonal"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="show type 'seasonal' is not one of episodic, serial"):
         load_show_config(config)
+
+
+def test_listings_show_a_book_in_reading_order_beside_stand_alone_stories(
+        tmp_path: Path) -> None:
+    import re
+
+    from narrate.feed import publish
+    from tests.feedkit import make_episode, show
+
+    out, feed = tmp_path / "out", tmp_path / "out" / "feed.xml"
+    book_title = "Tom & Ann <Vol. 1>"
+    chapters = [_chapter_episode(out, f"tom-0{n}", book_title, n, f"2024-05-01T10:00:0{n}Z")
+                for n in (1, 2, 3)]
+    older = make_episode(out, "older", published="2024-04-01T10:00:00Z", title="Older Story")
+    newer = make_episode(out, "newer", published="2024-06-01T10:00:00Z", title="Newer Story")
+    publish([chapters[1], older, chapters[0], newer, chapters[2]], feed_path=feed, show=show())
+
+    result = CliRunner().invoke(cli, ["feed", "list", "--feed", str(feed)])
+    assert result.exit_code == 0, result.output
+    rows = [re.split(r" {2,}", line) for line in result.output.splitlines()]
+    # newest first, the book where its newest chapter is, its chapters from the first
+    assert [row[2] for row in rows] == ["newer", "tom-01", "tom-02", "tom-03", "older"]
+    assert rows[1][-2:] == [f"{book_title} — 1", f"({book_title}, episode 1)"]
+    assert rows[3][-1] == f"({book_title}, episode 3)"
+    # a stand-alone story's line is as it always was: date, length, slug, guid, title
+    assert re.fullmatch(r"2024-06-01    0:02  newer  \S+  Newer Story", result.output
+                        .splitlines()[0]), result.output
+    result = CliRunner().invoke(cli, ["feed", "list", "--feed", str(feed), "--format", "json"])
+    listed = json.loads(result.output)
+    assert [(e["slug"], e["series"], e["number"]) for e in listed] == [
+        ("newer", "", None), ("tom-01", book_title, 1), ("tom-02", book_title, 2),
+        ("tom-03", book_title, 3), ("older", "", None)]
+
+    page = (out / "index.html").read_text(encoding="utf-8")
+    articles = re.findall(r'<article id="([^"]+)">(.*?)</article>', page, re.S)
+    assert [slug for slug, _ in articles] == ["newer", "tom-01", "tom-02", "tom-03", "older"]
+    body = dict(articles)
+    assert '<p class="book">Tom &amp; Ann &lt;Vol. 1&gt;, episode 2</p>' in body["tom-02"]
+    assert "<Vol. 1>" not in page  # the book's title is escaped like every title
+    assert 'class="book"' not in body["newer"] + body["older"]
+    assert '<p class="meta">01 June 2024 · 0:02</p>' in body["newer"]
