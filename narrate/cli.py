@@ -194,7 +194,8 @@ def _listing(result: Any) -> str:
 @click.option("--script", "script_files", multiple=True,
               type=click.Path(path_type=Path, dir_okay=False),
               help="Render an edited script (from `narrate script -o FILE`) as it is. "
-                   "Repeatable; instead of STORIES.")
+                   "Repeatable; instead of STORIES. With --split chapters, name it after the "
+                   "book (book.script.txt) to replace the book's episodes.")
 @click.option("--publish", "publish_feed", is_flag=True,
               help="Add the episodes to OUTPUT/feed.xml (show config: voices/<show>.toml or "
                    "narrate.toml) and update the show page.")
@@ -280,6 +281,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
       narrate render stories/ -j 2
       narrate render book.epub --narrator kokoro:jf_alpha
       narrate render book.epub --split chapters --publish
+      narrate render --script book.script.txt --split chapters
       narrate render book.txt --executor dask --address tcp://scheduler:8786
     """
     from narrate.cache import parse_cache_max
@@ -298,10 +300,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
     if address and executor != "dask" and ctx.get_parameter_source("address") is \
             click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--address is for --executor dask")
-    if split != "none" and script_files:
-        raise click.UsageError("--split is for story files; an edited --script renders as one "
-                               "episode")
-    if split != "none" and episode_title and (len(stories) > 1
+    if split != "none" and episode_title and (len(stories) > 1 or len(script_files) > 1
                                               or any(p.is_dir() for p in stories)):
         raise click.UsageError("--episode TITLE makes several stories one episode and --split "
                                "chapters one episode per chapter: drop one, or give one book")
@@ -513,7 +512,8 @@ _FEED_OPTION = click.option("--feed", "feed_path", default=Path("output/feed.xml
               show_default=True)
 @reports_errors
 def feed_list(feed_path: Path, fmt: str) -> None:
-    """List the feed's episodes, newest first.
+    """List the feed's episodes, newest first; a book's chapter-episodes (render --split
+    chapters) are listed together in reading order, with the book and their number.
 
     \b
     Example:
@@ -522,9 +522,9 @@ def feed_list(feed_path: Path, fmt: str) -> None:
     import json
     from dataclasses import asdict
 
-    from narrate.feed import list_episodes
+    from narrate.feed import in_reading_order, list_episodes
 
-    entries = list_episodes(feed_path)
+    entries = in_reading_order(list_episodes(feed_path))
     if fmt == "json":
         rows = [{**asdict(e), "published": e.published.isoformat() if e.published else None}
                 for e in entries]
@@ -532,8 +532,9 @@ def feed_list(feed_path: Path, fmt: str) -> None:
         return
     for e in entries:
         when = e.published.strftime("%Y-%m-%d") if e.published else "?"
+        book = f"  ({e.book})" if e.book else ""
         click.echo(f"{when}  {e.duration_s // 60:3d}:{e.duration_s % 60:02d}  {e.slug}  "
-                   f"{e.guid}  {e.title}")
+                   f"{e.guid}  {e.title}{book}")
 
 
 @feed.command("remove")

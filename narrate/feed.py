@@ -86,6 +86,18 @@ class FeedEntry:
     chapters_url: str | None = None
     number: int | None = None
     """itunes:episode: a book's chapter-episode's place in it."""
+    season: int | None = None
+    """itunes:season: the book's season in the show."""
+    series: str = ""
+    """The book's title (``podcast:season name``); "" for a stand-alone story."""
+
+    @property
+    def book(self) -> str:
+        """``The Book, episode 2`` for a chapter-episode (``episode 2`` when the feed names no
+        book); "" for a stand-alone story."""
+        if self.number is None:
+            return ""
+        return ", ".join(x for x in (self.series, f"episode {self.number}") if x)
 
 
 class Severity(StrEnum):
@@ -158,6 +170,28 @@ def list_episodes(feed_path: str | Path) -> list[FeedEntry]:
     if not feed_path.is_file():
         raise FeedError(f"no feed at {feed_path}; publish an episode first: narrate publish X.mp3")
     return [_entry(item) for item in _read_items(feed_path)[1]]
+
+
+def in_reading_order(entries: Sequence[FeedEntry]) -> list[FeedEntry]:
+    """``entries`` (newest first) for people to read: each book's chapter-episodes together,
+    by number, where the book's newest episode is; everything else stays where it is. A book
+    rendered last then leads the list, and is read from its first chapter."""
+    books: dict[tuple[str, int | None], list[FeedEntry]] = {}
+    for entry in entries:
+        if entry.number is not None:
+            books.setdefault(_book_key(entry), []).append(entry)
+    ordered: list[FeedEntry] = []
+    for entry in entries:
+        if entry.number is None:
+            ordered.append(entry)
+        elif (chapters := books.pop(_book_key(entry), None)) is not None:
+            ordered += sorted(chapters, key=lambda e: e.number or 0)
+    return ordered
+
+
+def _book_key(entry: FeedEntry) -> tuple[str, int | None]:
+    # the book's title when the feed names it; a feed edited by hand may give only the season
+    return (entry.series, None) if entry.series else ("", entry.season)
 
 
 def remove_episode(feed_path: str | Path, guid_or_slug: str, *, write_page: bool = True,
@@ -255,6 +289,7 @@ def _entry(item: ET.Element) -> FeedEntry:
     length = enc.get("length", "0") if enc is not None else "0"
     image = item.find(_it("image"))
     chapters = item.find(_pc("chapters"))
+    named = item.find(_pc("season"))
     return FeedEntry(
         guid=(item.findtext("guid") or "").strip(),
         title=(item.findtext("title") or "").strip(),
@@ -270,6 +305,8 @@ def _entry(item: ET.Element) -> FeedEntry:
                           for t in item.findall(_pc("transcript"))),
         chapters_url=chapters.get("url") if chapters is not None else None,
         number=_int(item.findtext(_it("episode"))),
+        season=_int(item.findtext(_it("season"))),
+        series=(named.get("name") or "").strip() if named is not None else "",
     )
 
 

@@ -32,7 +32,7 @@ from narrate.executors import Executor, SerialExecutor, make_executor
 from narrate.export import BITRATE_KBPS, TARGET_LUFS, MasterSettings, check_settings, master_mp3
 from narrate.lexicon import apply_lexicon, lexicon_for_show
 from narrate.render import ProgressCallback, SynthesisJob, prefetch, synthesize_script
-from narrate.script import Script, SegmentKind, heading_title
+from narrate.script import NARRATOR, Script, SegmentKind, heading_title
 from narrate.split import MIN_CHAPTER_WORDS, SplitMode, split_chapters
 from narrate.tags import Tags
 from narrate.text import build_script, read_source
@@ -444,34 +444,41 @@ def _plan_story(path: Path, options: RenderOptions) -> _Planned:
 
 
 def _plan_book(path: Path, options: RenderOptions, out: Path) -> list[_Planned]:
-    """A book's chapter-episodes. The whole book is cast once, then split, so a character keeps
-    one voice in every chapter. A book of one chapter (or none) is one episode, as unsplit."""
+    """A story file's chapter-episodes (see `_plan_chapters`)."""
     source = read_source(path)
     raw = build_script(source.text, source=str(path), meta=source.meta)
-    book = titled(raw, path.stem, title=options.episode_title or source.title, book=True)
+    return _plan_chapters(raw, path.stem, title=options.episode_title or source.title,
+                          cover=source.cover, options=options, out=out, name=str(path))
+
+
+def _plan_chapters(raw: Script, stem: str, *, title: str, cover: Cover | None,
+                   options: RenderOptions, out: Path, name: str) -> list[_Planned]:
+    """A book's chapter-episodes, from its Script (a story file's, or an edited script's) and
+    the title its file gives. The whole book is cast once, then split, so a character keeps one
+    voice in every chapter. A book of one chapter (or none) is one episode, as unsplit."""
+    book = titled(raw, stem, title=title, book=True)
     chapters = split_chapters(book, min_words=options.chapter_min_words)
     if len(chapters) == 1:
-        _LOGGER.info("%s has %s: it is one episode", path,
+        _LOGGER.info("%s has %s: it is one episode", name,
                      "no chapter headings" if not chapters[0].title else "one chapter")
-        single = titled(raw, path.stem, title=options.episode_title or source.title)
-        return [_Planned(single, *cast_story(single, options), slug=slugify(path.stem),
-                         cover=source.cover)]
+        single = titled(raw, stem, title=title)
+        return [_Planned(single, *cast_story(single, options), slug=slugify(stem), cover=cover)]
     cast_book, cast = cast_story(book, options)
-    book_slug = slugify(path.stem)
+    book_slug = slugify(stem)
     width = max(2, len(str(len(chapters))))
     slugs = [f"{book_slug}-{ch.number:0{width}d}-{short_slug(ch.title)}" for ch in chapters]
     first = _series_start(out, slugs)
     planned = []
     for chapter, slug in zip(chapters, slugs, strict=True):
-        title = f"{book.title}{SERIES_TITLE_JOINER}{chapter.title}"
-        script = replace(chapter.of(cast_book), title=title)
+        episode_title = f"{book.title}{SERIES_TITLE_JOINER}{chapter.title}"
+        script = replace(chapter.of(cast_book), title=episode_title)
         when = first + timedelta(seconds=chapter.number - 1)
         planned.append(_Planned(
-            replace(chapter.of(book), title=title), script, cast.for_script(script), slug=slug,
-            cover=source.cover,
+            replace(chapter.of(book), title=episode_title), script, cast.for_script(script),
+            slug=slug, cover=cover,
             place=EpisodePlace(series=book.title, number=chapter.number, of=len(chapters),
                                published=when.isoformat(timespec="seconds"))))
-    _LOGGER.info("%s: %d chapter-episodes", path, len(chapters))
+    _LOGGER.info("%s: %d chapter-episodes", name, len(chapters))
     return planned
 
 
@@ -548,22 +555,73 @@ def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
                         options: RenderOptions | None = None,
                         progress: ProgressCallback | None = None) -> list[Episode]:
     """Render edited scripts (``narrate script -o FILE``, then fixed by hand) as they are:
-    speakers, voices and spoken text from the file win over anything narrate would guess."""
+    speakers, voices and spoken text from the file win over anything narrate would guess.
+
+    With ``options.split="chapters"`` each script is a book split as its story file would be
+    (same chapters, titles, slugs and dates, so a re-render replaces those episodes), rendered
+    as `render_stories` renders books. The slugs come from the script file's name up to its
+    first dot (``book.script.txt`` -> ``book``), so name it after the story file."""
     from narrate.script_file import load_script
 
     options = options or RenderOptions()
+    split = SplitMode.parse(options.split)
+    if split is SplitMode.CHAPTERS and options.episode_title and len(paths) > 1:
+        raise InputError(f"an episode title ({options.episode_title!r}) names ONE book, and "
+                         f"split 'chapters' got {len(paths)} scripts: render them one at a time")
     store, cap = _render_cache(options)
     scripts = [load_script(p) for p in paths]  # all read first: a bad file fails fast
+    stems = [Path(p).name.split(".")[0] for p in paths]
     episodes = []
-    with make_executor(options.executor, jobs=options.jobs, address=options.address) as run_on:
-        for path, script in zip(paths, scripts, strict=True):
-            stem = Path(path).name.split(".")[0]
-            if not script.title:
-                script = titled(script, stem)
-            episodes.append(_render_uncast(script, out_dir, slug=slugify(stem), options=options,
-                                           progress=progress, executor=run_on, store=store))
+    if split is SplitMode.CHAPTERS:
+        out = Path(out_dir)
+        planned: list[_Planned] = []
+        for path, stem, script in zip(paths, stems, scripts, strict=True):
+            # an EPUB's cover is not in a script file: --cover, else a drawn one
+            planned += _plan_chapters(script, stem,
+                                      title=options.episode_title or _given_title(script),
+                                      cover=None, options=_with_script_voices(script, options),
+                                      out=out, name=str(path))
+        episodes = _render_planned(planned, out, progress=progress, store=store,
+                                   options=replace(options, episode_title=None))
+    else:
+        with make_executor(options.executor, jobs=options.jobs,
+                           address=options.address) as run_on:
+            for stem, script in zip(stems, scripts, strict=True):
+                if not script.title:
+                    script = titled(script, stem)
+                episodes.append(_render_uncast(script, out_dir, slug=slugify(stem),
+                                               options=_with_script_voices(script, options),
+                                               progress=progress, executor=run_on,
+                                               store=store))
     _prune_cache(store, cap)
     return episodes
+
+
+def _given_title(script: Script) -> str:
+    """The title an edited script's story file gave. ``narrate script`` writes the story file's
+    name when the file gives no title (a .txt book); that is no title here, so the book is
+    titled as its story file would be (by an opening heading)."""
+    if script.source and script.title == Path(script.source).stem:
+        return ""
+    return script.title
+
+
+def _with_script_voices(script: Script, options: RenderOptions) -> RenderOptions:
+    """``options`` with the voices an edited script pins as overrides: each speaker's most used
+    voice (the narrator's on narration), so the cast, the credits and the show's saved cast say
+    what the audio does. The script's voices win over ``--voice``, as they do on its segments."""
+    used: dict[str, dict[str, int]] = {}
+    for seg in script.segments:
+        if seg.spoken and seg.voice:
+            who = (seg.speaker or NARRATOR) if seg.kind is SegmentKind.DIALOGUE else NARRATOR
+            counts = used.setdefault(who, {})
+            counts[seg.voice] = counts.get(seg.voice, 0) + 1
+    if not used:
+        return options
+    pinned = {who: max(counts, key=lambda v: counts[v]) for who, counts in used.items()}
+    names = {who.casefold() for who in pinned}
+    kept = {k: v for k, v in options.voice_overrides.items() if k.strip().casefold() not in names}
+    return replace(options, voice_overrides={**kept, **pinned})
 
 
 def show_config_for(show: str | None, *, voices_dir: str | Path | None = None) -> Any:

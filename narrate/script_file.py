@@ -4,6 +4,7 @@ The text form (any suffix other than ``.json``, e.g. ``story.script.txt``) has o
 segment that is spoken or skipped::
 
     # narrate script 1
+    # author: Jane Writer
     # source: story.txt
     # character: Leo | male | child | voice: kokoro:am_puck | aliases: Leo, little Leo
     # pronounce: DWTS = dee double-you tee ess
@@ -31,7 +32,7 @@ __all__ = ["apply_pronunciations", "dump_text", "load_script", "parse_text", "sa
 _LINE = re.compile(r"^@(\d+)\s+(\w+)\s+(\d+)-(\d+)\s+\[([^\]|]*)(?:\|([^\]]*))?\]\s?(.*)$")
 _PRONOUNCE = re.compile(r"^#\s*pronounce:\s*(.+?)\s*=\s*(.+?)\s*$")
 _CHARACTER = re.compile(r"^#\s*character:\s*(.+)$")
-_HEADER = re.compile(r"^#\s*(title|source):\s?(.*)$")
+_HEADER = re.compile(r"^#\s*(title|author|source):\s?(.*)$")
 
 
 def save_script(script: Script, path: str | Path) -> Path:
@@ -71,6 +72,9 @@ def dump_text(script: Script) -> str:
            "# Change 'skipped' to 'narration' to have a skipped line read."]
     if script.title:
         out.append(f"# title: {script.title}")
+    if script.meta.get("author"):
+        # the episodes' author (tags, feed); the rest of the story file's metadata stays there
+        out.append(f"# author: {_one_line(str(script.meta['author']))}")
     if script.source:
         out.append(f"# source: {script.source}")
     for c in script.characters:
@@ -118,7 +122,7 @@ def _parse_character(spec: str) -> Character:
 
 def parse_text(raw: str, *, base: Path | None = None) -> Script:
     """Parse the text form; `base` resolves a relative ``# source:`` path."""
-    title, source = "", None
+    title, author, source = "", "", None
     characters: list[Character] = []
     pronounce: dict[str, str] = {}
     segments: list[Segment] = []
@@ -131,6 +135,8 @@ def parse_text(raw: str, *, base: Path | None = None) -> Script:
             if m := _HEADER.match(stripped):
                 if m.group(1) == "title":
                     title = m.group(2)
+                elif m.group(1) == "author":
+                    author = m.group(2).strip()
                 else:
                     source = m.group(2) or None
             elif m := _PRONOUNCE.match(stripped):
@@ -162,8 +168,10 @@ def parse_text(raw: str, *, base: Path | None = None) -> Script:
                                 reason=reason if skipped else None))
         reason = None
     segments = _with_story_text(segments, source, base)
-    script = Script(tuple(segments), tuple(characters), title=title, source=source,
-                    meta={"pronounce": pronounce} if pronounce else {})
+    meta: dict[str, object] = {"author": author} if author else {}
+    if pronounce:
+        meta["pronounce"] = pronounce
+    script = Script(tuple(segments), tuple(characters), title=title, source=source, meta=meta)
     return apply_pronunciations(script, pronounce) if pronounce else script
 
 

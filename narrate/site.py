@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from narrate.episode import atomic_write_text
-from narrate.feed import FeedEntry, _entry, _it, _parse_feed
+from narrate.feed import FeedEntry, _entry, _it, _parse_feed, in_reading_order
 from narrate.show import FEED_FILE
 
 PAGE_FILE = "index.html"
@@ -22,7 +22,8 @@ _TAG = re.compile(r"</?[^>]+>")
 
 
 def write_show_page(folder: str | Path, *, feed_path: str | Path | None = None) -> Path:
-    """Write ``index.html``: the show, then each episode with a player and its transcript."""
+    """Write ``index.html``: the show, then each episode with a player and its transcript, newest
+    first, a book's chapter-episodes together in reading order (see `in_reading_order`)."""
     folder = Path(folder)
     feed_path = Path(feed_path) if feed_path is not None else folder / FEED_FILE
     root = _parse_feed(feed_path.read_bytes(), feed_path)
@@ -52,8 +53,8 @@ def write_show_page(folder: str | Path, *, feed_path: str | Path | None = None) 
         "</header>",
         "<main>",
     ]
-    for item in channel.findall("item"):
-        parts.append(_episode_html(_entry(item), base, folder))
+    for entry in in_reading_order([_entry(item) for item in channel.findall("item")]):
+        parts.append(_episode_html(entry, base, folder))
     parts += ["</main>", "</body>", "</html>", ""]
     path = folder / PAGE_FILE
     atomic_write_text(path, "\n".join(p for p in parts if p))
@@ -81,6 +82,7 @@ def _episode_html(entry: FeedEntry, base: str, folder: Path) -> str:
         f'<article id="{html.escape(quote(entry.slug))}">',
         image,
         f"<h2>{html.escape(entry.title)}</h2>",
+        f'<p class="book">{html.escape(entry.book)}</p>' if entry.book else "",
         f'<p class="meta">{html.escape(when)} · {minutes}:{seconds:02d}</p>',
         f"<p>{html.escape(entry.description)}</p>" if entry.description else "",
         f'<audio controls preload="none" src="{audio}">{"".join(tracks)}</audio>',
@@ -141,5 +143,5 @@ _CSS = (
     ".cover{width:10rem;height:10rem;float:right;margin-left:1rem}"
     ".art{width:6rem;height:6rem;float:right;margin-left:1rem}"
     "article{clear:both;padding:1rem 0;border-bottom:1px solid #eee}audio{width:100%}"
-    ".meta{color:#666;font-size:.9em}details p{margin:.3em 0}"
+    ".meta{color:#666;font-size:.9em}.book{color:#666;margin:0}details p{margin:.3em 0}"
 )

@@ -257,10 +257,110 @@ def test_split_usage_errors(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["render", str(a), str(b), "--split", "chapters",
                                  "--episode", "Both"])
     assert result.exit_code == 2 and "--episode TITLE makes several stories" in result.output
-    result = runner.invoke(cli, ["render", "--script", str(a), "--split", "chapters"])
-    assert result.exit_code == 2 and "--split is for story files" in result.output
+    result = runner.invoke(cli, ["render", "--script", str(a), "--script", str(b), "--split",
+                                 "chapters", "--episode", "Both"])
+    assert result.exit_code == 2 and "--episode TITLE makes several stories" in result.output
+    result = runner.invoke(cli, ["render", "--script", str(tmp_path / "gone.script.txt"),
+                                 "--split", "chapters"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: no such script file: {tmp_path / 'gone.script.txt'}"]
     result = runner.invoke(cli, ["render", str(a), "--split", "pages"])
     assert result.exit_code == 2 and "'pages' is not one of" in result.output
+
+
+# --- an edited script of a book, split ------------------------------------------------------
+
+
+def _episodes(out: Path) -> dict[str, dict]:
+    return {p.name.removesuffix(".episode.json"): json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(out.glob("*.episode.json"))}
+
+
+def _hz_of_line(out: Path, slug: str, speaker: str) -> float:
+    import numpy as np
+
+    from narrate.audio import decode
+
+    audio = decode(out / f"{slug}.mp3")
+    vtt = (out / f"{slug}.vtt").read_text(encoding="utf-8")
+    cue = next(b.splitlines() for b in vtt.split("\n\n") if f"<v {speaker}>" in b)
+    start, end = (sum(float(x) * m for x, m in zip(t.strip().split(":"), (3600, 60, 1),
+                                                   strict=True))
+                  for t in cue[-2].split("-->"))
+    rate = audio.sample_rate
+    samples = audio.samples[int(start * rate):int(end * rate)]
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    return float(np.fft.rfftfreq(len(samples), 1 / rate)[int(np.argmax(spectrum))])
+
+
+def test_an_edited_script_of_a_book_replaces_its_chapter_episodes(
+        tmp_path: Path, three_chapters: Path, tone_cast: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    runner = CliRunner()
+    result = runner.invoke(cli, render_args(three_chapters, out))
+    assert result.exit_code == 0, result.output
+    from_story = _episodes(out)
+    assert len(from_story) == 3
+    # the user writes the book's script, and gives Ben another voice by editing the file
+    edited = tmp_path / "edits" / "kettle-book.script.txt"
+    edited.parent.mkdir()
+    result = runner.invoke(cli, ["script", str(three_chapters), "-o", str(edited),
+                                 "--show", "Kettle Tales", "--narrator", "tone:low"])
+    assert result.exit_code == 0, result.output
+    text = edited.read_text(encoding="utf-8")
+    [ben] = set(re.findall(r"\[Ben \| (tone:\w+)\]", text))
+    [anna] = set(re.findall(r"\[Anna \| (tone:\w+)\]", text))
+    new = next(v for v in ("tone:child", "tone:deep") if v not in (ben, anna, "tone:low"))
+    edited.write_text(text.replace(f"[Ben | {ben}]", f"[Ben | {new}]"), encoding="utf-8")
+
+    result = runner.invoke(cli, ["render", "--script", str(edited), "-o", str(out), "-q",
+                                 "--no-music", "--split", "chapters", "--narrator", "tone:low",
+                                 "--show", "Kettle Tales", "--executor", "serial"])
+    assert result.exit_code == 0, result.output
+    from_script = _episodes(out)
+    # the same episodes, replaced: slugs, titles, numbers, dates and guids all as before
+    assert list(from_script) == list(from_story) == [
+        "kettle-book-01-chapter-one", "kettle-book-02-chapter-two",
+        "kettle-book-03-chapter-three"]
+    for key in ("title", "series", "number", "published", "guid"):
+        assert [e[key] for e in from_script.values()] == [e[key] for e in from_story.values()]
+    # Ben speaks only in chapter two, now with the edited voice; the rest as cast
+    credits = {slug: {c["character"]: c["voice"] for c in e["cast"]}
+               for slug, e in from_script.items()}
+    assert credits["kettle-book-02-chapter-two"]["Ben"] == new
+    assert {c.get("Anna") for c in credits.values()} - {None} == {anna}
+    assert {c["Narrator"] for c in credits.values()} == {"tone:low"}
+    hz = {"tone:child": 440, "tone:deep": 90}[new]
+    assert abs(_hz_of_line(out, "kettle-book-02-chapter-two", "Ben") - hz) < 15
+    assert "snow" in (out / "kettle-book-02-chapter-two.vtt").read_text(encoding="utf-8")
+    assert "snow" not in (out / "kettle-book-01-chapter-one.vtt").read_text(encoding="utf-8")
+
+
+def test_an_epub_script_splits_as_the_epub_does(tmp_path: Path, tone_cast: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from narrate.pipeline import RenderOptions, render_script_files, render_stories
+    from tests.test_text_formats import make_epub
+
+    monkeypatch.chdir(tmp_path)
+    epub = make_epub(tmp_path / "orchard.epub", spine="coverpage nav ch1 ch2")
+    options = RenderOptions(narrator="tone:low", music=False, executor="serial",
+                            split="chapters", chapter_min_words=5, show="Orchard Tales")
+    from_epub = render_stories([epub], tmp_path / "a", options=options)
+    script = tmp_path / "orchard.script.txt"
+    result = CliRunner().invoke(cli, ["script", str(epub), "-o", str(script),
+                                      "--show", "Orchard Tales"])
+    assert result.exit_code == 0, result.output
+    # the book's title and author travel in the script file; its cover does not
+    assert "# title: The Orchard Book\n# author: Jane Writer\n" in script.read_text()
+    from_script = render_script_files([script], tmp_path / "b", options=options)
+    assert [(e.slug, e.title, e.series, e.number, e.author) for e in from_script] == [
+        (e.slug, e.title, e.series, e.number, e.author) for e in from_epub]
+    assert len(from_script) == 2
 
 
 # --- the feed of a show of books -------------------------------------------------------------
@@ -315,3 +415,44 @@ def test_show_type_must_be_episodic_or_serial(tmp_path: Path) -> None:
     config.write_text('[show]\ntype = "seasonal"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="show type 'seasonal' is not one of episodic, serial"):
         load_show_config(config)
+
+
+def test_listings_show_a_book_in_reading_order_beside_stand_alone_stories(
+        tmp_path: Path) -> None:
+    import re
+
+    from narrate.feed import publish
+    from tests.feedkit import make_episode, show
+
+    out, feed = tmp_path / "out", tmp_path / "out" / "feed.xml"
+    book_title = "Tom & Ann <Vol. 1>"
+    chapters = [_chapter_episode(out, f"tom-0{n}", book_title, n, f"2024-05-01T10:00:0{n}Z")
+                for n in (1, 2, 3)]
+    older = make_episode(out, "older", published="2024-04-01T10:00:00Z", title="Older Story")
+    newer = make_episode(out, "newer", published="2024-06-01T10:00:00Z", title="Newer Story")
+    publish([chapters[1], older, chapters[0], newer, chapters[2]], feed_path=feed, show=show())
+
+    result = CliRunner().invoke(cli, ["feed", "list", "--feed", str(feed)])
+    assert result.exit_code == 0, result.output
+    rows = [re.split(r" {2,}", line) for line in result.output.splitlines()]
+    # newest first, the book where its newest chapter is, its chapters from the first
+    assert [row[2] for row in rows] == ["newer", "tom-01", "tom-02", "tom-03", "older"]
+    assert rows[1][-2:] == [f"{book_title} — 1", f"({book_title}, episode 1)"]
+    assert rows[3][-1] == f"({book_title}, episode 3)"
+    # a stand-alone story's line is as it always was: date, length, slug, guid, title
+    assert re.fullmatch(r"2024-06-01    0:02  newer  \S+  Newer Story", result.output
+                        .splitlines()[0]), result.output
+    result = CliRunner().invoke(cli, ["feed", "list", "--feed", str(feed), "--format", "json"])
+    listed = json.loads(result.output)
+    assert [(e["slug"], e["series"], e["number"]) for e in listed] == [
+        ("newer", "", None), ("tom-01", book_title, 1), ("tom-02", book_title, 2),
+        ("tom-03", book_title, 3), ("older", "", None)]
+
+    page = (out / "index.html").read_text(encoding="utf-8")
+    articles = re.findall(r'<article id="([^"]+)">(.*?)</article>', page, re.S)
+    assert [slug for slug, _ in articles] == ["newer", "tom-01", "tom-02", "tom-03", "older"]
+    body = dict(articles)
+    assert '<p class="book">Tom &amp; Ann &lt;Vol. 1&gt;, episode 2</p>' in body["tom-02"]
+    assert "<Vol. 1>" not in page  # the book's title is escaped like every title
+    assert 'class="book"' not in body["newer"] + body["older"]
+    assert '<p class="meta">01 June 2024 · 0:02</p>' in body["newer"]
