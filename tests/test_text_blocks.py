@@ -129,3 +129,30 @@ def test_indented_line_starts_a_paragraph_in_long_region():
     texts = _texts(text)
     assert len(texts) == 7
     assert all(t.startswith("The road") for t in texts[:6])
+
+
+def test_quoted_lines_of_a_conversation_are_not_headings():
+    # invented passage in the manner of the hard-wrapped books that made chapters of these lines
+    text = ("He looked up from the fire and said abruptly:\n\n“Who is it?”\n\n“Mr Fogarty.”\n\n"
+            "She put down her cup.\n\n“And Miss Harding?”\n\n“Gone to the Coast Road.”\n\n"
+            "The room went quiet.\n\n“Harding, the Harbour Master of Cork!”\n\n"
+            "Nobody laughed at that.\n\n“Derevaun Seraun! Derevaun Seraun!”\n\nThen silence.")
+    kinds = dict(_kinds(text))
+    for line in ("“Who is it?”", "“Mr Fogarty.”", "“And Miss Harding?”",
+                 "“Gone to the Coast Road.”", "“Harding, the Harbour Master of Cork!”",
+                 "“Derevaun Seraun! Derevaun Seraun!”"):
+        assert kinds[line] == "text", line
+
+
+def test_a_quoted_title_set_apart_from_talk_stays_a_heading():
+    text = ("The crowd roared and the stage shook under them.\n\n\n“This Is Our Win.”\n\n"
+            "Fans saw only the final hug and the kiss on her forehead.")
+    assert dict(_kinds(text))["“This Is Our Win.”"] == "heading"
+
+
+def test_one_word_in_capitals_between_section_gaps_is_a_title():
+    body = "She went down to the quay and waited there for the boat. " * 3
+    text = f"{body}\n\n\n\n\n\nARABY\n\n{body}\n\nSTOP\n\n{body}"
+    kinds = dict(_kinds(text))
+    assert kinds["ARABY"] == "heading"
+    assert kinds["STOP"] == "text"  # one capital word in an ordinary paragraph gap: a shout

@@ -109,12 +109,46 @@ def rule_title_line(text: str) -> str | None:
         return None
     if bare.endswith((".", "!", "?", "…")) and not quoted:
         return None
+    if quoted and bare.rstrip("”\"’'").endswith(("!", "?")):
+        return None  # "“Holmes, the Scotland Yard Jack-in-office!”": an exclamation is speech
     letters = [c for c in bare if c.isalpha()]
     if len(words) >= 2 and letters and all(c.isupper() for c in letters) and not quoted:
         return "heading"
-    if is_title_case(bare, min_words=3 if quoted else 2):
+    if is_title_case(bare, min_words=3 if quoted else 2) and not (
+            quoted and not _capitalised_after_first(bare)):
         return "heading"
     return None
+
+
+def _capitalised_after_first(text: str) -> int:
+    """Capitalised words after the first that are not small words: a quoted line of small words
+    ("“Who is it?”") is title case only vacuously, and is speech."""
+    return sum(w[0].isupper() for w in _WORD.findall(text)[1:] if w.lower() not in _SMALL_WORDS)
+
+
+_OPENING_QUOTES = ("“", '"', "‘")
+SECTION_GAP_LINES = 3
+"""Blank lines around a block that set it apart as a title (books put 3-6 before a story)."""
+
+
+def _set_apart_word(text: str, blocks: Sequence[Block], i: int) -> bool:
+    """One word in capitals alone between section gaps ("ARABY", "EVELINE" in Dubliners): a
+    title, though the title-line rule wants two words of capitals (one could be a shout)."""
+    word = text[blocks[i].start:blocks[i].end]
+    if len(word) < 3 or not word.isalpha() or not word.isupper():
+        return False
+    before = text[blocks[i - 1].end:blocks[i].start] if i else "\n" * SECTION_GAP_LINES
+    return before.count("\n") > SECTION_GAP_LINES
+
+
+def _in_conversation(text: str, blocks: Sequence[Block], i: int) -> bool:
+    """A quoted block whose neighbour is a quoted paragraph, or that follows a paragraph ending
+    in a colon ("he said abruptly:"), is a line of a conversation, not a quoted title: in
+    hard-wrapped novels "“And Irene Adler?”" and "“Good-night, Miss Morkan.”" made chapters."""
+    before = text[blocks[i - 1].start:blocks[i - 1].end].rstrip() if i else ""
+    after = text[blocks[i + 1].start:blocks[i + 1].end].lstrip() if i + 1 < len(blocks) else ""
+    return (before.endswith(":") or before.startswith(_OPENING_QUOTES)
+            or after.startswith(_OPENING_QUOTES))
 
 
 BLOCK_RULES: Sequence[Callable[[str], str | None]] = (
@@ -131,15 +165,18 @@ def _teaser_like(text: str) -> bool:
 def classify_blocks(text: str, blocks: Sequence[Block]) -> list[BlockInfo]:
     """One `BlockInfo` per block."""
     infos: list[BlockInfo] = []
-    for b in blocks:
+    for i, b in enumerate(blocks):
         chunk = text[b.start:b.end]
         info = BlockInfo("text")
         if rule_marker(chunk):
             info = BlockInfo("skipped", f"page furniture: {_plain(chunk)!r}")
         elif _BULLET.match(chunk):
             info = BlockInfo("list_item")
-        elif rule_markdown_heading(chunk) or rule_chapter_heading(chunk) or (
-                (b.blank_before or b.blank_after or b.index == 0) and rule_title_line(chunk)):
+        elif rule_markdown_heading(chunk) or rule_chapter_heading(chunk) or _set_apart_word(
+                text, blocks, i) or (
+                (b.blank_before or b.blank_after or b.index == 0) and rule_title_line(chunk)
+                and not (chunk.lstrip().startswith(_OPENING_QUOTES)
+                         and _in_conversation(text, blocks, i))):
             info = BlockInfo("heading")
         infos.append(info)
     _skip_trailer(text, blocks, infos)
