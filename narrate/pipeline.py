@@ -121,6 +121,17 @@ def slugify(text: str) -> str:
     return slug[:80] or "episode"
 
 
+_MINOR_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at",
+                          "to", "for", "by", "with", "from", "as", "into"})
+
+
+def title_from_words(words: Sequence[str]) -> str:
+    """A title from file-name words: "The Adventures of Sherlock Holmes", not str.title()'s
+    "The Adventures Of Sherlock Holmes" (minor words stay lower case after the first)."""
+    return " ".join(w[:1].upper() + w[1:] if n == 0 or w.lower() not in _MINOR_WORDS
+                    else w.lower() for n, w in enumerate(words))
+
+
 def short_slug(text: str, limit: int = 40) -> str:
     """``slugify(text)`` cut to ``limit`` characters at a word boundary where one is in the
     second half ("the-lighthouse-keeper-s", not "the-lighthouse-keeper-s-daught")."""
@@ -178,7 +189,7 @@ def titled(script: Script, stem: str, *, title: str = "", book: bool = False) ->
         return replace(script, title=title)
     words = [w for w in stem.replace("_", " ").replace("-", " ").split() if not _looks_like_id(w)]
     if sum(c.isalpha() for w in words for c in w) >= 3:
-        return replace(script, title=" ".join(words).title())
+        return replace(script, title=title_from_words(words))
     opening = next((s.text.replace("**", "") for s in script.segments if s.spoken), "").split()
     for n, word in enumerate(opening[:TITLE_WORDS + 4], 1):
         if word.rstrip(_QUOTES).endswith((".", "!", "?")):  # a short first sentence is best

@@ -55,3 +55,12 @@ def test_short_slug_cuts_at_a_word_boundary() -> None:
     assert short_slug("Short one") == "short-one"
     # no boundary in the second half: a plain cut, never an empty slug
     assert short_slug("a " + "x" * 60) == "a-" + "x" * 38
+
+
+def test_title_from_file_name_words_keeps_minor_words_lower_case() -> None:
+    from narrate.pipeline import title_from_words
+
+    assert title_from_words(["the", "adventures", "of", "sherlock", "holmes"]) == \
+        "The Adventures of Sherlock Holmes"
+    assert title_from_words(["of", "mice", "and", "men"]) == "Of Mice and Men"
+    assert title_from_words(["DWTS", "finale"]) == "DWTS Finale"
