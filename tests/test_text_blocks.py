@@ -156,3 +156,6 @@ def test_one_word_in_capitals_between_section_gaps_is_a_title():
     kinds = dict(_kinds(text))
     assert kinds["ARABY"] == "heading"
     assert kinds["STOP"] == "text"  # one capital word in an ordinary paragraph gap: a shout
+    opening = dict(_kinds(f"DUBLINERS\n\n\n\n\nARABY\n\n{body}"))
+    assert opening["DUBLINERS"] == "heading" and opening["ARABY"] == "heading"
+    assert dict(_kinds(f"HELP\n\n{body}"))["HELP"] == "text"

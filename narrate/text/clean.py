@@ -137,8 +137,10 @@ def _set_apart_word(text: str, blocks: Sequence[Block], i: int) -> bool:
     word = text[blocks[i].start:blocks[i].end]
     if len(word) < 3 or not word.isalpha() or not word.isupper():
         return False
-    before = text[blocks[i - 1].end:blocks[i].start] if i else "\n" * SECTION_GAP_LINES
-    return before.count("\n") > SECTION_GAP_LINES
+    # the first block has nothing before it: the gap after it sets it apart instead
+    gap = (text[blocks[i - 1].end:blocks[i].start] if i
+           else text[blocks[0].end:blocks[1].start] if len(blocks) > 1 else "")
+    return gap.count("\n") > SECTION_GAP_LINES
 
 
 def _in_conversation(text: str, blocks: Sequence[Block], i: int) -> bool:
