@@ -283,9 +283,10 @@ class SegmentCache:
                 pass  # removed by a concurrent `cache clear`, or never made
         return found
 
-    def _entries(self) -> list[_Entry]:
+    def _entries(self, files: list[Path] | None = None) -> list[_Entry]:
+        """The segment entries among ``files`` (default: a fresh listing)."""
         entries = []
-        for path in self._files():
+        for path in self._files() if files is None else files:
             if path.suffix != ".npy" or path.parent.name == _EPISODES:
                 continue
             try:
@@ -310,8 +311,9 @@ class SegmentCache:
         if older_than_days is not None and older_than_days < 0:
             raise ConfigError(f"bad age {older_than_days}: days, 0 or more")
         now_ns = time.time_ns()
-        temporaries = self._sweep_temporaries(now_ns)
-        entries = self._entries()
+        files = self._files()  # one listing for both sweeps: a big cache has ~100k files
+        temporaries = self._sweep_temporaries(files, now_ns)
+        entries = self._entries(files)
         total = sum(e.size for e in entries)
         kept = frozenset(keep)
         cutoff_ns = (now_ns - int(older_than_days * _DAY_S * 1e9)
@@ -352,9 +354,10 @@ class SegmentCache:
             return _Outcome.GONE  # pruned or cleared by another process
         return _Outcome.REMOVED
 
-    def _sweep_temporaries(self, now_ns: int) -> int:
+    @staticmethod
+    def _sweep_temporaries(files: list[Path], now_ns: int) -> int:
         swept = 0
-        for path in self._files():
+        for path in files:
             if path.suffix != ".tmp":
                 continue
             try:
