@@ -7,7 +7,7 @@ The pipeline, one module per stage:
 * `clean`     - headings, list items and page boilerplate (kept as `skipped` segments)
 * `quotes`    - quotation spans and which of them are speech
 * `names`     - characters, aliases and genders (from the text and an optional cast)
-* `attribute` - who speaks each quote
+* `attribution` - who speaks each quote (named sieves, `attribution/sieves.py` orders them)
 * `normalize` - the text to speak
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from narrate.script import NARRATOR, Character, Gender, Script, Segment, SegmentKind
-from narrate.text.attribute import (
+from narrate.text.attribution import (
     Attribution,
     attribute_quotes,
     has_speech_verb,

@@ -1,0 +1,202 @@
+"""Speech tags as grammar: the speech verb beside a quote and its subject ("said the old
+man", "he whispered", "Bruno whispered, ", "My uncle looked up and said:").
+
+Known failures: a tag whose subject follows a long clause ("said, with a look at the door
+that nobody else could have managed, the old man"); a verb missing from `SPEECH_VERBS`."""
+
+from __future__ import annotations
+
+import re
+
+from narrate.text.attribution.patterns import (
+    ADVERBS,
+    AGENT_NOUN,
+    AUX,
+    BARE_SUBJECTS,
+    DETERMINERS,
+    EPITHET_WORDS,
+    LOWER_ADVERB_OK,
+    MODALS,
+    OPENERS,
+    PHRASAL,
+    PLAIN_SPEECH_VERBS,
+    PRONOUNS,
+    SENTENCE_END,
+    SPEECH_VERBS,
+    TOKEN,
+)
+from narrate.text.names import (
+    PERSON_NOUNS,
+)
+
+
+def is_adverb(word: str) -> bool:
+    w = word.lower()
+    return w in ADVERBS or (w.endswith("ly") and len(w) > 3)
+
+
+def is_verb(tokens: list[str], i: int) -> int:
+    """Length of the speech verb at ``tokens[i]`` (2 for "went on"), 0 when none."""
+    if i >= len(tokens):
+        return 0
+    w = tokens[i].lower()
+    if w not in SPEECH_VERBS:
+        # "she would sigh", "he will answer": a modal's base form of a listed past tense
+        if i > 0 and tokens[i - 1].lower() in MODALS and len(w) > 3 and w.isalpha() and (
+                w + "ed" in SPEECH_VERBS or w + "d" in SPEECH_VERBS
+                or (w.endswith("y") and w[:-1] + "ied" in SPEECH_VERBS)):
+            return 1
+        return 0
+    if w in PHRASAL:
+        return 2 if i + 1 < len(tokens) and tokens[i + 1].lower() == PHRASAL[w] else 0
+    return 1
+
+
+def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """A subject starting at ``tokens[i]``: (phrase, tokens used)."""
+    if i >= len(tokens):
+        return None
+    t = tokens[i]
+    if t.lower() in PRONOUNS and (t == "I" or t.islower() or i == 0 or t in ("He", "She")):
+        return t, 1
+    if t in EPITHET_WORDS and i + 1 < len(tokens) and tokens[i + 1][0].isupper() and \
+            tokens[i + 1].lower() not in DETERMINERS and tokens[i + 1].lower() not in PRONOUNS:
+        # "said old Cotter", "cried little Tom": the epithet is not part of the name
+        found = subject_at(tokens, i + 1)
+        return (found[0], found[1] + 1) if found else None
+    if t[0].isupper() and t.lower() not in DETERMINERS:
+        j = i
+        while j < len(tokens) and tokens[j][0].isupper() and j - i < 4:
+            j += 1
+        return " ".join(tokens[i:j]), j - i
+    if t.lower() in BARE_SUBJECTS and (i + 1 >= len(tokens) or not tokens[i + 1][0].isalpha()):
+        return t.lower(), 1  # ", said another." / ", cried one,"
+    if t.lower() in DETERMINERS:
+        for j in range(i + 1, min(i + 4, len(tokens))):
+            w = tokens[j].lower()
+            if w in PERSON_NOUNS:
+                if w == "voice" and j + 2 < len(tokens) and tokens[j + 1] == "of" and \
+                        tokens[j + 2][0].isupper():
+                    k = j + 2
+                    while k < len(tokens) and tokens[k][0].isupper() and k - j < 5:
+                        k += 1
+                    return " ".join(tokens[i:k]), k - i
+                return " ".join(tokens[i:j + 1]), j + 1 - i
+            if AGENT_NOUN.match(w) and (j + 1 == len(tokens) or not tokens[j + 1][0].isalnum()):
+                return " ".join(tokens[i:j + 1]), j + 1 - i  # "said the waggoner."
+            if not re.match(r"[a-z][a-z-]*$", tokens[j]):
+                return None
+    return None
+
+
+def _subject_before(tokens: list[str], i: int) -> str | None:
+    """The subject ending just before ``tokens[i]`` (skipping adverbs and auxiliaries)."""
+    j = i - 1
+    while j >= 0 and (is_adverb(tokens[j]) or tokens[j].lower() in AUX) and i - j <= 3:
+        j -= 1
+    if j < 0:
+        return None
+    t = tokens[j]
+    if t.lower() in PRONOUNS:
+        return t
+    if t[0].isupper() and t.lower() not in DETERMINERS:
+        k = j
+        while k > 0 and tokens[k - 1][0].isupper() and j - k < 3 and \
+                tokens[k - 1].lower() not in DETERMINERS and tokens[k - 1].lower() not in \
+                PRONOUNS:
+            k -= 1
+        while k < j and (tokens[k].lower() in LOWER_ADVERB_OK or tokens[k].lower() in
+                         OPENERS):
+            k += 1  # "Presently Tom said", "Then Tom said": the adverb is not part of the name
+        return " ".join(tokens[k:j + 1])
+    if t.lower() in PERSON_NOUNS:
+        for k in range(j - 1, max(-1, j - 4), -1):
+            if tokens[k].lower() in DETERMINERS:
+                return " ".join(tokens[k:j + 1])
+            if not re.match(r"[a-z][a-z-]*$", tokens[k]):
+                break
+    return None
+
+
+def subject_after(after: str) -> str | None:
+    """Speaker named in a tag after a quote: ", said the parson." / " he whispered"."""
+    tokens = [t for t in TOKEN.findall(after[:160])]
+    while tokens and tokens[0] in ",;:—–-":
+        tokens.pop(0)
+    i = 0
+    while i < len(tokens) and is_adverb(tokens[i]) and i < 2:
+        i += 1
+    n = is_verb(tokens, i)
+    if n:
+        k = i + n
+        while k < len(tokens) and is_adverb(tokens[k]) and k - i - n < 2:
+            k += 1
+        found = subject_at(tokens, k)
+        if found:
+            return found[0]
+    found = subject_at(tokens, 0)
+    if found:
+        k = found[1]
+        while k < len(tokens) and (is_adverb(tokens[k]) or tokens[k].lower() in AUX) \
+                and k - found[1] < 3:
+            k += 1
+        if is_verb(tokens, k):
+            return found[0]
+        # "I remember asking.", "he managed to say.", "I heard myself say.": a speech verb
+        # in its plain or -ing form closing the tag a few words after the subject
+        for j in range(found[1], min(found[1] + 5, len(tokens) - 1)):
+            w = tokens[j]
+            if not w.islower():
+                break
+            if w in PLAIN_SPEECH_VERBS and not tokens[j + 1][0].isalnum():
+                return found[0]
+    return None
+
+
+def subject_before(before: str) -> str | None:
+    """Speaker named in a tag before a quote: "Bruno whispered, " / "he said:"."""
+    tokens = TOKEN.findall(before[-240:])
+    if any(t in ".!?" for t in tokens[-1:]):
+        return None
+    for i in range(len(tokens) - 1, max(-1, len(tokens) - 14), -1):
+        if is_verb(tokens, i):
+            subj = _subject_before(tokens, i)
+            if subj:
+                return subj
+            if i > 0 and tokens[i - 1] == "and":
+                return _sentence_opener(tokens, i - 1)  # "My uncle looked up and said:"
+    return None
+
+
+def led_by(tokens: list[str], pronoun: str) -> bool:
+    """The sentence's subject is `pronoun` after a short opening phrase with no person in it
+    ("From one of the rooms he heard ...")."""
+    for k, t in enumerate(tokens[:8]):
+        if t.lower() == pronoun:
+            # ("one of the rooms": "one" here is a number, not a person)
+            return all((w.lower() not in PERSON_NOUNS or w.lower() in BARE_SUBJECTS)
+                       and (j == 0 or not w[0].isupper()) for j, w in enumerate(tokens[:k]))
+    return False
+
+
+def _sentence_opener(tokens: list[str], i: int) -> str | None:
+    """The subject opening the sentence that holds ``tokens[i]``."""
+    k = i
+    while k > 0 and tokens[k - 1] not in ".!?;”\"’":
+        k -= 1
+    while k < i and tokens[k].lower() in OPENERS:
+        k += 1
+    found = subject_at(tokens, k)
+    return found[0] if found else None
+
+
+def last_sentence(s: str) -> str:
+    last = None
+    for m in SENTENCE_END.finditer(s):
+        last = m
+    return s[last.end():] if last else s
+
+
+def first_sentence(s: str) -> str:
+    m = SENTENCE_END.search(s)
+    return s[:m.end()] if m else s

@@ -1,0 +1,76 @@
+"""Sieves ``named_nearby`` (the character named in the sentence right after the quote or the
+last sentence before it, in the same paragraph) and the last resort ``next_paragraph`` /
+``previous`` (the first character named in the next paragraph, a stand-alone line introduced
+after it; else the last one mentioned).
+
+Known failures: a name in the sentence beside the quote that is its listener or its topic
+("“Where is Tom?”" after narration about Tom)."""
+
+from __future__ import annotations
+
+import re
+
+from narrate.text.attribution import descriptions, pronouns
+from narrate.text.attribution.context import Attribution, Context
+from narrate.text.attribution.grammar import first_sentence, last_sentence, subject_at
+from narrate.text.attribution.patterns import DETERMINERS, OPENERS, TOKEN, UNKNOWN
+
+
+def named_nearby(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
+    """The character named in the sentence right after the quote or the last sentence
+    before it, in the same paragraph (not one the quote addresses); not in a paragraph of
+    dialogue only."""
+    if ctx.paragraph_is_dialogue_only(i):
+        return None
+    q = ctx.quotes[i]
+    after = ctx.after(i)
+    first = first_sentence(after)
+    key = ctx.named_in(q.end, q.end + len(first), exclude)
+    if key:
+        return Attribution(key, "named_nearby")
+    before = ctx.before(i).rstrip()
+    last = last_sentence(before)
+    if last.strip():
+        start = q.start - len(ctx.before(i)) + len(before) - len(last)
+        key = ctx.named_in(start, q.start, exclude)
+        if key:
+            return Attribution(key, "named_nearby")
+        key = _described_opener(ctx, last, start, exclude) if before[-1] in ".!?" else None
+        if key:  # "The conductor squinted at it. “Last one tonight.”"
+            return Attribution(key, "named_nearby")
+        pron = re.search(r"\b(he|she)\b", last, re.IGNORECASE)
+        if pron:
+            key = pronouns.resolve_subject(ctx, pron.group(1), start + pron.start(), exclude=None)
+            if key and key not in exclude:
+                return Attribution(key, "named_nearby")
+    return None
+
+
+def _described_opener(ctx: Context, sentence: str, pos: int, exclude: set[str]) -> str | None:
+    """The person a sentence of narration opens with when it is a description ("The
+    conductor squinted at it."): the one who speaks the untagged quote after it."""
+    tokens = TOKEN.findall(sentence)
+    k = 0
+    while k < len(tokens) and tokens[k].lower() in OPENERS:
+        k += 1
+    if k >= len(tokens) or tokens[k].lower() not in DETERMINERS:
+        return None
+    found = subject_at(tokens, k)
+    if not found:
+        return None
+    key = descriptions.resolve_description(ctx, found[0], pos, None)
+    return key if key and key not in exclude and key != UNKNOWN else None
+
+
+def fallback(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
+    q = ctx.quotes[i]
+    b = ctx.blocks[q.block]
+    if q.block + 1 < len(ctx.blocks) and not ctx.by_block.get(q.block + 1):
+        nb = ctx.blocks[q.block + 1]
+        key = ctx.named_in(nb.start, nb.end, exclude)
+        if key and ctx.paragraph_is_dialogue_only(i):
+            return Attribution(key, "next_paragraph")
+    for m in ctx.reg.recent(b.start):
+        if m.key not in exclude and ctx.reg.candidate(m.key):
+            return Attribution(m.key, "previous")
+    return None
