@@ -143,6 +143,7 @@ def raw_baseline(stories: Path, part: tuple[int, int] | None = None) -> dict[str
     ``part=(i, n)``: only every n-th chunk from the i-th, with one onnxruntime thread: n of
     these side by side are the parallel floor (the engines alone, spread over the cores)."""
     sys.path.insert(0, str(REPO))
+    from narrate.audio.render import engine_chunks
     from narrate.pipeline import (
         RenderOptions,
         announcement_jobs,
@@ -151,11 +152,10 @@ def raw_baseline(stories: Path, part: tuple[int, int] | None = None) -> dict[str
         slugify,
         story_paths,
     )
-    from narrate.render import engine_chunks
-    from narrate.voicing import speak
+    from narrate.voices.voicing import speak
 
     if part is not None:
-        from narrate.executors import limit_onnx_threads
+        from narrate.audio.executors import limit_onnx_threads
 
         limit_onnx_threads(1)
     chunks = []
@@ -201,13 +201,13 @@ def write_standin_engines(folder: Path) -> Path:
     site = folder / "standin"
     site.mkdir(parents=True, exist_ok=True)
     (site / "sitecustomize.py").write_text(textwrap.dedent(f"""
-        from narrate.engines import base
+        from narrate.voices.engines import base
 
 
         def _speech_like(text, voice):
             import numpy as np
 
-            from narrate.audio import Audio
+            from narrate.audio.pcm import Audio
 
             n = int(len(text) / {STANDIN_CHARS_PER_S} * voice.sample_rate)
             t = np.arange(n, dtype=np.float32) / voice.sample_rate
@@ -218,7 +218,7 @@ def write_standin_engines(folder: Path) -> Path:
 
 
         def piper():
-            from narrate.engines.piper import PiperEngine
+            from narrate.voices.engines.piper import PiperEngine
 
             class StandinPiper(PiperEngine):
                 version = "bench stand-in"
@@ -230,7 +230,7 @@ def write_standin_engines(folder: Path) -> Path:
 
 
         def kokoro():
-            from narrate.engines.kokoro import KokoroEngine
+            from narrate.voices.engines.kokoro import KokoroEngine
 
             class StandinKokoro(KokoroEngine):
                 version = "bench stand-in"

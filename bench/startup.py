@@ -35,7 +35,7 @@ cases = {
     "import narrate.cli": [py, "-c", "import narrate.cli"],
     "import narrate.cli, narrate.text": [py, "-c", "import narrate.cli, narrate.text"],
     "import narrate.cli, .text, .casting": [py, "-c", "import narrate.cli, narrate.text, "
-                                            "narrate.casting"],
+                                            "narrate.voices.casting"],
     "narrate script --format json": [py, "-m", "narrate", "script", story, "--format", "json",
                                      *characters],
 }

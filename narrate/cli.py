@@ -136,16 +136,16 @@ def script(story: Path, fmt: str, extract: bool, characters: Path | None,
       narrate script story.txt -o story.script.txt
       narrate script book.epub --extract > book.txt
     """
-    from narrate.casting import (
+    from narrate.script import load_characters
+    from narrate.text import build_script, read_source
+    from narrate.voices.casting import (
         DEFAULT_NARRATOR,
         DEFAULT_SHOW,
         apply_cast,
         cast_for_show,
         parse_voice_overrides,
     )
-    from narrate.script import load_characters
-    from narrate.text import build_script, read_source
-    from narrate.voice_config import use_voices_dir
+    from narrate.voices.config import use_voices_dir
 
     source = read_source(story)
     if extract:
@@ -160,7 +160,7 @@ def script(story: Path, fmt: str, extract: bool, characters: Path | None,
                            overrides=parse_voice_overrides(voice), save=False)
     result = apply_cast(result, voices)
     if output:
-        from narrate.script_file import save_script
+        from narrate.text.script_file import save_script
 
         save_script(result, output)
         click.echo(f"wrote {output} ({len(result.spoken)} spoken segments, "
@@ -284,8 +284,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
       narrate render --script book.script.txt --split chapters
       narrate render book.txt --executor dask --address tcp://scheduler:8786
     """
-    from narrate.cache import parse_cache_max
-    from narrate.casting import DEFAULT_NARRATOR, parse_voice_overrides
+    from narrate.audio.cache import parse_cache_max
     from narrate.pipeline import (
         DEFAULT_SHOW,
         RenderOptions,
@@ -294,6 +293,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
         render_stories,
     )
     from narrate.script import NARRATOR
+    from narrate.voices.casting import DEFAULT_NARRATOR, parse_voice_overrides
 
     if bool(stories) == bool(script_files):
         raise click.UsageError("give story files (or folders), or --script FILE, not both")
@@ -379,19 +379,19 @@ def voices(sample_voice: str | None, output: Path | None, text: str | None,
       narrate voices
       narrate voices --sample kokoro:jf_alpha -o alpha.mp3
     """
-    from narrate.voice_config import use_voices_dir
+    from narrate.voices.config import use_voices_dir
 
     use_voices_dir(voices_dir)
     if sample_voice:
         if not output:
             raise click.UsageError("--sample needs -o FILE, e.g. -o sample.mp3")
-        from narrate.voicing import speak_sample
+        from narrate.voices.voicing import speak_sample
 
         click.echo(speak_sample(sample_voice, output, text=text))
         return
     if output or text:
         raise click.UsageError("-o and --text go with --sample VOICE")
-    from narrate.casting import voice_statuses
+    from narrate.voices.casting import voice_statuses
 
     statuses = voice_statuses(probe=True)
     if as_json:
@@ -440,7 +440,7 @@ def check(episode: Path, vtt: Path | None, max_wer: float | None, as_json: bool)
     Example:
       narrate check output/my-story.mp3
     """
-    from narrate.check import check_episode
+    from narrate.audio.check import check_episode
 
     report = check_episode(episode, vtt=vtt)
     click.echo(report.to_json() if as_json else report.summary())
@@ -463,7 +463,7 @@ def show_options(func: F) -> F:
 
 def _load_show(config_path: Path | None, show_name: str | None, base_url: str | None,
                title: str | None) -> Any:
-    from narrate.show import load_show_config
+    from narrate.publish.show import load_show_config
 
     return load_show_config(config_path, show=show_name,
                             overrides={"base_url": base_url, "title": title})
@@ -487,7 +487,7 @@ def publish(episodes: tuple[Path, ...], feed_path: Path | None, config_path: Pat
     Example:
       narrate publish output/chapter-1.mp3 --base-url https://example.org/pod/
     """
-    from narrate.feed import publish as publish_episodes
+    from narrate.publish.feed import publish as publish_episodes
 
     show = _load_show(config_path, show_name, base_url, title)
     feed_path = feed_path or episodes[0].parent / "feed.xml"
@@ -522,7 +522,7 @@ def feed_list(feed_path: Path, fmt: str) -> None:
     import json
     from dataclasses import asdict
 
-    from narrate.feed import in_reading_order, list_episodes
+    from narrate.publish.feed import in_reading_order, list_episodes
 
     entries = in_reading_order(list_episodes(feed_path))
     if fmt == "json":
@@ -548,7 +548,7 @@ def feed_remove(episode: str, feed_path: Path) -> None:
     Example:
       narrate feed remove chapter-1
     """
-    from narrate.feed import remove_episode
+    from narrate.publish.feed import remove_episode
 
     entry = remove_episode(feed_path, episode)
     click.echo(f"removed {entry.slug}  guid {entry.guid}")
@@ -567,7 +567,7 @@ def feed_check(feed_path: Path) -> None:
     Example:
       narrate feed check --feed output/feed.xml
     """
-    from narrate.feed import Severity, check_feed
+    from narrate.publish.feed import Severity, check_feed
 
     problems = check_feed(feed_path)
     for problem in problems:
@@ -592,7 +592,7 @@ def serve(folder: Path, host: str, port: int) -> None:
     Example:
       narrate serve output/ --port 8000
     """
-    from narrate.serve import serve as serve_folder
+    from narrate.publish.serve import serve as serve_folder
 
     serve_folder(folder, host=host, port=port, ready=lambda url: click.echo(
         f"serving {folder} at {url} (Ctrl-C to stop)", err=True))
@@ -616,7 +616,7 @@ def cache_info(cache_dir: Path | None) -> None:
     """
     import os
 
-    from narrate.cache import CACHE_MAX_ENV, SegmentCache, cache_cap, format_size
+    from narrate.audio.cache import CACHE_MAX_ENV, SegmentCache, cache_cap, format_size
 
     info = SegmentCache(cache_dir).info()
     cap = cache_cap()
@@ -637,7 +637,7 @@ def cache_clear(cache_dir: Path | None, yes: bool) -> None:
     Example:
       narrate cache clear --yes
     """
-    from narrate.cache import SegmentCache, format_size
+    from narrate.audio.cache import SegmentCache, format_size
 
     store = SegmentCache(cache_dir)
     if not yes:
@@ -666,7 +666,7 @@ def cache_prune(cache_dir: Path | None, max_size: str | None, older_than: float 
     """
     if max_size is None and older_than is None:
         raise click.UsageError("give --max-size SIZE, --older-than DAYS, or both")
-    from narrate.cache import SegmentCache, format_size, parse_size
+    from narrate.audio.cache import SegmentCache, format_size, parse_size
 
     limit = None if max_size is None else parse_size(max_size, what="--max-size")
     result = SegmentCache(cache_dir).prune(limit, older_than_days=older_than)

@@ -8,10 +8,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from narrate.audio import ffmpeg_exe
-from narrate.episode import CastCredit, Chapter, Episode
-from narrate.feed import publish
-from narrate.show import ShowConfig
+from narrate.audio.pcm import ffmpeg_exe
+from narrate.audio.timeline import Chapter
+from narrate.publish.episode import CastCredit, Episode
+from narrate.publish.feed import publish
+from narrate.publish.show import ShowConfig
 
 BASE_URL = "https://pod.example.org/stories/"
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from narrate.cache import (
+from narrate.audio.cache import (
     CACHE_ENV,
     CACHE_MAX_ENV,
     DEFAULT_CACHE_MAX_BYTES,

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from narrate.casting import (
+from narrate.cli import cli
+from narrate.errors import ConfigError, VoiceError
+from narrate.script import NARRATOR, Character, Gender, Script, Segment, SegmentKind
+from narrate.voices.casting import (
     Cast,
     alternative_voice,
     apply_cast,
@@ -20,11 +23,8 @@ from narrate.casting import (
     parse_voice_overrides,
     save_cast,
 )
-from narrate.cli import cli
-from narrate.engines.variants import split_variant
-from narrate.errors import ConfigError, VoiceError
-from narrate.script import NARRATOR, Character, Gender, Script, Segment, SegmentKind
-from narrate.voicing import resolve_voice
+from narrate.voices.engines.variants import split_variant
+from narrate.voices.voicing import resolve_voice
 
 
 @pytest.fixture(autouse=True)
@@ -273,7 +273,7 @@ def test_voices_sample_writes_audio(tmp_path: Path) -> None:
 
 def test_render_saves_the_show_cast_and_the_next_story_reuses_it(tmp_path: Path,
                                                                  voices: Path) -> None:
-    from narrate.casting import load_cast
+    from narrate.voices.casting import load_cast
 
     (voices / "engines.toml").write_text('[casting]\nengines = ["tone"]\n', encoding="utf-8")
     chars = tmp_path / "cast.json"
@@ -314,7 +314,7 @@ def test_render_rejects_an_unknown_fallback_engine(tmp_path: Path) -> None:
 
 
 def test_saved_role_matches_the_same_person_by_first_name() -> None:
-    from narrate.casting import Cast
+    from narrate.voices.casting import Cast
 
     cast = Cast(roles={"Bruno": "kokoro:jm_kumo", "Witney Carson": "kokoro:jf_alpha",
                        "Carson McAllister": "piper:joe@pitch=2"})

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from narrate.audio import Audio
-from narrate.check import (
+from narrate.audio.check import (
     CheckError,
     TimedText,
     check_audio,
@@ -20,6 +19,7 @@ from narrate.check import (
     whole_segments,
     word_errors,
 )
+from narrate.audio.pcm import Audio
 from narrate.cli import cli
 
 VTT = """WEBVTT
@@ -46,7 +46,7 @@ def test_read_vtt(tmp_path: Path) -> None:
 
 
 def test_timed_texts_from_tuples_and_master_cues() -> None:
-    from narrate.master import Cue
+    from narrate.audio.master import Cue
 
     assert timed_texts([(0, 10, "a")]) == [TimedText(0, 10, "a")]
     cue = Cue(index=4, start_ms=5, end_ms=9, speaker="Ann", text="hi")
@@ -130,8 +130,8 @@ def test_cli_check_without_transcript_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.mark.skipif(not __import__("shutil").which("flite"), reason="flite not installed")
 def test_whisper_hears_flite_and_flags_a_wrong_cue(tmp_path: Path) -> None:
     pytest.importorskip("faster_whisper")
-    from narrate.audio import MASTER_RATE, float_to_int16, run_ffmpeg
-    from narrate.voicing import speak
+    from narrate.audio.pcm import MASTER_RATE, float_to_int16, run_ffmpeg
+    from narrate.voices.voicing import speak
 
     said = speak("flite:slt", "The garden was quiet in the morning.").resampled(MASTER_RATE)
     gap = np.zeros(MASTER_RATE // 2, np.float32)
@@ -162,18 +162,18 @@ def test_render_check_rerenders_flagged_segments_once_with_another_voice(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
-    import narrate.check
+    import narrate.audio.check
 
     calls: list[int] = []
 
-    def deaf() -> narrate.check.Transcriber:
+    def deaf() -> narrate.audio.check.Transcriber:
         def transcribe(piece: np.ndarray) -> str:
             calls.append(len(piece))
             return ""
 
         return transcribe
 
-    monkeypatch.setattr(narrate.check, "whisper_transcriber", deaf)
+    monkeypatch.setattr(narrate.audio.check, "whisper_transcriber", deaf)
     voices = tmp_path / "voices"
     voices.mkdir()
     # --voices-dir sets the variable for worker processes; monkeypatch restores it afterwards

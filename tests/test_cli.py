@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from narrate.audio import decode
+from narrate.audio.pcm import decode
 from narrate.cli import cli
 
 

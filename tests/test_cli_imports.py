@@ -12,11 +12,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 HEAVY = ["numpy", "scipy", "pydub", "onnxruntime", "piper", "kokoro_onnx", "distributed",
-         "narrate.engines.base", "narrate.render"]
+         "narrate.voices.engines.base", "narrate.audio.render"]
 SCRIPT_HEAVY = ["numpy", "scipy", "pydub", "onnxruntime", "piper", "kokoro_onnx", "espeakng",
-                "distributed", "httpx", "gtts", "mutagen", "PIL", "narrate.audio", "narrate.render",
-                "narrate.pipeline", "narrate.master", "narrate.cache", "narrate.lexicon",
-                "narrate.script_file", "narrate.episode",
+                "distributed", "httpx", "gtts", "mutagen", "PIL", "narrate.audio.pcm",
+                "narrate.audio.render", "narrate.pipeline", "narrate.audio.master",
+                "narrate.audio.cache", "narrate.voices.lexicon",
+                "narrate.text.script_file", "narrate.publish.episode",
                 # the engine registry scans installed packages only for an engine it lacks
                 "importlib.metadata",
                 # the readers of EPUB, HTML and Markdown stories load their parsers when called
@@ -48,8 +49,8 @@ def test_help_imports_nothing_heavy():
 def test_cli_module_leaves_the_script_stages_to_the_command():
     loaded, _ = _modules_after("import sys\nimport narrate.cli", REPO)
     assert "narrate.cli" in loaded
-    unwanted = loaded & {"narrate.text", "narrate.casting", "narrate.voice_config", "tomllib",
-                         *SCRIPT_HEAVY}
+    unwanted = loaded & {"narrate.text", "narrate.voices.casting", "narrate.voices.config",
+                         "tomllib", *SCRIPT_HEAVY}
     assert not unwanted, sorted(unwanted)
 
 
@@ -63,6 +64,6 @@ def test_script_json_imports_only_text_and_casting(tmp_path, short_story):
     script = json.loads(out)
     assert {s["speaker"] for s in script["segments"] if s["kind"] == "dialogue"} == {"Anna", "Ben"}
     assert all(s.get("voice") for s in script["segments"] if s["kind"] == "dialogue")
-    assert {"narrate.text", "narrate.casting"} <= loaded
+    assert {"narrate.text", "narrate.voices.casting"} <= loaded
     unwanted = loaded & {*SCRIPT_HEAVY, "tomllib"}
     assert not unwanted, sorted(unwanted)

@@ -3,8 +3,8 @@ import io
 import pytest
 from PIL import Image
 
-from narrate.cover import draw_cover, fit_cover
 from narrate.errors import InputError
+from narrate.publish.cover import draw_cover, fit_cover
 
 
 def _open(data: bytes) -> Image.Image:

@@ -7,12 +7,12 @@ import shutil
 import numpy as np
 import pytest
 
-from narrate.audio import Audio
-from narrate.engines import Engine, Voice, engine_names, get_engine, register_engine
-from narrate.engines.espeak import EspeakEngine
-from narrate.engines.flite import FliteEngine
+from narrate.audio.pcm import Audio
 from narrate.errors import EngineError, VoiceError
 from narrate.script import Gender
+from narrate.voices.engines import Engine, Voice, engine_names, get_engine, register_engine
+from narrate.voices.engines.espeak import EspeakEngine
+from narrate.voices.engines.flite import FliteEngine
 
 needs_flite = pytest.mark.skipif(not shutil.which("flite"), reason="flite not installed")
 needs_espeak = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng not installed")
@@ -39,12 +39,12 @@ def test_third_party_engine_registers_through_the_same_hook() -> None:
 
     register_engine("hum", Hum)
     try:
-        from narrate.voicing import speak
+        from narrate.voices.voicing import speak
 
         assert len(speak("hum:a", "abc").samples) == 300
         assert "hum" in engine_names()
     finally:
-        from narrate.engines import base
+        from narrate.voices.engines import base
 
         base._REGISTRY.pop("hum", None)
         base._INSTANCES.pop("hum", None)

@@ -15,9 +15,9 @@ from urllib.parse import unquote_plus
 import numpy as np
 import pytest
 
-from narrate.audio import float_to_int16, run_ffmpeg
-from narrate.engines.gtts import GttsEngine
+from narrate.audio.pcm import float_to_int16, run_ffmpeg
 from narrate.errors import EngineError, VoiceError
+from narrate.voices.engines.gtts import GttsEngine
 
 
 def _mp3_tone(seconds: float = 0.6) -> bytes:
@@ -117,7 +117,7 @@ def test_refused_connection_is_retried_then_reported() -> None:
 
 
 def test_a_failed_sample_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from narrate.voicing import speak_sample
+    from narrate.voices.voicing import speak_sample
 
     monkeypatch.setenv("NARRATE_GTTS_ENDPOINT", "http://no-such-host.invalid")
     out = tmp_path / "x.mp3"
@@ -129,8 +129,8 @@ def test_a_failed_sample_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_sample_through_the_fake_service_is_a_real_mp3(google: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from narrate.engines import base
-    from narrate.voicing import speak_sample
+    from narrate.voices.engines import base
+    from narrate.voices.voicing import speak_sample
 
     monkeypatch.setenv("NARRATE_GTTS_ENDPOINT", google)
     base._INSTANCES.pop("gtts", None)
@@ -141,8 +141,8 @@ def test_sample_through_the_fake_service_is_a_real_mp3(google: str, tmp_path: Pa
 
 def test_fallback_engine_replaces_unreachable_online_voices(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    from narrate.casting import Cast, with_offline_fallback
-    from narrate.engines import base
+    from narrate.voices.casting import Cast, with_offline_fallback
+    from narrate.voices.engines import base
 
     caplog.set_level("WARNING")  # an earlier CLI test may have set -q's level on the root
     monkeypatch.setenv("NARRATE_GTTS_ENDPOINT", "http://no-such-host.invalid")
@@ -162,9 +162,9 @@ def test_render_with_fallback_engine_continues_offline(tmp_path: Path,
 
     from click.testing import CliRunner
 
-    from narrate.casting import load_cast
     from narrate.cli import cli
-    from narrate.engines import base
+    from narrate.voices.casting import load_cast
+    from narrate.voices.engines import base
 
     monkeypatch.setenv("NARRATE_GTTS_ENDPOINT", "http://no-such-host.invalid")
     monkeypatch.setenv("NARRATE_VOICES_DIR", str(tmp_path / "voices"))

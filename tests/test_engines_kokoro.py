@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from narrate.engines.kokoro import packaged_model_path
 from narrate.errors import EngineError
+from narrate.voices.engines.kokoro import packaged_model_path
 
 
 def _assemble(folder: str) -> tuple[str, int]:

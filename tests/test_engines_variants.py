@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from narrate.audio import Audio
-from narrate.engines.variants import Variant, apply_variant, split_variant
+from narrate.audio.pcm import Audio
 from narrate.errors import VoiceError
+from narrate.voices.engines.variants import Variant, apply_variant, split_variant
 
 RATE = 16_000
 

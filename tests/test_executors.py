@@ -6,14 +6,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from narrate.errors import ConfigError
-from narrate.executors import (
+from narrate.audio.executors import (
     DaskExecutor,
     LocalExecutor,
     SerialExecutor,
     _ordered_window,
     make_executor,
 )
+from narrate.errors import ConfigError
 
 
 def square(x):
@@ -104,7 +104,7 @@ def test_dask_retries_work_of_a_killed_worker(dask_client, tmp_path):
 
 
 def test_dask_synthesis_matches_serial(dask_client):
-    from narrate.render import synthesize_script
+    from narrate.audio.render import synthesize_script
     from narrate.script import Script, Segment, SegmentKind
 
     script = Script(tuple(Segment(SegmentKind.NARRATION, 0, len(t), t, speak=t, voice="tone:mid")

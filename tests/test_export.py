@@ -10,13 +10,14 @@ from click.testing import CliRunner
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from narrate.audio import MASTER_RATE, decode, ffmpeg_exe, float_to_int16
+from narrate.audio.export import MasterSettings, check_settings, master_mp3
+from narrate.audio.pcm import MASTER_RATE, decode, ffmpeg_exe, float_to_int16
+from narrate.audio.tags import Tags
+from narrate.audio.timeline import Chapter
 from narrate.cli import cli
-from narrate.cover import draw_cover
-from narrate.episode import Chapter, Episode
 from narrate.errors import AudioError
-from narrate.export import MasterSettings, check_settings, master_mp3
-from narrate.tags import Tags
+from narrate.publish.cover import draw_cover
+from narrate.publish.episode import Episode
 
 STORY = ("The Quiet Harbour\n\n"
          "The boats came in slowly that evening. Nobody on the quay said a word.\n\n"
@@ -56,7 +57,7 @@ def speechlike_pcm(path: Path, seconds: float = 30.0, seed: int = 1) -> None:
 def test_master_mp3_hits_target_on_the_decoded_file(tmp_path, target):
     pcm = tmp_path / "a.pcm"
     speechlike_pcm(pcm)
-    from narrate.loudness import measure_file
+    from narrate.audio.loudness import measure_file
 
     start = measure_file(pcm, raw_rate=MASTER_RATE).integrated_lufs
     got = master_mp3(pcm, MASTER_RATE, tmp_path / "a.mp3", pcm_lufs=start,
@@ -277,8 +278,8 @@ def test_limiter_probe_only_when_the_gain_reaches_the_ceiling(tmp_path, monkeypa
                                                              peak_known, probed):
     # A mix whose peaks stay far under the ceiling after the gain needs no limiter search; a
     # peaky one (or one of unknown peak) is probed. Either way the decoded file meets the target.
-    import narrate.export as export
-    from narrate.loudness import measure_file
+    import narrate.audio.export as export
+    from narrate.audio.loudness import measure_file
 
     pcm = tmp_path / "a.pcm"
     if signal == "smooth":

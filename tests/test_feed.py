@@ -12,7 +12,7 @@ import pytest
 from feedkit import BASE_URL, cover_jpeg, make_episode, publish_worker, show
 
 from narrate.errors import FeedError
-from narrate.feed import (
+from narrate.publish.feed import (
     PLACEHOLDER_COVER,
     PODCAST_OFFICIAL,
     Severity,

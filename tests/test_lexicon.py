@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from narrate.errors import ConfigError
-from narrate.lexicon import (
+from narrate.script import Script, Segment, SegmentKind
+from narrate.voices.lexicon import (
     Lexicon,
     Pronunciation,
     apply_lexicon,
@@ -15,7 +16,6 @@ from narrate.lexicon import (
     load_lexicon,
     parse_lexicon,
 )
-from narrate.script import Script, Segment, SegmentKind
 
 LEX = Lexicon({"Tonioli": Pronunciation(respell="toe knee OH lee"),
                "Witney": Pronunciation(respell="Whitney", ipa="ˈwɪtni"),

@@ -4,9 +4,9 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from narrate.audio import float_to_int16, int16_to_float
+from narrate.audio.loudness import LoudnessMeter, clip_blocks, measure_file, measure_samples
+from narrate.audio.pcm import float_to_int16, int16_to_float
 from narrate.errors import AudioError
-from narrate.loudness import LoudnessMeter, clip_blocks, measure_file, measure_samples
 
 
 def _speechlike(rate: int, seconds: float = 8.0, seed: int = 0) -> np.ndarray:

@@ -3,9 +3,8 @@ import os
 import numpy as np
 import pytest
 
-from narrate.audio import MASTER_RATE, Audio, int16_to_float
-from narrate.loudness import measure_samples
-from narrate.master import (
+from narrate.audio.loudness import measure_samples
+from narrate.audio.master import (
     DUCK_DB,
     MAX_PLR_DB,
     PARAGRAPH_GAP_MS,
@@ -20,8 +19,9 @@ from narrate.master import (
     gap_before,
     peak_limit,
 )
-from narrate.music import generate_theme
-from narrate.render import Caption, RenderedSegment
+from narrate.audio.music import generate_theme
+from narrate.audio.pcm import MASTER_RATE, Audio, int16_to_float
+from narrate.audio.render import Caption, RenderedSegment
 from narrate.script import Segment, SegmentKind
 
 

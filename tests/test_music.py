@@ -1,7 +1,7 @@
 import numpy as np
 
-from narrate.audio import MASTER_RATE
-from narrate.music import PEAK, generate_theme, theme_style
+from narrate.audio.music import PEAK, generate_theme, theme_style
+from narrate.audio.pcm import MASTER_RATE
 
 
 def test_same_show_same_music():

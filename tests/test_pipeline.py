@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from narrate.pipeline import _voice_label, slugify, titled
+from narrate.pipeline import slugify, titled
+from narrate.pipeline.produce import _voice_label
 from narrate.text import build_script
 
 
@@ -37,7 +38,8 @@ def test_opening_line_title_loses_its_quote_marks() -> None:
 
 
 def test_announcements_are_spoken_like_story_text(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from narrate.pipeline import RenderOptions, _announcer
+    from narrate.pipeline import RenderOptions
+    from narrate.pipeline.produce import _announcer
 
     voices = tmp_path / "voices"
     voices.mkdir()

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from narrate import render
-from narrate.cache import SegmentCache, segment_key
+from narrate.audio import render
+from narrate.audio.cache import SegmentCache, segment_key
 from narrate.cli import cli
 from narrate.errors import ConfigError, InputError
 from narrate.pipeline import RenderOptions, render_stories, story_paths

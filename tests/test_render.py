@@ -3,14 +3,14 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from narrate import render
-from narrate.audio import MASTER_RATE
-from narrate.cache import SegmentCache
-from narrate.engines.silent import MS_PER_CHAR
+from narrate.audio import render
+from narrate.audio.cache import SegmentCache
+from narrate.audio.executors import LocalExecutor
+from narrate.audio.pcm import MASTER_RATE
+from narrate.audio.render import prefetch, split_for_engine, synthesize_script
 from narrate.errors import EngineError
-from narrate.executors import LocalExecutor
-from narrate.render import prefetch, split_for_engine, synthesize_script
 from narrate.script import Script, Segment, SegmentKind
+from narrate.voices.engines.silent import MS_PER_CHAR
 
 TRIM_PAD = render.TRIM_PAD_MS
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from narrate.audio import decode
-from narrate.cache import SegmentCache
+from narrate.audio.cache import SegmentCache
+from narrate.audio.pcm import decode
 
 REPO = Path(__file__).resolve().parents[1]
 PARAGRAPHS = 24
@@ -35,7 +35,7 @@ def plugin_path(tmp_path):
         import time
         from dataclasses import replace
 
-        from narrate.engines.silent import ToneEngine
+        from narrate.voices.engines.silent import ToneEngine
 
 
         class SlowTone(ToneEngine):

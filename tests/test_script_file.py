@@ -4,8 +4,8 @@ import pytest
 
 from narrate.errors import ScriptError
 from narrate.script import SegmentKind
-from narrate.script_file import load_script, save_script
 from narrate.text import build_script
+from narrate.text.script_file import load_script, save_script
 
 STORY = ("A Quiet Evening\n\nDWTS fans waited. “Ready?” asked Mila.\n"
          "“Always,” said Pavel.\nAbout The Author\nReply\n")

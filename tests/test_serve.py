@@ -10,8 +10,8 @@ import httpx
 import pytest
 from feedkit import make_episode, show
 
-from narrate.feed import publish
-from narrate.serve import ServeError, create_app
+from narrate.publish.feed import publish
+from narrate.publish.serve import ServeError, create_app
 
 
 def _free_port() -> int:

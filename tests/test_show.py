@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from narrate.errors import ConfigError
-from narrate.show import DEFAULT_BASE_URL, ShowConfig, load_show_config
+from narrate.publish.show import DEFAULT_BASE_URL, ShowConfig, load_show_config
 
 TOML = """
 [show]

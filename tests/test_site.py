@@ -4,8 +4,8 @@ from pathlib import Path
 
 from feedkit import make_episode, show
 
-from narrate.feed import publish, remove_episode
-from narrate.site import transcript_text
+from narrate.publish.feed import publish, remove_episode
+from narrate.publish.site import transcript_text
 
 
 def test_publish_writes_a_page_with_player_and_transcript(tmp_path: Path) -> None:

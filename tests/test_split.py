@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from narrate import render
+from narrate.audio import render
 from narrate.cli import cli
-from narrate.episode import Episode
 from narrate.errors import InputError
+from narrate.publish.episode import Episode
 from narrate.script import SegmentKind
-from narrate.split import SplitMode, split_chapters
 from narrate.text import build_script
+from narrate.text.split import SplitMode, split_chapters
 
 # --- the splitter ------------------------------------------------------------------------------
 
@@ -139,7 +139,7 @@ def test_render_split_chapters_publishes_a_series_in_reading_order(
     import feedparser
     import podcastparser
 
-    from narrate.audio import decode
+    from narrate.audio.pcm import decode
 
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
@@ -280,7 +280,7 @@ def _episodes(out: Path) -> dict[str, dict]:
 def _hz_of_line(out: Path, slug: str, speaker: str) -> float:
     import numpy as np
 
-    from narrate.audio import decode
+    from narrate.audio.pcm import decode
 
     audio = decode(out / f"{slug}.mp3")
     vtt = (out / f"{slug}.vtt").read_text(encoding="utf-8")
@@ -379,7 +379,7 @@ def _chapter_episode(folder: Path, slug: str, series: str, number: int, when: st
 def test_each_book_is_a_season_and_a_show_of_books_is_serial(tmp_path: Path) -> None:
     import podcastparser
 
-    from narrate.feed import publish
+    from narrate.publish.feed import publish
     from tests.feedkit import make_episode, show
 
     out, feed = tmp_path / "out", tmp_path / "out" / "feed.xml"
@@ -407,7 +407,7 @@ def test_each_book_is_a_season_and_a_show_of_books_is_serial(tmp_path: Path) -> 
 
 def test_show_type_must_be_episodic_or_serial(tmp_path: Path) -> None:
     from narrate.errors import ConfigError
-    from narrate.show import load_show_config
+    from narrate.publish.show import load_show_config
 
     config = tmp_path / "narrate.toml"
     config.write_text('[show]\ntype = "Serial"\n', encoding="utf-8")
@@ -421,7 +421,7 @@ def test_listings_show_a_book_in_reading_order_beside_stand_alone_stories(
         tmp_path: Path) -> None:
     import re
 
-    from narrate.feed import publish
+    from narrate.publish.feed import publish
     from tests.feedkit import make_episode, show
 
     out, feed = tmp_path / "out", tmp_path / "out" / "feed.xml"

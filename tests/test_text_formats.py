@@ -241,7 +241,7 @@ def test_epub_text_over_the_limit_is_refused(tmp_path: Path,
 
 
 def test_epub_with_an_unreadable_cover_renders_with_a_drawn_one(tmp_path: Path) -> None:
-    from narrate.pipeline import _book_cover
+    from narrate.pipeline.produce import _book_cover
 
     book = read_source(make_epub(tmp_path / "b.epub", cover=b"not an image"))
     assert book.cover is not None

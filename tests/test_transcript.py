@@ -5,9 +5,9 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from narrate.episode import Chapter
-from narrate.master import Cue
-from narrate.transcript import to_chapters_json, to_srt, to_vtt
+from narrate.audio.master import Cue
+from narrate.audio.timeline import Chapter
+from narrate.audio.transcript import to_chapters_json, to_srt, to_vtt
 
 CUES = [Cue(0, 1500, "Narrator", "It was  late.\nVery late.", "tone:low", 0),
         Cue(2250, 3_725_004, "Ann <the elder>", "“Go & see --> now,” she said.", "tone:mid", 1)]
@@ -62,7 +62,7 @@ STORY = f"The Night Train\n\n{PARAGRAPH}\n\n“Is it gone?” asked Ann.\n"
 
 def _paragraph_cues(cues):
     """The run of cues that shows PARAGRAPH, checked to be its sentences in order."""
-    from narrate.render import split_sentences
+    from narrate.audio.render import split_sentences
 
     sentences = split_sentences(PARAGRAPH)
     first = next(i for i, c in enumerate(cues) if c.text.startswith("The night train"))
@@ -82,10 +82,10 @@ def _paragraph_cues(cues):
 def test_a_long_paragraph_is_several_exact_cues(tmp_path):
     from dataclasses import replace
 
-    from narrate.audio import MASTER_RATE, int16_to_float
-    from narrate.cache import SegmentCache
-    from narrate.master import PARAGRAPH_GAP_MS, StoryInput, assemble
-    from narrate.render import synthesize_script
+    from narrate.audio.cache import SegmentCache
+    from narrate.audio.master import PARAGRAPH_GAP_MS, StoryInput, assemble
+    from narrate.audio.pcm import MASTER_RATE, int16_to_float
+    from narrate.audio.render import synthesize_script
     from narrate.text import build_script
 
     script = build_script(STORY)
@@ -116,7 +116,7 @@ def test_a_long_paragraph_is_several_exact_cues(tmp_path):
 def test_rendered_transcripts_show_the_paragraph_sentence_by_sentence(tmp_path):
     from click.testing import CliRunner
 
-    from narrate.check import read_vtt
+    from narrate.audio.check import read_vtt
     from narrate.cli import cli
 
     story = tmp_path / "night-train.txt"

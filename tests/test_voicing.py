@@ -11,7 +11,7 @@ import pytest
 
 from narrate.errors import VoiceError
 from narrate.script import Gender
-from narrate.voicing import resolve_voice, speak, voice_fingerprint
+from narrate.voices.voicing import resolve_voice, speak, voice_fingerprint
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_a_piper_voice_on_disk_becomes_castable(voices: Path) -> None:
 
 
 def test_a_missing_user_voice_is_listed_with_the_reason(voices: Path) -> None:
-    from narrate.casting import voice_statuses
+    from narrate.voices.casting import voice_statuses
 
     (voices / "mine.toml").write_text('[[piper]]\nmodel = "gone.onnx"\n', encoding="utf-8")
     missing = {s.id: s.reason for s in voice_statuses() if s.reason}
@@ -118,9 +118,9 @@ def test_user_voices_really_speak(voices: Path) -> None:
 
 
 def test_the_example_voices_folder_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
-    from narrate.casting import load_cast
-    from narrate.lexicon import lexicon_for_show
-    from narrate.voice_config import load_voice_config
+    from narrate.voices.casting import load_cast
+    from narrate.voices.config import load_voice_config
+    from narrate.voices.lexicon import lexicon_for_show
 
     folder = Path(__file__).resolve().parent.parent / "voices"
     monkeypatch.setenv("NARRATE_VOICES_DIR", str(folder))

@@ -1,0 +1,302 @@
+"""Producing one episode from cast stories: synthesise, assemble, master, export.
+
+Called by `narrate.pipeline.plan`; never calls back into it."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from narrate.audio.cache import SegmentCache
+from narrate.audio.executors import Executor, make_executor
+from narrate.audio.export import MasterSettings, check_settings, master_mp3
+from narrate.audio.render import ProgressCallback, SynthesisJob, synthesize_script
+from narrate.audio.tags import Tags
+from narrate.errors import InputError
+from narrate.files import atomic_write_bytes, atomic_write_text
+from narrate.pipeline.options import EPISODE_NAMESPACE, EpisodePlace, RenderOptions
+from narrate.publish.episode import CastCredit, Episode, episode_metadata_path
+from narrate.script import Script
+from narrate.text.formats import Cover
+from narrate.voices.casting import Cast, apply_cast, cast_for_show, with_offline_fallback
+from narrate.voices.config import use_voices_dir
+from narrate.voices.lexicon import apply_lexicon, lexicon_for_show
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def episode_title(script: Script, options: RenderOptions, slug: str) -> str:
+    """A one-story episode's title. The spoken title is prefetched from it, so the mastering
+    must ask for the same words or they are spoken twice."""
+    return options.episode_title or script.title or slug
+
+
+def cast_story(script: Script, options: RenderOptions) -> tuple[Script, Cast]:
+    """Cast a story with the show's saved cast, overrides and lexicon; voices set on segments."""
+    use_voices_dir(options.voices_dir)
+    cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
+                         narrator=options.narrator, overrides=options.voice_overrides)
+    cast = cast.for_script(script)
+    if options.fallback_engine:
+        cast = with_offline_fallback(cast, options.fallback_engine)
+    script = apply_lexicon(apply_cast(script, cast),
+                           lexicon_for_show(options.show, options.voices_dir))
+    return script, cast
+
+
+def previous_episode(mp3: Path) -> Episode | None:
+    meta = episode_metadata_path(mp3)
+    if not meta.exists():
+        return None
+    try:
+        return Episode.load(meta)
+    except Exception:  # a damaged sidecar must not stop a render; it is rewritten below
+        _LOGGER.warning("ignoring unreadable %s", meta)
+        return None
+
+
+def cast_for_render(script: Script, options: RenderOptions) -> Script:
+    """The script with a voice on every spoken segment, as ``render_script`` casts it."""
+    return cast_story(script, options)[0]
+
+
+@contextmanager
+def _synthesis_executor(options: RenderOptions,
+                        given: Executor | None) -> Iterator[Executor]:
+    if given is not None:
+        yield given
+        return
+    with make_executor(options.executor, jobs=options.jobs, address=options.address) as made:
+        yield made
+
+
+DESCRIPTION_CHARS = 300  # of the story's opening, for tags and the feed
+
+
+def produce_episode(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
+                    title: str, options: RenderOptions,
+                    progress: ProgressCallback | None = None,
+                    executor: Executor | None = None) -> Episode:
+    """Synthesise, assemble, master and export cast stories as one episode (see
+    ``produce_with_cues``). The cache is not pruned: that is for the render this is part of."""
+    return produce_with_cues(stories, out_dir, slug=slug, title=title, options=options,
+                    progress=progress, executor=executor,
+                    store=SegmentCache(options.cache_dir))[0]
+
+
+def produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
+             title: str, options: RenderOptions, store: SegmentCache,
+             progress: ProgressCallback | None = None,
+             executor: Executor | None = None,
+             book_cover: Cover | None = None,
+             place: EpisodePlace | None = None) -> tuple[Episode, tuple[Any, ...]]:
+    """Synthesise, assemble, master and export cast stories as one episode. The cover is the
+    user's (``options.cover``), else the book's own, else one drawn from the show and title.
+    ``place`` makes it a numbered chapter-episode of a book's series.
+
+    Writes ``<slug>.mp3`` with tags, cover and chapters, ``<slug>.jpg``, ``<slug>.vtt``,
+    ``<slug>.srt``, ``<slug>.chapters.json`` and ``<slug>.episode.json``. Audio streams through a
+    temp PCM file beside the output, so memory does not grow with the episode's length."""
+    from narrate.audio.master import StoryInput, assemble
+    from narrate.audio.transcript import to_chapters_json, to_srt, to_vtt
+    from narrate.publish.cover import draw_cover, fit_cover
+
+    settings = MasterSettings(target_lufs=options.loudness_lufs,
+                              bitrate_kbps=options.bitrate_kbps)
+    check_settings(settings)
+    for label, path in (("intro", options.intro), ("outro", options.outro),
+                        ("cover", options.cover)):
+        if path is not None and not Path(path).is_file():
+            raise InputError(f"no {label} file at {path}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    mp3 = out_dir / f"{slug}.mp3"
+    previous = previous_episode(mp3)
+    # once published, an episode's date never changes: apps would list it again
+    published = (previous.published if previous and previous.published else
+                 place.published if place else
+                 datetime.now(UTC).isoformat(timespec="seconds"))
+    author = _author(stories)
+    cover = (fit_cover(options.cover) if options.cover else
+             _book_cover(book_cover) if book_cover else None) or draw_cover(options.show, title)
+    narrator = stories[0][1].narrator
+    roles = _roles(stories)
+    # ``store`` is the whole render's: it notes the keys used, which pruning afterwards keeps
+    parts = _show_parts(options, title, narrator, roles, store)
+    pcm = out_dir / f".{slug}.pcm"
+    try:
+        with _synthesis_executor(options, executor) as run_on:
+            inputs = [StoryInput(script.title or title,
+                                 synthesize_script(script, progress=progress, cache=store,
+                                                   executor=run_on))
+                      for script, _ in stories]
+            mix = assemble(inputs, pcm, parts=parts,
+                           generated_music=options.intro is None and options.outro is None)
+        description = options.description or _description(stories, title, narrator, roles)
+        tags = Tags(title=title, show=options.show, date=published, description=description,
+                    cover_jpeg=cover, chapters=mix.chapters, author=author,
+                    album=place.series if place else "",
+                    track=(place.number, place.of) if place else None,
+                    credits=(("narrator", _voice_label(narrator)),
+                             *((character, _voice_label(v)) for character, v in roles.items())))
+        measured = master_mp3(mix.pcm, mix.rate, mp3, pcm_lufs=mix.loudness_lufs, tags=tags,
+                              pcm_peak_dbfs=mix.peak_dbfs, settings=settings)
+    finally:
+        pcm.unlink(missing_ok=True)
+    names = {"image": f"{slug}.jpg", "vtt": f"{slug}.vtt", "srt": f"{slug}.srt",
+             "chapters_json": f"{slug}.chapters.json"}
+    atomic_write_bytes(out_dir / names["image"], cover)
+    atomic_write_text(out_dir / names["vtt"], to_vtt(mix.cues))
+    atomic_write_text(out_dir / names["srt"], to_srt(mix.cues))
+    atomic_write_text(out_dir / names["chapters_json"], to_chapters_json(mix.chapters,
+                                                                         title=title))
+    episode = Episode(
+        slug=slug, title=title, mp3=mp3.name, duration_s=round(mix.duration_ms / 1000, 3),
+        show=options.show, description=description, published=published,
+        guid=previous.guid if previous else str(uuid.uuid5(EPISODE_NAMESPACE,
+                                                            f"{options.show}/{slug}")),
+        cast=tuple([CastCredit("Narrator", narrator)]
+                   + [CastCredit(name, voice) for name, voice in roles.items()]),
+        chapters=mix.chapters, loudness_lufs=measured.integrated_lufs,
+        true_peak_dbtp=measured.true_peak_dbtp,
+        meta={"voice_lufs_before_levelling": mix.voice_lufs,
+              "bitrate_kbps": options.bitrate_kbps},
+        author=author, series=place.series if place else "",
+        number=place.number if place else None,
+        **names,
+    )
+    episode.save(out_dir)
+    return episode, mix.cues
+
+
+def _book_cover(cover: Cover) -> bytes | None:
+    """The book's cover fitted for the episode; None (a drawn cover) when Pillow cannot read it
+    (an SVG cover, a damaged image): the book is still worth rendering."""
+    from narrate.publish.cover import fit_cover
+
+    try:
+        return fit_cover(cover.data)
+    except InputError as e:
+        _LOGGER.warning("not using the book's %s cover: %s", cover.media_type, e)
+        return None
+
+
+def _author(stories: Sequence[tuple[Script, Cast]]) -> str:
+    """The stories' authors (``meta["author"]``: an EPUB's ``dc:creator``, Markdown front
+    matter), each once, joined with "and"; "" when none says."""
+    names = dict.fromkeys(str(s.meta.get("author") or "").strip() for s, _ in stories)
+    return " and ".join(n for n in names if n)
+
+
+def _roles(stories: Sequence[tuple[Script, Cast]]) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for _, cast in stories:
+        for name, voice in cast.roles.items():
+            roles.setdefault(name, voice)
+    return roles
+
+
+def _voice_label(voice_id: str) -> str:
+    """A speakable name for a voice: ``kokoro:jf_alpha`` -> ``Alpha``; a variant
+    (``kokoro:jm_kumo@pitch=-3``) -> ``Kumo, lower``; a blend (``a+b``) -> ``A and B``."""
+    name, _, variant = voice_id.split(":", 1)[-1].partition("@")
+    parts = [re.sub(r"^[a-z]{2}_", "", p).replace("_", " ").replace("-", " ").title()
+             for p in name.split("+") if p]
+    label = " and ".join(parts) or voice_id
+    pitch = re.search(r"pitch=([-+]?\d+(?:\.\d+)?)", variant)
+    if pitch and float(pitch.group(1)):
+        label += ", lower" if float(pitch.group(1)) < 0 else ", higher"
+    elif variant:
+        label += ", varied"
+    return label
+
+
+def _credits_text(title: str, show: str, narrator: str, roles: dict[str, str],
+                  generated_music: bool) -> str:
+    words = [f"{title} was read by {_voice_label(narrator)}."]
+    if roles:
+        cast = [f"{_voice_label(v)} as {name}" for name, v in roles.items()]
+        listing = cast[0] if len(cast) == 1 else ", ".join(cast[:-1]) + f" and {cast[-1]}"
+        words.append(f"With {listing}.")
+    if generated_music:
+        words.append("Music by narrate.")
+    words.append(f"This has been {show}.")
+    return " ".join(words)
+
+
+def _show_parts(options: RenderOptions, title: str, narrator: str,
+                roles: dict[str, str], cache: SegmentCache) -> Any:
+    from narrate.audio.master import Announcement, ShowParts
+    from narrate.audio.music import generate_theme
+    from narrate.audio.pcm import decode
+    from narrate.audio.render import speak_cached
+
+    title_text, credits_text = _announcement_texts(options, title, narrator, roles)
+    say = _announcer(options, narrator)
+    spoken_title = speak_cached(narrator, say(title_text), cache)
+    spoken_credits = speak_cached(narrator, say(credits_text), cache)
+    intro = outro = sting = None
+    if options.music:
+        # The generated bed is as long as its words need; bars repeat, the theme stays the show's.
+        lead_s = 3.5 + spoken_title.duration_ms / 1000 + 3.0
+        intro = decode(options.intro) if options.intro else generate_theme(options.show,
+                                                                             seconds=lead_s)
+        tail_s = 1.5 + spoken_credits.duration_ms / 1000 + 3.0
+        outro = decode(options.outro) if options.outro else generate_theme(
+            options.show + " outro", seconds=tail_s)
+        sting = generate_theme(options.show, seconds=3.0)
+    return ShowParts(intro_music=intro, outro_music=outro,
+                     title=Announcement(title_text, spoken_title, narrator),
+                     credits=Announcement(credits_text, spoken_credits, narrator), sting=sting)
+
+
+def _announcement_texts(options: RenderOptions, title: str, narrator: str,
+                        roles: dict[str, str]) -> tuple[str, str]:
+    """What the narrator says over the intro and the outro music."""
+    generated = options.intro is None and options.outro is None
+    return (f"{options.show} presents: {title}.",
+            _credits_text(title, options.show, narrator, roles, generated))
+
+
+def announcement_jobs(script: Script, cast: Cast, options: RenderOptions,
+                      slug: str) -> list[SynthesisJob]:
+    """The spoken title and credits of a one-story episode as synthesis work, so they can be
+    spoken by the workers with the story's segments rather than in the mastering thread."""
+    title = episode_title(script, options, slug)
+    say = _announcer(options, cast.narrator)
+    return [SynthesisJob(cast.narrator, say(text)) for text in
+            _announcement_texts(options, title, cast.narrator, _roles([(script, cast)]))]
+
+
+def _announcer(options: RenderOptions, narrator: str) -> Callable[[str], str]:
+    """How the narrator says an announcement: normalised like story text ("DWTS" as letters)
+    and with the show's lexicon, as every segment is."""
+    from narrate.text import speakable
+    from narrate.voices.voicing import engine_supports_ipa
+
+    lexicon = lexicon_for_show(options.show, options.voices_dir)
+    ipa = engine_supports_ipa(narrator)
+    return lambda text: lexicon.apply(speakable(text), ipa=ipa)
+
+
+def _description(stories: Sequence[tuple[Script, Cast]], title: str, narrator: str,
+                 roles: dict[str, str]) -> str:
+    if len(stories) > 1:
+        opening = "Stories: " + "; ".join(s.title or f"Story {i + 1}"
+                                           for i, (s, _) in enumerate(stories)) + "."
+    else:
+        text = " ".join(" ".join(seg.text.split()) for seg in stories[0][0].segments
+                        if seg.spoken and seg.kind.value != "heading")
+        opening = text[:DESCRIPTION_CHARS]
+        if len(text) > DESCRIPTION_CHARS:
+            cut = max(opening.rfind(". "), opening.rfind("? "), opening.rfind("! "))
+            opening = opening[:cut + 1] if cut > 80 else opening.rsplit(" ", 1)[0] + "…"
+    return f"{opening} Read by {_voice_label(narrator)}." + (
+        " With " + ", ".join(f"{_voice_label(v)} as {n}" for n, v in roles.items()) + "."
+        if roles else "")

@@ -1,0 +1,462 @@
+"""Casting: the narrator and one voice per speaking character, kept across a show's episodes.
+
+Characters are cast most-talkative first, each to the available voice of their gender (children
+to youthful voices) that is most different from every voice already in the cast, so the people
+heard most are the easiest to tell apart. When characters outnumber voices, derived variants
+(Kokoro blends, pitch/tempo/timbre variants; see :mod:`narrate.voices.engines.variants`) join
+the pool.
+The cast of a show lives in ``voices/<show>.cast.toml``; what is there is reused, new characters
+are added, and a user may edit it or override with ``--voice NAME=VOICE``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from narrate.errors import ConfigError, NarrateError, VoiceError
+from narrate.script import NARRATOR, Character, Gender, Script, SegmentKind
+from narrate.voices.config import CAST_SUFFIX, load_voice_config, read_toml, voices_dir
+from narrate.voices.engines.base import Voice, engine_names, get_engine, split_voice_id
+from narrate.voices.engines.variants import Variant, split_variant
+from narrate.voices.voicing import resolve_voice
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_NARRATOR = "piper:joe"
+DEFAULT_SHOW = "narrate"
+"""Same as ``narrate.pipeline.DEFAULT_SHOW`` (kept here so `narrate script` stays light)."""
+CHARACTER_ENGINES = ("kokoro", "piper")
+"""Engines whose voices are offered to characters, in order of preference (natural-sounding
+offline voices only; flite, espeak and gtts are cast by hand or via ``[casting] engines``)."""
+
+# Derived variants, mildest first: they stay natural and are clearly apart from their base.
+MALE_VARIANTS = (Variant(pitch=-3.0, timbre="warm"), Variant(pitch=2.5, tempo=1.06),
+                 Variant(pitch=-1.5, tempo=0.92, timbre="dark"))
+FEMALE_VARIANTS = (Variant(pitch=2.5, tempo=1.05), Variant(pitch=-2.5, timbre="warm"),
+                   Variant(pitch=1.0, tempo=0.93, timbre="bright"))
+CHILD_VARIANTS = (Variant(pitch=3.0, tempo=1.05), Variant(pitch=1.5, timbre="bright"))
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who speaks with which voice."""
+
+    narrator: str = DEFAULT_NARRATOR
+    roles: Mapping[str, str] = field(default_factory=dict)
+    """Character name -> voice id."""
+    show: str = ""
+
+    def voice_for(self, speaker: str | None) -> str:
+        if not speaker or speaker == NARRATOR:
+            return self.narrator
+        return self.roles.get(speaker, self.narrator)
+
+    def for_script(self, script: Script) -> Cast:
+        """The cast restricted to the characters who speak in ``script`` (for its credits)."""
+        keys = {self.key_for(_names(script, n)) for n in script.speakers()}
+        return replace(self, roles={n: v for n, v in self.roles.items() if n in keys})
+
+    def key_for(self, names: Sequence[str]) -> str | None:
+        """The role whose name is one of ``names`` (case-insensitive); failing that, the one role
+        that is the same person by first name ("Bruno" saved, "Bruno Tonioli" now, or the other
+        way round). Two candidates ("Ann" with Ann Lee and Ann Smith saved) match none."""
+        wanted = {n.casefold() for n in names}
+        for role in self.roles:
+            if role.casefold() in wanted:
+                return role
+        candidates = {role for role in self.roles for n in names if _same_person(role, n)}
+        return candidates.pop() if len(candidates) == 1 else None
+
+    def lookup(self, name: str, aliases: Sequence[str] = ()) -> str | None:
+        """The voice of ``name`` or of one of its aliases (case-insensitive)."""
+        key = self.key_for((name, *aliases))
+        return self.roles[key] if key is not None else None
+
+
+def _same_person(a: str, b: str) -> bool:
+    """One name is a single word and the other's first word ("Bruno" / "Bruno Tonioli")."""
+    x, y = a.casefold().split(), b.casefold().split()
+    if len(x) > len(y):
+        x, y = y, x
+    return len(x) == 1 and len(y) > 1 and x[0] == y[0] and x[0] not in _NOT_FIRST_NAMES
+
+
+_NOT_FIRST_NAMES = {"the", "a", "an", "her", "his", "my", "our", "their", "mr", "mrs", "miss",
+                    "ms", "dr", "sir", "lady", "lord", "uncle", "aunt", "old", "young", "little"}
+
+
+def _names(script: Script, speaker: str) -> tuple[str, ...]:
+    """A speaker's name as written, its character's name and aliases."""
+    character = script.character(speaker)
+    return (speaker, character.name, *character.aliases) if character else (speaker,)
+
+
+# ---------------------------------------------------------------- what can be cast
+
+@dataclass(frozen=True)
+class VoiceStatus:
+    """A line of `narrate voices`: a voice and whether it can be used here."""
+
+    id: str
+    voice: Voice | None
+    reason: str | None = None
+    """None when usable."""
+
+
+def voice_statuses(*, probe: bool = False) -> list[VoiceStatus]:
+    """Every voice narrate knows of, usable ones first per engine (metadata only: cheap).
+    With ``probe``, online engines check that their service answers now."""
+    statuses: list[VoiceStatus] = []
+    for name in engine_names():
+        try:
+            engine = get_engine(name)
+        except NarrateError as e:
+            statuses.append(VoiceStatus(f"{name}:*", None, str(e)))
+            continue
+        if not engine.listed:
+            continue
+        reason = engine.availability() or (engine.reachable() if probe else None)
+        if reason:
+            statuses.append(VoiceStatus(f"{name}:*", None, reason))
+            continue
+        statuses += [VoiceStatus(v.id, v) for v in engine.voices()]
+        statuses += [VoiceStatus(vid, None, why) for vid, why in engine.unavailable_voices()]
+    for preset in load_voice_config().presets.values():
+        pid = f"preset:{preset.name}"
+        try:
+            statuses.append(VoiceStatus(pid, resolve_voice(pid)))
+        except NarrateError as e:
+            statuses.append(VoiceStatus(pid, None, str(e)))
+    return statuses
+
+
+def candidate_voices(engines: Sequence[str] = CHARACTER_ENGINES) -> list[Voice]:
+    """Base voices of ``engines`` that work here, in preference order."""
+    voices: list[Voice] = []
+    for name in engines:
+        try:
+            engine = get_engine(name)
+        except NarrateError:
+            _LOGGER.warning("casting: unknown engine %s ignored", name)
+            continue
+        if engine.availability() is None:
+            voices.extend(v for v in engine.voices() if v.language.lower().startswith("en"))
+    return voices
+
+
+def casting_pool(engines: Sequence[str] = CHARACTER_ENGINES) -> list[Voice]:
+    """Base voices, then Kokoro blends of two styles of one gender, then pitch/tempo/timbre
+    variants: the order in which casting reaches for them when distance ties."""
+    base = candidate_voices(engines)
+    pool = list(base)
+    kokoro = [v for v in base if v.engine == "kokoro" and "+" not in v.name
+              and v.gender is not Gender.UNKNOWN]
+    for a, b in itertools.combinations(kokoro, 2):
+        if a.gender is b.gender and a.age == b.age:
+            pool.append(replace(a, id=f"kokoro:{a.name}+{b.name}", name=f"{a.name}+{b.name}",
+                                description=f"blend of {a.name} and {b.name}"))
+    for v in base:
+        variants = (CHILD_VARIANTS if v.age == "child" else
+                    FEMALE_VARIANTS if v.gender is Gender.FEMALE else MALE_VARIANTS)
+        for variant in variants:
+            pool.append(replace(v, id=variant.apply_to(v.id),
+                                description=f"{v.description}; {variant.describe()}"))
+    return pool
+
+
+# ---------------------------------------------------------------- distinctness
+
+@dataclass(frozen=True)
+class _Profile:
+    engine: str
+    parts: frozenset[str]
+    """The base voices (styles) the sound is made of."""
+    pitch: float
+    tempo: float
+    timbre: str | None
+    gender: Gender
+
+
+def _profile(voice_id: str, gender: Gender) -> _Profile:
+    base, variant = split_variant(voice_id)
+    try:
+        engine, name = split_voice_id(base)
+    except VoiceError:
+        engine, name = "?", base
+    parts = frozenset(p.split("*")[0] for p in name.split("+")) if engine == "kokoro" else \
+        frozenset({name})
+    return _Profile(engine, parts, variant.pitch, variant.tempo, variant.timbre, gender)
+
+
+def voice_distance(a: _Profile, b: _Profile) -> float:
+    """How easy two voices are to tell apart (0: the same voice). Different engines and base
+    voices count most, then pitch (2 semitones = 1), gender, timbre and tempo."""
+    d = 0.5 if a.engine != b.engine else 0.0
+    union = a.parts | b.parts
+    d += 2.0 * (1.0 - len(a.parts & b.parts) / len(union)) if union else 0.0
+    d += min(abs(a.pitch - b.pitch), 4.0) / 2.0
+    d += 0.4 if a.timbre != b.timbre else 0.0
+    d += min(abs(a.tempo - b.tempo), 0.2) * 2.0
+    if Gender.UNKNOWN not in (a.gender, b.gender) and a.gender is not b.gender:
+        d += 1.0
+    return d
+
+
+CLEARLY_DISTINCT = 2.0
+"""Distance beyond which two voices are told apart at once; above it, casting prefers a natural
+base voice over a variant that is merely "more different"."""
+
+
+def _suits(voice: Voice, character: Character | None) -> bool:
+    gender = character.gender if character else Gender.UNKNOWN
+    if character and character.age == "child":
+        return voice.age == "child"
+    if voice.age == "child":
+        return False
+    return gender is Gender.UNKNOWN or voice.gender is gender
+
+
+# ---------------------------------------------------------------- casting
+
+def cast_script(script: Script, *, narrator: str = DEFAULT_NARRATOR,
+                overrides: Mapping[str, str] | None = None, previous: Cast | None = None,
+                engines: Sequence[str] | None = None, show: str = "") -> Cast:
+    """Give every speaking character a voice.
+
+    ``overrides`` (name -> voice id) win, then the voices in ``previous`` (the show's saved
+    cast), then the most distinct suitable voice from the pool. ``Narrator`` in ``overrides``
+    sets the narrator."""
+    overrides = {k.strip(): v.strip() for k, v in (overrides or {}).items()}
+    narrator = _override(overrides, NARRATOR) or narrator
+    resolve_voice(narrator)
+    if engines is None:
+        engines = load_voice_config().casting_engines or CHARACTER_ENGINES
+    pool = casting_pool(engines)
+    genders = {v.id: v.gender for v in pool}
+    roles: dict[str, str] = {}
+    previous_roles = dict(previous.roles) if previous else {}
+    # voices the show already uses count as taken, so a newcomer does not sound like a regular
+    taken = [_profile(narrator, _gender_of(narrator, genders))]
+    taken += [_profile(v, _gender_of(v, genders)) for v in previous_roles.values()]
+    for name in script.speakers():
+        character = script.character(name)
+        names = _names(script, name)
+        # the saved name wins, so "Witney" in one episode is "Witney Carson" of the last one
+        key = (previous.key_for(names) if previous else None) or (
+            character.name if character else name)
+        pinned = _override(overrides, name, names[1:])
+        if pinned:
+            resolve_voice(pinned)  # a clear error now, not mid-render
+            choice = pinned
+        else:
+            kept = previous.roles.get(key) if previous else None
+            if kept and _usable(kept):
+                choice = kept
+            else:
+                if kept:
+                    _LOGGER.warning("cast: %s's voice %s is not usable here; recasting", name, kept)
+                choice = _most_distinct(pool, character, taken, narrator)
+        roles[key] = choice
+        taken.append(_profile(choice, _gender_of(choice, genders)))
+    # keep everyone the show already knows, so the file only grows
+    merged = {**previous_roles, **roles}
+    for name, voice in overrides.items():
+        if name.casefold() != NARRATOR.casefold() and not any(
+                r.casefold() == name.casefold() for r in merged):
+            resolve_voice(voice)
+            merged[name] = voice
+    return Cast(narrator=narrator, roles=merged, show=show or (previous.show if previous else ""))
+
+
+def _override(overrides: Mapping[str, str], name: str, aliases: Sequence[str] = ()) -> str | None:
+    wanted = {n.casefold() for n in (name, *aliases)}
+    for key, voice in overrides.items():
+        if key.casefold() in wanted:
+            return voice
+    return None
+
+
+def _gender_of(voice_id: str, known: Mapping[str, Gender]) -> Gender:
+    if voice_id in known:
+        return known[voice_id]
+    try:
+        return resolve_voice(voice_id).gender
+    except NarrateError:
+        return Gender.UNKNOWN
+
+
+def _usable(voice_id: str) -> bool:
+    try:
+        resolve_voice(voice_id)
+    except NarrateError:
+        return False
+    return True
+
+
+def _most_distinct(pool: Sequence[Voice], character: Character | None,
+                   taken: Sequence[_Profile], narrator: str) -> str:
+    suitable = [v for v in pool if _suits(v, character) and v.id != narrator]
+    if not suitable and character and character.age == "child":
+        suitable = [v for v in pool if v.id != narrator and
+                    (character.gender is Gender.UNKNOWN or v.gender is character.gender)]
+    if not suitable:
+        suitable = [v for v in pool if v.id != narrator]
+    if not suitable:
+        return narrator
+    best = max(enumerate(suitable), key=lambda iv: (
+        min([CLEARLY_DISTINCT, *(voice_distance(_profile(iv[1].id, iv[1].gender), t)
+                                 for t in taken)]),
+        -iv[0]))
+    return best[1].id
+
+
+def alternative_voice(voice_id: str, *, engines: Sequence[str] | None = None) -> str:
+    """Another natural voice of the same gender and age, as different from ``voice_id`` as the
+    pool allows (for re-rendering a segment the checker flagged)."""
+    try:
+        current = resolve_voice(voice_id)
+    except NarrateError:
+        current = None
+    gender = current.gender if current else Gender.UNKNOWN
+    character = Character("segment", gender=gender,
+                          age="child" if current and current.age == "child" else None)
+    taken = [_profile(voice_id, gender)]
+    if engines is None:
+        engines = load_voice_config().casting_engines or CHARACTER_ENGINES
+    choice = _most_distinct([v for v in casting_pool(engines) if v.id != voice_id], character,
+                            taken, voice_id)
+    return choice
+
+
+def apply_cast(script: Script, cast: Cast) -> Script:
+    """Set each spoken segment's voice (a voice pinned in an edited script wins)."""
+    segments = []
+    for seg in script.segments:
+        if seg.spoken and not seg.voice:
+            speaker = seg.speaker if seg.kind is SegmentKind.DIALOGUE else NARRATOR
+            voice = None
+            if speaker and speaker != NARRATOR:
+                voice = cast.lookup(speaker, _names(script, speaker)[1:])
+            seg = replace(seg, voice=voice or cast.narrator)
+        segments.append(seg)
+    characters = tuple(replace(c, voice=cast.lookup(c.name, c.aliases) or c.voice)
+                       for c in script.characters)
+    return replace(script, segments=tuple(segments), characters=characters)
+
+
+# ---------------------------------------------------------------- cast files
+
+def show_slug(show: str) -> str:
+    text = unicodedata.normalize("NFKD", show).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "show"
+
+
+def cast_file_path(show: str, folder: str | Path | None = None) -> Path:
+    """``voices/<show>.cast.toml``."""
+    return voices_dir(folder) / f"{show_slug(show)}{CAST_SUFFIX}"
+
+
+def load_cast(path: str | Path) -> Cast | None:
+    """The cast saved at ``path``, or None when there is none yet."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    data = read_toml(path)
+    roles = data.get("roles", {})
+    if not isinstance(roles, Mapping) or not all(isinstance(v, str) for v in roles.values()):
+        raise ConfigError(f"{path}: [roles] must map character names to voice ids, e.g. "
+                          '"Ann Lee" = "kokoro:jf_alpha"')
+    narrator = data.get("narrator", DEFAULT_NARRATOR)
+    if not isinstance(narrator, str):
+        raise ConfigError(f"{path}: narrator must be a voice id such as \"piper:joe\"")
+    return Cast(narrator=narrator, roles=dict(roles), show=str(data.get("show") or ""))
+
+
+def _toml_str(value: str) -> str:
+    # JSON string escapes are valid TOML basic-string escapes
+    return json.dumps(value, ensure_ascii=False)
+
+
+def cast_to_toml(cast: Cast) -> str:
+    lines = ["# narrate cast: one voice per character, reused by every episode of the show.",
+             "# Edit a voice id and render again; `narrate voices` lists the ids.",
+             f"show = {_toml_str(cast.show)}", f"narrator = {_toml_str(cast.narrator)}", "",
+             "[roles]"]
+    lines += [f"{_toml_str(name)} = {_toml_str(voice)}" for name, voice in cast.roles.items()]
+    return "\n".join(lines) + "\n"
+
+
+def save_cast(cast: Cast, path: str | Path) -> None:
+    from narrate.files import atomic_write_text
+
+    atomic_write_text(path, cast_to_toml(cast))
+
+
+def cast_for_show(script: Script, *, show: str, folder: str | Path | None = None,
+                  narrator: str = DEFAULT_NARRATOR, overrides: Mapping[str, str] | None = None,
+                  save: bool = True) -> Cast:
+    """Cast ``script`` with the show's saved cast; save the result (unless ``save`` is False).
+    The returned cast holds the whole show; apply it with :func:`apply_cast`.
+
+    The narrator is an override, then the saved one, then ``narrator``."""
+    path = cast_file_path(show, folder)
+    previous = load_cast(path)
+    if previous and narrator == DEFAULT_NARRATOR:
+        narrator = previous.narrator
+    cast = cast_script(script, narrator=narrator, overrides=overrides, previous=previous,
+                       show=show)
+    if save and cast != previous:
+        save_cast(cast, path)
+    return cast
+
+
+def with_offline_fallback(cast: Cast, engine: str) -> Cast:
+    """``cast`` with every voice of an online engine that cannot be reached now replaced by a
+    voice of ``engine`` of the same gender (with a warning), so a render can go on offline."""
+    fallback = get_engine(engine)
+    reason = fallback.availability()
+    if reason or not fallback.offline:
+        raise VoiceError(f"--fallback-engine {engine} cannot be used: "
+                         f"{reason or 'it is not an offline engine'}")
+    pool = candidate_voices([engine])
+    if not pool:
+        raise VoiceError(f"--fallback-engine {engine} has no voices here")
+    replaced: dict[str, str] = {}
+
+    def offline(voice_id: str) -> str:
+        if voice_id in replaced:
+            return replaced[voice_id]
+        voice = resolve_voice(voice_id)
+        online = get_engine(voice.engine)
+        problem = None if online.offline else online.reachable()
+        if problem is None:
+            replaced[voice_id] = voice_id
+            return voice_id
+        same = [v for v in pool if v.gender is voice.gender] or pool
+        choice = same[len(replaced) % len(same)].id
+        _LOGGER.warning("%s is unreachable (%s); using %s instead (--fallback-engine)",
+                        voice_id, problem, choice)
+        replaced[voice_id] = choice
+        return choice
+
+    return replace(cast, narrator=offline(cast.narrator),
+                   roles={n: offline(v) for n, v in cast.roles.items()})
+
+
+def parse_voice_overrides(values: Sequence[str]) -> dict[str, str]:
+    """``["Ann Lee=kokoro:jf_alpha", ...]`` -> {name: voice id}; a clear error for a bad one."""
+    result: dict[str, str] = {}
+    for value in values:
+        name, sep, voice = value.partition("=")
+        if not sep or not name.strip() or not voice.strip():
+            raise VoiceError(f"bad --voice {value!r}: expected NAME=VOICE, e.g. "
+                             "\"Ann Lee=kokoro:jf_alpha\" (`narrate voices` lists voices)")
+        result[name.strip()] = voice.strip()
+    return result
