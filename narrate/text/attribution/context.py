@@ -53,6 +53,12 @@ class Attribution:
     reason: str
 
 
+MAX_RESOLUTION_DEPTH = 8
+"""Resolutions nested inside one another ("her daughter" asks who "she" is, the subject
+"Her mother", who asks who "she" is ...) before the innermost gives up; a resolution already
+under way for the same words at the same place gives up at once (a cycle)."""
+
+
 class Context:
     def __init__(self, text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
                  registry: Registry, headings: Collection[int] = ()):
@@ -82,10 +88,23 @@ class Context:
         self._first_person: bool | None = None
         """Who the quote being attributed addresses (for "his wife" in its tag)."""
 
+        self._resolving: set[tuple[str, str, int]] = set()
         self.narrator: str = NARRATOR
         """Entity key of the first-person narrator (`narrator.find_narrator` sets it)."""
         self.tagged: Callable[[int], Attribution | None] = lambda _i: None
         """The explicit-tag sieve's answer for a quote, cached (`sieves.run` sets it)."""
+
+    def enter(self, kind: str, words: str, pos: int) -> bool:
+        """Start resolving `words` at `pos`; False (do not) when that is already under way
+        further up or the nesting is too deep. Pair a True with `leave`."""
+        key = (kind, words.lower(), pos)
+        if key in self._resolving or len(self._resolving) >= MAX_RESOLUTION_DEPTH:
+            return False
+        self._resolving.add(key)
+        return True
+
+    def leave(self, kind: str, words: str, pos: int) -> None:
+        self._resolving.discard((kind, words.lower(), pos))
 
     def narrator_tagged(self, i: int) -> bool:
         """Quote i has a first-person tag: "…,” I said." or the second half of "“…,” I

@@ -89,6 +89,15 @@ def _named_descriptions(ctx: Context) -> dict[str, str]:
 def resolve_description(ctx: Context, desc: str, pos: int, exclude: str | None) -> str | None:
     """"his wife" -> the possessor's wife (same surname); "the voice of John" -> John;
     with a cast, "the young man" -> the cast member of that gender last mentioned."""
+    if not ctx.enter("description", desc, pos):
+        return None
+    try:
+        return _resolve_description(ctx, desc, pos, exclude)
+    finally:
+        ctx.leave("description", desc, pos)
+
+
+def _resolve_description(ctx: Context, desc: str, pos: int, exclude: str | None) -> str | None:
     named = _named_descriptions(ctx).get(desc.lower())
     if named and named != exclude:
         return named

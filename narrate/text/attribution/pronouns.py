@@ -35,6 +35,17 @@ from narrate.text.names import (
 
 
 def resolve_subject(ctx: Context, subj: str, pos: int, exclude: str | None = None) -> str | None:
+    """The entity a tag's subject ("he", "Tom", "the old man", "I") stands for at `pos`, or
+    None; a cycle of resolutions (see `Context.enter`) answers None."""
+    if not ctx.enter("subject", subj, pos):
+        return None
+    try:
+        return _resolve_subject(ctx, subj, pos, exclude)
+    finally:
+        ctx.leave("subject", subj, pos)
+
+
+def _resolve_subject(ctx: Context, subj: str, pos: int, exclude: str | None) -> str | None:
     word = subj.strip()
     low = word.lower()
     if low == "i":
