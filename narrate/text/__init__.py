@@ -210,7 +210,8 @@ def _segments(text: str, blocks: Sequence, infos: Sequence, quotes: Sequence[Quo
                     segments.append(Segment(
                         SegmentKind.DIALOGUE, q.start, q.end, text[q.start:q.end],
                         speak=speakable(inner), speaker=_display(att.speaker, registry),
-                        paragraph=b.index, section=section, reason=att.reason))
+                        paragraph=b.index, section=section, reason=att.reason,
+                        confidence=att.confidence))
                     cur = q.end
                 elif q.start in not_speech:
                     if q.start > cur:

@@ -51,6 +51,8 @@ class Attribution:
     speaker: str
     """Entity key, or `NARRATOR` for a first-person narrator."""
     reason: str
+    confidence: float = 0.0
+    """How sure the answer is (0-1), set once every pass has run (`confidence.score`)."""
 
 
 MAX_RESOLUTION_DEPTH = 8

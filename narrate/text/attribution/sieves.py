@@ -21,7 +21,16 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from narrate.text.attribution import beats, continued, kin, named_later, nearby, tags, turns
+from narrate.text.attribution import (
+    beats,
+    confidence,
+    continued,
+    kin,
+    named_later,
+    nearby,
+    tags,
+    turns,
+)
 from narrate.text.attribution.context import Attribution, Context
 from narrate.text.attribution.narrator import find_narrator
 from narrate.text.attribution.patterns import UNKNOWN
@@ -96,7 +105,13 @@ def run(ctx: Context) -> list[Attribution]:
         conversation_pass(ctx)
     for story_pass in STORY_PASSES:
         story_pass(ctx)
-    return [r or Attribution(UNKNOWN, "unknown") for r in ctx.result]
+    out: list[Attribution] = []
+    last: float | None = None
+    for i, found in enumerate(ctx.result):
+        r = found or Attribution(UNKNOWN, "unknown")
+        last = confidence.score(ctx, i, r, last)
+        out.append(Attribution(r.speaker, r.reason, last))
+    return out
 
 
 def untagged(ctx: Context, i: int) -> Attribution:
