@@ -124,3 +124,23 @@ def test_a_sentence_adverb_before_a_tagged_name_is_not_part_of_it():
             "“That's school,” Sid said.\n\n"
             "Soon Tom said, “I'm not going.”\n")
     assert speakers(text) == ["Sid Reed", "Tom Reed"]
+
+
+def test_a_description_followed_by_the_name_it_goes_by_is_that_name():
+    text = ("The girls sat on the wall of the yard.\n\n"
+            "“I don't care,” said the one they called Rosalind.\n")
+    assert speakers(text) == ["Rosalind"]
+    text = "The boys waited by the boats.\n\n“Too late,” cried a boy named Tobias.\n"
+    assert speakers(text) == ["Tobias"]
+
+
+def test_two_tagged_speakers_in_one_paragraph_keep_their_own_tags():
+    text = ("The sisters argued on the stairs. Hester said, “It is mine.” Orla said, “No, it "
+            "is mine.”\n")
+    assert speakers(text) == ["Hester", "Orla"]
+
+
+def test_a_name_ending_in_ly_after_the_verb_is_not_an_adverb():
+    assert speakers("The hall was cold.\n\n“Close the door,” said Kimberly Vane.\n") == [
+        "Kimberly Vane"]
+    assert speakers("The hall was cold.\n\nEmily said, “Close the door.”\n") == ["Emily"]

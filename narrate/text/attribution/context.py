@@ -265,8 +265,23 @@ class Context:
             after = subject_after(self.after(i)) if q.closed else None
             if after is None and q.closed and q.inner_end == q.end:
                 after = self._inner_tag(i)
-            self._tags[i] = (after, subject_before(self._before_tag(i)))
+            before = subject_before(self._before_tag(i))
+            if after and before and self._tag_leads_next(i):
+                after = None  # Milly said, “It is mine.” Babs said, “No, ...”
+            self._tags[i] = (after, before)
         return self._tags[i]
+
+    def _tag_leads_next(self, i: int) -> bool:
+        """The narration after quote i, which closes a sentence, runs into the next quote of
+        the paragraph with a comma or a colon ("“It is mine.” Babs said, “No...”"): its tag
+        introduces that next quote, not this one."""
+        n = self.next_in_block[i]
+        if n is None:
+            return False
+        q = self.quotes[i]
+        between = self.text[q.end:self.quotes[n].start].rstrip()
+        inner = self.text[q.inner_start:q.inner_end].rstrip()
+        return between.endswith((",", ":")) and inner.endswith((".", "!", "?"))
 
     def _inner_tag(self, i: int) -> str | None:
         """Em-dash dialogue has no closing mark: the tag sits inside the paragraph after a

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from narrate.text.attribution.patterns import (
+    ABBREVIATED_OFFICES,
     ADVERBS,
     AGENT_NOUN,
     AUX,
@@ -17,6 +18,7 @@ from narrate.text.attribution.patterns import (
     EPITHET_WORDS,
     LOWER_ADVERB_OK,
     MODALS,
+    OFFICES,
     OPENERS,
     PHRASAL,
     PLAIN_SPEECH_VERBS,
@@ -31,8 +33,12 @@ from narrate.text.names import (
 
 
 def is_adverb(word: str) -> bool:
+    """"quietly", "then"; a capitalised -ly word only when it is a known adverb ("Suddenly"):
+    inside a tag it is a name ("said Kimberly Strach", "Emily said")."""
     w = word.lower()
-    return w in ADVERBS or (w.endswith("ly") and len(w) > 3)
+    if w in ADVERBS:
+        return True
+    return w.endswith("ly") and len(w) > 3 and (word.islower() or w in LOWER_ADVERB_OK)
 
 
 def is_verb(tokens: list[str], i: int) -> int:
@@ -66,9 +72,11 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
         return (found[0], found[1] + 1) if found else None
     if t[0].isupper() and t.lower() not in DETERMINERS:
         j = i
-        while j < len(tokens) and tokens[j][0].isupper() and j - i < 4:
+        while j < len(tokens) and tokens[j][0].isupper() and j - i < 6:
             j += 1
-        return " ".join(tokens[i:j]), j - i
+        if j - i > 4 and without_office(tokens[i:j]) == tokens[i:j]:
+            j = i + 4  # (up to 4 words of a name; more only when an office opens them)
+        return " ".join(without_office(tokens[i:j])), j - i
     if t.lower() in BARE_SUBJECTS and (i + 1 >= len(tokens) or not tokens[i + 1][0].isalpha()):
         return t.lower(), 1  # ", said another." / ", cried one,"
     if t.lower() in DETERMINERS:
@@ -89,6 +97,19 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
     return None
 
 
+def without_office(words: list[str]) -> list[str]:
+    """A name's words without the office before it: "Vice President Joe Biden" -> "Joe
+    Biden", "Sen. Ben Sasse" -> "Ben Sasse", "Gov. Cuomo" -> "Cuomo". A spelled-out office
+    goes only before a full name (two words or more): "General Tilney" or "Chief Tom" may be
+    how a story names someone."""
+    k = 0
+    while k < len(words) - 1 and words[k] in OFFICES:
+        k += 1
+    if k and (len(words) - k >= 2 or all(w in ABBREVIATED_OFFICES for w in words[:k])):
+        return words[k:]
+    return words
+
+
 def _subject_before(tokens: list[str], i: int) -> str | None:
     """The subject ending just before ``tokens[i]`` (skipping adverbs and auxiliaries)."""
     j = i - 1
@@ -101,14 +122,15 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
         return t
     if t[0].isupper() and t.lower() not in DETERMINERS:
         k = j
-        while k > 0 and tokens[k - 1][0].isupper() and j - k < 3 and \
+        while k > 0 and tokens[k - 1][0].isupper() and j - k < 5 and \
                 tokens[k - 1].lower() not in DETERMINERS and tokens[k - 1].lower() not in \
                 PRONOUNS:
             k -= 1
         while k < j and (tokens[k].lower() in LOWER_ADVERB_OK or tokens[k].lower() in
                          OPENERS):
             k += 1  # "Presently Tom said", "Then Tom said": the adverb is not part of the name
-        return " ".join(tokens[k:j + 1])
+        words = without_office(tokens[k:j + 1])
+        return " ".join(words[-4:] if len(words) > 4 else words)
     if t.lower() in PERSON_NOUNS:
         for k in range(j - 1, max(-1, j - 4), -1):
             if tokens[k].lower() in DETERMINERS:
@@ -116,6 +138,27 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
             if not re.match(r"[a-z][a-z-]*$", tokens[k]):
                 break
     return None
+
+
+_CALLERS = frozenset(("they", "people", "everyone", "we", "you", "the", "others", "all"))
+
+
+def _called(tokens: list[str], k: int) -> str | None:
+    """The name after a description that says what the person is called: "said the one they
+    called Veronica", "cried a boy named Tim", "said the woman known as Ma"."""
+    j = k
+    if j < len(tokens) and tokens[j].lower() in ("whom", "who", "that"):
+        j += 1
+    while j < len(tokens) and tokens[j].lower() in _CALLERS and j - k < 3:
+        j += 1
+    if j < len(tokens) and tokens[j].lower() in ("called", "named", "call", "calls"):
+        j += 1
+    elif j + 1 < len(tokens) and tokens[j].lower() == "known" and tokens[j + 1] == "as":
+        j += 2
+    else:
+        return None
+    found = subject_at(tokens, j) if j < len(tokens) and tokens[j][:1].isupper() else None
+    return found[0] if found and found[0].lower() not in PRONOUNS else None
 
 
 def subject_after(after: str) -> str | None:
@@ -133,7 +176,8 @@ def subject_after(after: str) -> str | None:
             k += 1
         found = subject_at(tokens, k)
         if found:
-            return found[0]
+            return (_called(tokens, k + found[1]) if found[0][:1].islower() else None) \
+                or found[0]
     found = subject_at(tokens, 0)
     if found:
         k = found[1]

@@ -75,12 +75,17 @@ DETERMINERS = _words(
 )
 
 
-TOKEN = re.compile(r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Capt|Col|Gen|Rev|Prof|Lt|Sgt)\.|"
-                    r"[A-Za-z][\w’'-]*|[^\w\s]")
+ABBREVIATED_TITLES = ("Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Capt|Col|Gen|Rev|Prof|Lt|Sgt|Rep|Reps|Sen|"
+                      "Sens|Gov|Adm|Maj|Cmdr|Supt|Insp|Det|Atty|Amb|Pres|Sec|Hon|Jr|Sr")
+TOKEN = re.compile(rf"(?:{ABBREVIATED_TITLES})\.|[A-HJ-Z]\.(?=\s+[A-Z])|"
+                   r"[A-Za-z][\w’'-]*|[^\w\s]")
+"""Words and marks of a tag; a title's or an initial's stop stays with it ("Sen.", "L." in
+"Janet L. Yellen"; not "I.": "said I." ends a sentence)."""
 
 
-SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bSt)[.!?…]"
-                           r"[”\"’']?(?=\s)|\n[ \t]*\n")
+SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bSt)(?<!\bRep)(?<!\bSen)"
+                          r"(?<!\bGov)(?<!\bGen)(?<!\bSens)(?<!\bReps)(?<!\b[A-HJ-Z])[.!?…]"
+                          r"[”\"’']?(?=\s)|\n[ \t]*\n")
 
 
 KIN = re.compile(r"^\W*(?:Mommy|Mom|Mum|Mummy|Mama|Mamma|Momma|Ma|Mother|Daddy|Dad|Papa|Pa|"
@@ -319,3 +324,19 @@ INTRODUCES = re.compile(
 
 
 KIN_DESCRIPTION = re.compile(r"(?:his|her|their|my|our|your|the) (\w+)")
+
+
+OFFICES = _words(
+    "President Vice Senator Representative Congressman Congresswoman Governor Mayor Secretary "
+    "Chair Chairman Chairwoman Chairperson Fed Chief Justice Attorney Minister Prime "
+    "Chancellor Director Commissioner Speaker Leader Majority Minority Sheriff Deputy "
+    "Assistant Executive Ambassador Treasurer Spokesman Spokeswoman Spokesperson Coach "
+    "Superintendent Councilman Councilwoman Council Member State House Senate Press Defense "
+    "Treasury Federal Reserve National Security Board Surgeon General Rep. Reps. Sen. Sens. "
+    "Gov. Atty. Amb. Pres. Sec. Supt. Insp. Det."
+)
+"""Words of an office or a rank that news writing puts before a name ("said Sen. Ben Sasse",
+"Fed Chair Janet L. Yellen said"): not part of the person's name."""
+ABBREVIATED_OFFICES = frozenset(("Rep.", "Reps.", "Sen.", "Sens.", "Gov.", "Atty.", "Amb.",
+                                 "Pres.", "Sec.", "Supt.", "Insp.", "Det."))
+"""Offices that are never a name even before a single name ("Gov. Cuomo")."""
