@@ -9,12 +9,15 @@ Modules, in the order `sieves` runs them (see `sieves` for the order itself):
 * `tags`         - `speech_verb`: explicit speech tags, before or after the quote
 * `pronouns`     - he/she in a tag: the subject, the nearest of that gender, a speaker
 * `descriptions` - "the old man", "his wife", "a voice": described speakers and epithets
+* `cast`         - with a cast: shared first names by who is in the scene, "Miss X",
+                   lower-case names, "the doctor" for "Doctor X"
 * `kin`          - family: "her mother", "said the father", “Mommy, …”, "uncle" calls
 * `continued`    - a quote going on from the one beside it
 * `nearby`       - a name in the sentence beside an untagged quote; the last resort
 * `beats`        - action beats: "Tom frowned." before an untagged quote
 * `turns`        - conversations: turn-taking, vocative and kin anchors
 * `named_later`  - a described speaker named later in the scene; self-introductions
+* `confidence`   - how sure each answer is (0-1)
 """
 
 from narrate.text.attribution.context import Attribution

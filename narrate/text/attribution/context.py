@@ -91,6 +91,9 @@ class Context:
         """Who the quote being attributed addresses (for "his wife" in its tag)."""
 
         self._resolving: set[tuple[str, str, int]] = set()
+        self.cast_parts: dict[str, list[str]] | None = None
+        self.cast_forms: dict[str, list[str]] | None = None
+        """Cast members by each part of their names (`cast._index`)."""
         self.narrator: str = NARRATOR
         """Entity key of the first-person narrator (`narrator.find_narrator` sets it)."""
         self.tagged: Callable[[int], Attribution | None] = lambda _i: None

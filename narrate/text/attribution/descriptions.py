@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from narrate.script import Gender
-from narrate.text.attribution import kin, pronouns
+from narrate.text.attribution import cast, kin, pronouns
 from narrate.text.attribution.context import Attribution, Context
 from narrate.text.attribution.grammar import first_sentence, last_sentence
 from narrate.text.attribution.patterns import (
@@ -98,6 +98,11 @@ def resolve_description(ctx: Context, desc: str, pos: int, exclude: str | None) 
 
 
 def _resolve_description(ctx: Context, desc: str, pos: int, exclude: str | None) -> str | None:
+    titled = cast.titled_description(ctx, desc)
+    if titled and titled != exclude:
+        # "the doctor": the cast's "Doctor Losberne", also in the narration from now on
+        ctx.reg.link_description(desc, titled)
+        return titled
     named = _named_descriptions(ctx).get(desc.lower())
     if named and named != exclude:
         return named

@@ -11,7 +11,7 @@ import bisect
 from collections import Counter
 
 from narrate.script import Gender
-from narrate.text.attribution import descriptions
+from narrate.text.attribution import cast, descriptions
 from narrate.text.attribution.context import Context
 from narrate.text.attribution.grammar import last_sentence, led_by, subject_at
 from narrate.text.attribution.patterns import (
@@ -102,7 +102,7 @@ def _resolve_subject(ctx: Context, subj: str, pos: int, exclude: str | None) -> 
         return None
     if word[0].isupper() and low.split()[0] not in ("the", "his", "her", "their", "my",
                                                       "our", "your", "a", "an"):
-        key = ctx.reg.lookup(word)
+        key = cast.cast_member(ctx, word, pos, ctx.reg.lookup(word))
         if key is None and word.split()[0] not in _NOT_NAMES and \
                 ctx.reg.common_opener(word.split(), None):
             # "Presently Tom said": Tom, when the story knows him ("But Eliza says" in a

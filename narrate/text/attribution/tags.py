@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from narrate.script import Gender
-from narrate.text.attribution import descriptions, pronouns
+from narrate.text.attribution import cast, descriptions, pronouns
 from narrate.text.attribution.context import Attribution, Context
 from narrate.text.attribution.patterns import CONTINUING_TAG, REPLY_TAG, VOCATIVE
 from narrate.text.names import (
@@ -47,6 +47,10 @@ def speech_verb(ctx: Context, i: int) -> Attribution | None:
             if key:
                 key = descriptions.same_described_speaker(ctx, i, s, key)
                 return Attribution(key, "speech_verb")
+    if not subj and not before:
+        key = cast.lower_case_tag(ctx, i)  # “…,” said nanny
+        if key:
+            return Attribution(key, "speech_verb")
     return None
 
 

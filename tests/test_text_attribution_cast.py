@@ -1,0 +1,43 @@
+"""With a cast, every speaker is a cast member whenever one fits (`attribution/cast.py`)."""
+
+from attrkit import speakers
+
+from narrate.script import Character, Gender
+
+
+def _c(name: str, *aliases: str, gender: str = "unknown") -> Character:
+    return Character(name, (name, *aliases), Gender.parse(gender))
+
+
+def test_a_shared_first_name_is_the_one_present_in_the_scene() -> None:
+    cast = (_c("Peter Hale", "Peter", gender="male"), _c("Peter Voss", "Peter", gender="male"),
+            _c("Irma", gender="female"))
+    text = ("Peter Voss came into the kitchen where Irma sat.\n\n“You are late,” said Irma.\n\n"
+            "“I know,” said Peter.\n")
+    assert speakers(text, characters=cast) == ["Irma", "Peter Voss"]
+    text = text.replace("Peter Voss came", "Peter Hale came")
+    assert speakers(text, characters=cast) == ["Irma", "Peter Hale"]
+
+
+def test_a_title_and_surname_is_the_cast_member_of_that_surname_and_gender() -> None:
+    cast = (_c("Agnes Thornby", gender="female"), _c("Walter Thornby", gender="male"),
+            _c("Mrs. Cole", gender="female"))
+    text = "The carriage stopped at the inn.\n\n“Is this the place?” said Miss Thornby.\n"
+    assert speakers(text, characters=cast) == ["Agnes Thornby"]
+    text = "The carriage stopped at the inn.\n\n“It is,” said Mr. Thornby.\n"
+    assert speakers(text, characters=cast) == ["Walter Thornby"]
+
+
+def test_a_cast_name_written_in_lower_case_in_a_tag() -> None:
+    cast = (_c("Nurse", gender="female"), _c("Lotte", gender="female"))
+    text = "The children ran into the nursery.\n\n“Hush now,” said nurse.\n"
+    assert speakers(text, characters=cast) == ["Nurse"]
+    text = "The children ran into the nursery.\n\nnurse said, “Hush now.”\n"
+    assert speakers(text, characters=cast) == ["Nurse"]
+
+
+def test_the_title_of_a_cast_alias_is_that_member() -> None:
+    cast = (_c("Amos Kettle", "Doctor Kettle", gender="male"), _c("Rudi", gender="male"))
+    text = ("Rudi lay in bed by the window.\n\n“He is better,” said the doctor.\n\n"
+            "The doctor closed his bag. “Rest,” he said.\n")
+    assert speakers(text, characters=cast) == ["Amos Kettle", "Amos Kettle"]
