@@ -149,3 +149,10 @@ def test_a_new_description_answering_the_turn_before_is_the_other_party():
             "“Good evening to you,” said the parson.\n\n"
             "“A fine night for it.”\n")
     assert speakers(text) == ["the man", "the parson", "the man"]
+
+
+def test_the_alternation_goes_on_from_the_last_speaker_of_a_paragraph_with_two():
+    text = ("Anna and Ben sat on the steps of the house.\n\n"
+            "“Where were you?” said Anna. “Out,” said Ben.\n\n"
+            "“Out where?”\n\n“Just out.”\n\n“With whom, then?”\n")
+    assert speakers(text) == ["Anna", "Ben", "Anna", "Ben", "Anna"]

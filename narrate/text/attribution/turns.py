@@ -93,6 +93,16 @@ def _turn_anchor(ctx: Context, blocks: list[int]) -> str | None:
     return None
 
 
+def _turn_last(ctx: Context, blocks: list[int]) -> str | None:
+    """The speaker of the turn's last line that a tag or a name gave."""
+    for b in reversed(blocks):
+        for j in reversed(ctx.by_block[b]):
+            r = ctx.result[j]
+            if r and r.reason not in SOFT_REASONS:
+                return r.speaker
+    return None
+
+
 def _fill_run(ctx: Context, turns: list[list[int]]) -> None:
     if len(turns) < 2:
         return
@@ -102,14 +112,21 @@ def _fill_run(ctx: Context, turns: list[list[int]]) -> None:
     tagged = [k for k, a in enumerate(anchors) if a]
     if not tagged:
         return
+    lasts = [_turn_last(ctx, t) or anchors[k] for k, t in enumerate(turns)]
     before_run = ctx.quotes[ctx.by_block[turns[0][0]][0]]
     for k, turn in enumerate(turns):
         if anchors[k]:
             continue
         a = min(tagged, key=lambda t: (abs(t - k), t > k))
-        speaker = anchors[a]
+        speaker = anchors[a] if a > k else lasts[a]
         assert speaker is not None
-        other = _other_party(ctx, speaker, a, k, turns, anchors, before_run.start)
+        if lasts[a] != anchors[a]:
+            # a paragraph holding two speakers' lines (“…,” said A. “…,” said B.): the
+            # alternation goes on from the one who spoke last (back from the first), and
+            # the other party is the other speaker of that paragraph
+            other: str | None = lasts[a] if a > k else anchors[a]
+        else:
+            other = _other_party(ctx, speaker, a, k, turns, anchors, before_run.start)
         if abs(k - a) % 2:
             if other is None:
                 continue
