@@ -144,3 +144,23 @@ def test_a_name_ending_in_ly_after_the_verb_is_not_an_adverb():
     assert speakers("The hall was cold.\n\n“Close the door,” said Kimberly Vane.\n") == [
         "Kimberly Vane"]
     assert speakers("The hall was cold.\n\nEmily said, “Close the door.”\n") == ["Emily"]
+
+
+def test_a_verb_that_introduces_the_quote_after_a_colon():
+    for text, who in (
+            ("Nell sat at the window sewing a hem. Harold suddenly addressed her with:\n\n"
+             "“I hope the weather holds, Nell.”\n", "Harold"),
+            ("Nell sat at the window. Agatha stood up, leaning towards the fire and "
+             "remarking:\n\n“It is colder than last winter.”\n", "Agatha")):
+        said = [(s.speaker, s.reason) for s in build_script(text).segments
+                if s.kind.value == "dialogue"]
+        assert said == [(who, "speech_verb")]
+
+
+def test_the_one_heard_speaking_is_the_speaker_not_the_hearer():
+    text = "The hall was dark.\n\n“Who left the door open?” Anna heard Tobias say.\n"
+    assert speakers(text) == ["Tobias"]
+    # a pronoun heard is left to the other sieves (here the beat before it), not the hearer
+    text = ("Tobias came in from the rain.\n\n“Who left the door open?” Anna heard him "
+            "say.\n")
+    assert speakers(text) == ["Tobias"]

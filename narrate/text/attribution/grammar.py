@@ -16,6 +16,7 @@ from narrate.text.attribution.patterns import (
     BARE_SUBJECTS,
     DETERMINERS,
     EPITHET_WORDS,
+    INTRODUCING_VERBS,
     LOWER_ADVERB_OK,
     MODALS,
     OFFICES,
@@ -161,6 +162,22 @@ def _called(tokens: list[str], k: int) -> str | None:
     return found[0] if found and found[0].lower() not in PRONOUNS else None
 
 
+PERCEIVING = frozenset(("heard", "hear", "hears", "overheard"))
+
+
+def _heard(tokens: list[str], k: int) -> str | None:
+    """“…” Mary heard Tom say / she heard one voice say: the one heard speaks, not the
+    hearer. A pronoun heard ("heard her say") is left to the other sieves: its antecedent
+    is often the hearer's own name, which would be wrong."""
+    found = subject_at(tokens, k)
+    if not found or found[0].lower() in PRONOUNS:
+        return None
+    j = k + found[1]
+    if j < len(tokens) and (is_verb(tokens, j) or tokens[j].lower() in PLAIN_SPEECH_VERBS):
+        return found[0]
+    return None
+
+
 def subject_after(after: str) -> str | None:
     """Speaker named in a tag after a quote: ", said the parson." / " he whispered"."""
     tokens = [t for t in TOKEN.findall(after[:160])]
@@ -184,6 +201,8 @@ def subject_after(after: str) -> str | None:
         while k < len(tokens) and (is_adverb(tokens[k]) or tokens[k].lower() in AUX) \
                 and k - found[1] < 3:
             k += 1
+        if k < len(tokens) and tokens[k].lower() in PERCEIVING:
+            return _heard(tokens, k + 1)
         if is_verb(tokens, k):
             return found[0]
         # "I remember asking.", "he managed to say.", "I heard myself say.": a speech verb
@@ -209,6 +228,14 @@ def subject_before(before: str) -> str | None:
                 return subj
             if i > 0 and tokens[i - 1] == "and":
                 return _sentence_opener(tokens, i - 1)  # "My uncle looked up and said:"
+    if tokens and tokens[-1] in (":", ","):
+        # "he suddenly addressed her with:", "...by leaning towards him and remarking:": a
+        # verb that introduces speech only when the quote follows at once
+        for i in range(len(tokens) - 2, max(-1, len(tokens) - 8), -1):
+            if tokens[i].lower() in INTRODUCING_VERBS:
+                # ("The quiet voice beside her whispering," has no clause for an opener)
+                opener = _sentence_opener(tokens, i) if tokens[i - 1] in ("and", ",") else None
+                return _subject_before(tokens, i) or opener
     return None
 
 

@@ -15,6 +15,8 @@ from narrate.text.attribution.context import Attribution, Context
 from narrate.text.attribution.grammar import first_sentence, last_sentence, subject_at
 from narrate.text.attribution.patterns import DETERMINERS, OPENERS, TOKEN, UNKNOWN
 
+_HEARD = re.compile(r"\b(?:heard|hears|overheard)\b")
+
 
 def named_nearby(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
     """The character named in the sentence right after the quote or the last sentence
@@ -25,6 +27,10 @@ def named_nearby(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
     q = ctx.quotes[i]
     after = ctx.after(i)
     first = first_sentence(after)
+    heard = _HEARD.search(first)
+    if heard:
+        # “…” Anna heard him say: the hearer named before the verb is not the speaker
+        exclude = exclude | {m.key for m in ctx.reg.between(q.end, q.end + heard.start())}
     key = ctx.named_in(q.end, q.end + len(first), exclude)
     if key:
         return Attribution(key, "named_nearby")

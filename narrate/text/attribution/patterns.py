@@ -340,3 +340,11 @@ OFFICES = _words(
 ABBREVIATED_OFFICES = frozenset(("Rep.", "Reps.", "Sen.", "Sens.", "Gov.", "Atty.", "Amb.",
                                  "Pres.", "Sec.", "Supt.", "Insp.", "Det."))
 """Offices that are never a name even before a single name ("Gov. Cuomo")."""
+
+
+INTRODUCING_VERBS = _words(
+    "addressed addressing saying remarking exclaiming replying answering asking adding crying "
+    "whispering murmuring muttering shouting observing continuing calling declaring"
+)
+"""Verbs that introduce a quote only right before it ("he addressed her with:", "and
+remarking:"): not speech verbs elsewhere ("he addressed the letter")."""
