@@ -156,3 +156,12 @@ def test_the_alternation_goes_on_from_the_last_speaker_of_a_paragraph_with_two()
             "“Where were you?” said Anna. “Out,” said Ben.\n\n"
             "“Out where?”\n\n“Just out.”\n\n“With whom, then?”\n")
     assert speakers(text) == ["Anna", "Ben", "Anna", "Ben", "Anna"]
+
+
+def test_narration_that_brings_in_no_one_keeps_the_conversation_going():
+    text = ("Anna met Ben at the corner of the street.\n\n“Where were you?” said Anna.\n\n"
+            "Ben said, “Out.”\n\n“Out where?” said Anna.\n\n"
+            "The clock in the tower struck nine, and somewhere down the street a dog began to "
+            "bark at the carts going by on the cobbles.\n\n"
+            "“Just out.”\n\n“That is no answer.”\n\n“It is the only one I have.”\n")
+    assert speakers(text) == ["Anna", "Ben", "Anna", "Ben", "Anna", "Ben"]

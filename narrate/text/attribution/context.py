@@ -55,6 +55,11 @@ class Attribution:
     """How sure the answer is (0-1), set once every pass has run (`confidence.score`)."""
 
 
+IMPERSONAL_WORDS = 80
+"""Narration up to this many words that mentions no one keeps a conversation going."""
+PERSONAL = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]er|[Hh]is|[Hh]ers|I|[Mm]e|[Mm]y|[Ww]e|[Uu]s|"
+                      r"[Oo]ur|[Tt]hey|[Tt]hem|[Tt]heir)\b")
+
 MAX_RESOLUTION_DEPTH = 8
 """Resolutions nested inside one another ("her daughter" asks who "she" is, the subject
 "Her mother", who asks who "she" is ...) before the innermost gives up; a resolution already
@@ -380,7 +385,13 @@ class Context:
             return False
         b = self.blocks[block]
         chunk = self.text[b.start:b.end]
-        return len(chunk.split()) <= ASIDE_WORDS and not SCENE_BREAK.match(chunk)
+        if SCENE_BREAK.match(chunk):
+            return False
+        words = len(chunk.split())
+        # narration that brings in no one ("The clock in the tower struck nine, and a dog
+        # began to bark.") does not change who is talking
+        return words <= ASIDE_WORDS or (words <= IMPERSONAL_WORDS and not PERSONAL.search(chunk)
+                                        and not self.reg.between(b.start, b.end))
 
     def scene_break(self, lo: int, hi: int) -> bool:
         """A heading or a scene break lies between blocks lo and hi (a new exchange)."""
