@@ -31,3 +31,15 @@ def test_a_title_abbreviation_does_not_end_the_sentence() -> None:
     text = ("Reporters waited outside.\n\nSen. Paul Grady stepped out of the car. “Not today,” "
             "he said.\n")
     assert speakers(text) == ["Paul Grady"]
+
+
+def test_a_quote_after_reported_speech_is_the_one_the_sentence_attributes_it_to() -> None:
+    # news style: the paraphrase's closing tag names the speaker of the quote after it,
+    # not the last person quoted or named earlier in the paragraph
+    text = ("“Screens are fine in moderation,” Molitor said. Still, many parents struggle to "
+            "set rules, and the pressure from friends is real, says Hannah Kessler, a "
+            "professor of psychology. “It is about balance.”\n")
+    assert speakers(text) == ["Molitor", "Hannah Kessler"]
+    text = ("Molitor has a point, and the pressure is real, says Sen. Hannah Kessler, a "
+            "former teacher.\n\n“It is about balance.”\n")
+    assert speakers(text) == ["Hannah Kessler"]

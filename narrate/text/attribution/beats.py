@@ -11,7 +11,7 @@ import re
 
 from narrate.text.attribution import pronouns
 from narrate.text.attribution.context import Attribution, Context
-from narrate.text.attribution.grammar import last_sentence, subject_before
+from narrate.text.attribution.grammar import closing_tag, last_sentence, subject_before
 from narrate.text.attribution.patterns import CONTEXT_CHARS, PRONOUNS, UNKNOWN
 
 
@@ -34,7 +34,9 @@ def action_beat(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
     start = pb.end - len(ctx.text[max(pb.start, pb.end - CONTEXT_CHARS):pb.end]) + \
         len(body) - len(last)
     lead = len(last) - len(last.lstrip())
-    key = _sentence_subject(ctx, last[lead:], start + lead, exclude)
+    closing = closing_tag(last)  # "The pressure is real, says David Palmiter, a professor."
+    key = pronouns.resolve_subject(ctx, closing, start + lead, exclude=None) if closing else \
+        _sentence_subject(ctx, last[lead:], start + lead, exclude)
     if key and key not in exclude and key != UNKNOWN:
         return Attribution(key, "action_beat")
     return None
@@ -56,7 +58,8 @@ def beat_in_paragraph(ctx: Context, i: int, exclude: set[str]) -> Attribution | 
     if last is body:
         return None  # the narration is one clause: the previous quote's tag
     start = ctx.quotes[i].start - len(ctx.before(i)) + len(body) - len(last)
-    subj = subject_before(body)  # "...; whereupon Mrs. Griffin spoke. “…”"
+    # "…; whereupon Mrs. Griffin spoke. “…”" / "Rules help, says David Palmiter. “…”"
+    subj = closing_tag(last) or subject_before(body)
     if subj and subj.lower() not in PRONOUNS:
         key = pronouns.resolve_subject(ctx, subj, start + len(last), exclude=prev)
         if key and key != prev and key not in exclude and key != UNKNOWN:

@@ -271,3 +271,19 @@ def last_sentence(s: str) -> str:
 def first_sentence(s: str) -> str:
     m = SENTENCE_END.search(s)
     return s[:m.end()] if m else s
+
+
+_CLOSING_TAG = re.compile(
+    r"[,;]?\s+(?:says|said|adds|added|notes|noted|explains|explained|argues|argued|"
+    r"according\s+to)\s+((?:[A-Z][\w’'.-]*\s+){0,4}?[A-Z][\w’'-]*)(?:,[^.!?]{0,160})?\s*$")
+
+
+def closing_tag(sentence: str) -> str | None:
+    """The person a sentence of reported speech is attributed to at its end (news style):
+    "Many parents struggle to set rules, says David Palmiter, a professor of psychology" ->
+    "David Palmiter" (an office before the name dropped: "said Sen. Paul Grady")."""
+    m = _CLOSING_TAG.search(sentence)
+    if not m:
+        return None
+    words = without_office(m.group(1).split())
+    return " ".join(words) if words and words[0].lower() not in PRONOUNS else None

@@ -12,7 +12,12 @@ import re
 
 from narrate.text.attribution import descriptions, pronouns
 from narrate.text.attribution.context import Attribution, Context
-from narrate.text.attribution.grammar import first_sentence, last_sentence, subject_at
+from narrate.text.attribution.grammar import (
+    closing_tag,
+    first_sentence,
+    last_sentence,
+    subject_at,
+)
 from narrate.text.attribution.patterns import DETERMINERS, OPENERS, TOKEN, UNKNOWN
 
 _HEARD = re.compile(r"\b(?:heard|hears|overheard)\b")
@@ -38,6 +43,10 @@ def named_nearby(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
     last = last_sentence(before)
     if last.strip():
         start = q.start - len(ctx.before(i)) + len(before) - len(last)
+        closing = closing_tag(last.rstrip(".!?:"))  # "Rules help, says David Palmiter. “…”"
+        key = pronouns.resolve_subject(ctx, closing, start, exclude=None) if closing else None
+        if key and key not in exclude:
+            return Attribution(key, "named_nearby")
         key = ctx.named_in(start, q.start, exclude)
         if key:
             return Attribution(key, "named_nearby")
