@@ -41,3 +41,16 @@ def test_the_title_of_a_cast_alias_is_that_member() -> None:
     text = ("Rudi lay in bed by the window.\n\n“He is better,” said the doctor.\n\n"
             "The doctor closed his bag. “Rest,” he said.\n")
     assert speakers(text, characters=cast) == ["Amos Kettle", "Amos Kettle"]
+
+
+def test_with_a_cast_no_line_is_left_to_no_one() -> None:
+    cast = (_c("Ida Marsh", gender="female"), _c("Oskar Lund", gender="male"),
+            _c("Vera Lund", gender="female"))
+    text = ("“Is the boat in?” said Vera Lund.\n\n"
+            "The harbour lay grey under the rain for most of that long afternoon, and the "
+            "gulls sat in rows along the wall of the quay.\n\n"
+            "A servant came into the room and drew the curtains.\n\n"
+            "“It is late,” she said.\n")
+    # no woman named near "she said": the cast's woman who spoke last, never "Someone"
+    assert speakers(text, characters=cast) == ["Vera Lund", "Vera Lund"]
+    assert speakers("“Hello?”\n", characters=cast) == ["Ida Marsh"]

@@ -15,7 +15,7 @@ from narrate.text.attribution.patterns import PRONOUNS, SOFT_REASONS, UNKNOWN
 PRIOR = {
     "speech_verb": 0.9, "continued": 0.85, "vocative": 0.8, "named_nearby": 0.75,
     "turn_taking": 0.7, "action_beat": 0.65, "kin_vocative": 0.6, "next_paragraph": 0.35,
-    "previous": 0.3, "unknown": 0.0,
+    "previous": 0.3, "cast_guess": 0.2, "unknown": 0.0,
 }
 """Where each sieve's answers start."""
 

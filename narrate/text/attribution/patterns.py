@@ -294,7 +294,7 @@ NAMED_LATER_CHARS = 1000
 their last line (a name much later in the scene is someone who has just come in)."""
 
 
-SOFT_REASONS = frozenset(("turn_taking", "previous", "next_paragraph", "unknown"))
+SOFT_REASONS = frozenset(("turn_taking", "previous", "next_paragraph", "unknown", "cast_guess"))
 """Guesses the conversation pass may overrule (a tag or a name nearby it may not)."""
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from narrate.text.attribution import (
     beats,
+    cast,
     confidence,
     continued,
     kin,
@@ -56,6 +57,7 @@ UNTAGGED: tuple[Sieve, ...] = (
     Sieve("action_beat", beats.action_beat),         # “Tom was frowning.” / “No.”
     Sieve("turn_taking", turns.turn_taking),         # the two last speakers alternate
     Sieve("previous", nearby.fallback),              # the next paragraph's name, else the last
+    Sieve("cast_guess", cast.guess),                 # with a cast: a member, never no one
 )
 """Sieves for a quote without an explicit speech tag, in the order they are tried."""
 
