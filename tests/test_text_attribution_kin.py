@@ -149,3 +149,14 @@ def test_relation_a_turn_is_called_by_names_its_speaker():
     s = build_script(text)
     assert speakers(text) == ["her uncle", "Margaret", "her uncle", "Margaret"]
     assert "Uncle" in next(c for c in s.characters if c.name == "her uncle").aliases
+
+
+def test_her_daughter_of_her_mother_is_the_one_her_stood_for():
+    # "said her daughter" asks who "she" is: "Her mother", whose "her" is Elizabeth
+    text = ("Elizabeth went up stairs. Her mother\nimpatiently met her at the door of the "
+            "dressing-room, to ask why Lady\nCatherine would not come in again.\n\n"
+            "\"She did not choose it,\" said her daughter, \"she would go.\"\n")
+    assert speakers(text) == ["Elizabeth", "Elizabeth"]
+    text = ("Harriet sat by the fire. Her husband came in from the yard with the dog.\n\n"
+            "“You are late,” said his wife.\n")
+    assert speakers(text) == ["Harriet"]

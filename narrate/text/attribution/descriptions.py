@@ -130,7 +130,7 @@ def _resolve_description(ctx: Context, desc: str, pos: int, exclude: str | None)
             owners.append(ctx.last_speaker_before(pos))
         for owner in owners:
             if owner:
-                target = ctx.reg.relative(owner, gender)
+                target = ctx.reg.relative(owner, gender) or kin.inverse(ctx, owner, head)
                 if target and target != exclude:
                     return target
         family = FAMILY_TITLE.get(head)

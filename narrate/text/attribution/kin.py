@@ -15,6 +15,7 @@ from narrate.text.attribution import descriptions
 from narrate.text.attribution.context import Attribution, Context
 from narrate.text.attribution.patterns import (
     CHILD_DESC,
+    CONTEXT_CHARS,
     KIN,
     KIN_CALL,
     KIN_CALLS,
@@ -26,6 +27,7 @@ from narrate.text.attribution.patterns import (
 from narrate.text.names import (
     RELATIONS,
     Registry,
+    gender_of_noun,
     split_title,
 )
 
@@ -174,3 +176,39 @@ def kin_anchors(ctx: Context, turns: list[list[int]], anchors: list[str | None])
                 r = ctx.result[j]
                 if r is None or r.reason in SOFT_REASONS or r.reason == "continued":
                     ctx.result[j] = Attribution(key, "vocative")
+
+
+_INVERSE = {"mother": ("daughter", "son", "child"), "father": ("daughter", "son", "child"),
+            "mom": ("daughter", "son"), "dad": ("daughter", "son"),
+            "mama": ("daughter", "son"), "papa": ("daughter", "son"),
+            "wife": ("husband",), "husband": ("wife",), "aunt": ("niece", "nephew"),
+            "uncle": ("niece", "nephew")}
+"""Relations whose owner is the relative of the one they name: "her mother"'s daughter is
+the one "her" stands for."""
+_OWNER_GENDER = {"her": Gender.FEMALE, "his": Gender.MALE}
+
+
+def inverse(ctx: Context, owner: str, relation: str) -> str | None:
+    """"Elizabeth went up stairs. Her mother met her ... said her daughter": the daughter of
+    someone known only as "her mother" is the one that "her" stood for where the story
+    first said "her mother" (the nearest named person of that gender before it), when the
+    relation's gender fits."""
+    e = ctx.reg.entities.get(owner)
+    if e is None or not e.description:
+        return None
+    words = e.display.lower().split()
+    if len(words) != 2 or words[0] not in _OWNER_GENDER or \
+            relation not in _INVERSE.get(words[1], ()):
+        return None
+    first = ctx.reg.first_described(e.display)
+    if first is None:
+        return None
+    want = gender_of_noun(relation)
+    for m in ctx.reg.recent(first, limit_chars=CONTEXT_CHARS):
+        named = ctx.reg.entities[m.key]
+        if named.description or m.key == ctx.narrator:
+            continue
+        g = named.resolved_gender()
+        if g is _OWNER_GENDER[words[0]] and want in (g, Gender.UNKNOWN):
+            return m.key
+    return None
