@@ -54,3 +54,12 @@ def test_with_a_cast_no_line_is_left_to_no_one() -> None:
     # no woman named near "she said": the cast's woman who spoke last, never "Someone"
     assert speakers(text, characters=cast) == ["Vera Lund", "Vera Lund"]
     assert speakers("“Hello?”\n", characters=cast) == ["Ida Marsh"]
+
+
+def test_he_after_a_described_person_whose_noun_names_a_cast_member() -> None:
+    cast = (_c("Our old guide", gender="male"), _c("Jeff", gender="male"),
+            _c("Terry", gender="male"))
+    text = ("Jeff and Terry unloaded the canoe while we waited.\n\n"
+            "The guide stood on the bank, well pleased with our excitement.\n\n"
+            "“One day blue, one day red,” he told us.\n")
+    assert speakers(text, characters=cast) == ["Our old guide"]

@@ -145,6 +145,15 @@ def lower_case_tag(ctx: Context, i: int) -> str | None:
     return None
 
 
+def head_member(ctx: Context, desc: str) -> str | None:
+    """The one cast member whose names hold the description's noun ("the guide" for "our
+    last guide"), or None."""
+    head = desc.lower().split()[-1]
+    hits = {e.key for e in ctx.reg.entities.values() if e.from_cast and any(
+        head in f.casefold().split() for f in e.forms)}
+    return hits.pop() if len(hits) == 1 else None
+
+
 def titled_description(ctx: Context, desc: str) -> str | None:
     """"the doctor": the one cast member whose name or alias has that title ("Doctor
     Losberne", "Dr. Losberne"), when exactly one has."""

@@ -126,10 +126,9 @@ def _described_subject(ctx: Context, pos: int, want: Gender, exclude: str | None
     right before the quote is opened by a described person of that gender (or follows
     such a sentence through sentences led by the same pronoun: "As the doctor crossed
     the room he paused. He went to the door."), he/she is that person, not a name
-    mentioned further back. Without a cast only (the cast lists the speakers, and a
-    described extra would take their lines)."""
-    if ctx.reg.has_cast:
-        return None
+    mentioned further back. With a cast, only a description whose noun names one cast
+    member ("The guide stood on the bank." for the cast's "our last guide"): a described
+    extra would take the cast's lines."""
     start = ctx.text.rfind("\n\n", max(0, pos - CONTEXT_CHARS), pos)
     body = ctx.text[max(0, pos - CONTEXT_CHARS) if start < 0 else start:pos].rstrip()
     if not body.strip() and start > 0:
@@ -165,7 +164,10 @@ def _described_subject(ctx: Context, pos: int, want: Gender, exclude: str | None
     if words[0] not in DETERMINERS or words[-1] not in PERSON_NOUNS or \
             gender_of_noun(words[-1]) not in (want, Gender.UNKNOWN):
         return None
-    key = descriptions.resolve_description(ctx, found[0], pos, exclude)
+    if ctx.reg.has_cast:
+        key = cast.head_member(ctx, found[0])
+    else:
+        key = descriptions.resolve_description(ctx, found[0], pos, exclude)
     return key if key and key not in (exclude, ctx.narrator, UNKNOWN) else None
 
 
