@@ -65,3 +65,16 @@ def test_scare_quote_with_its_stop_inside_is_narration():
             "The main building was called “the house,” to tell it from the cottages.\n"
             "“Come in,” said Ada.\n")
     assert _dialogue(text) == [("“Come in,”", "Ada")]
+
+
+def test_a_title_case_answer_that_is_its_own_paragraph_in_a_conversation_is_speech():
+    from narrate.script import SegmentKind
+    from narrate.text import build_script
+
+    text = ("“What is yonder to the west?” he asked.\n\n“Old Miss' School.”\n\n"
+            "“Miss Smith's school?”\n")
+    kinds = [s.kind for s in build_script(text).segments if s.text.startswith("“")]
+    assert kinds == [SegmentKind.DIALOGUE] * 3
+    # a quoted title inside narration stays the narrator's
+    text = "She had read “The Old Man And The Sea” twice that summer.\n"
+    assert all(s.kind is not SegmentKind.DIALOGUE for s in build_script(text).segments)

@@ -212,8 +212,12 @@ def speech_rule(text: str, quote: Quote, prev_block_tail: str, attributed: bool,
     if not attributed and _names_written_text(lead[-120:]):
         return "written text (title, headline or post), read by the narrator"
     words = inner.split()
-    if not attributed and is_title_case(inner.rstrip(".,!?…"), min_words=3) and not \
-            inner.endswith(("?", "!")):
+    # a quote that is its whole paragraph, right after a paragraph of dialogue, is a turn of
+    # the conversation even in Title Case ("“Old Miss' School.”" answering a question)
+    turn = quote.start == block_start and not text[quote.end:quote.end + 2].strip() and \
+        ("”" in prev_block_tail or '"' in prev_block_tail)
+    if not attributed and not turn and is_title_case(inner.rstrip(".,!?…"), min_words=3) and \
+            not inner.endswith(("?", "!")):
         return "a title in Title Case, read by the narrator"
     if not attributed and len(words) <= 3 and not re.search(r"[.,!?;…—]", inner.rstrip(".,")):
         prev = text[quote.start - 1] if quote.start > 0 else "\n"
