@@ -181,7 +181,9 @@ _WRITTEN_PAIRS = frozenset([("the", "word"), ("the", "words"), ("known", "as")])
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
-_SPOKEN = frozenset(["said", "say", "says", "cried", "cry", "asked", "answered", "replied", "whispered", "shouted", "called", "exclaimed", "articulated", "uttered", "spoke", "repeated", "murmured", "muttered", "added", "began", "continued"])
+_SPOKEN = frozenset(_WORD.findall(
+    "said say says cried cry asked answered replied whispered shouted called exclaimed "
+    "articulated uttered spoke repeated murmured muttered added began continued"))
 """Verbs of speaking: after the written word ("wrote a sum on the board and then said:"),
 or before "the words" ("articulated the words,"), the quote is spoken."""
 
