@@ -165,3 +165,12 @@ def test_narration_that_brings_in_no_one_keeps_the_conversation_going():
             "bark at the carts going by on the cobbles.\n\n"
             "“Just out.”\n\n“That is no answer.”\n\n“It is the only one I have.”\n")
     assert speakers(text) == ["Anna", "Ben", "Anna", "Ben", "Anna", "Ben"]
+
+
+def test_a_name_answering_who_is_not_a_call():
+    text = ("Gregory Brennan had taught me for three years. When I came down to supper my "
+            "aunt put down her cup and said to me:\n\n"
+            "“Well, so your old teacher is gone.”\n\n“Who?” said I.\n\n“Gregory Brennan.”\n\n"
+            "“Is he dead?”\n\n“Mrs Hogan told us this morning.”\n")
+    said = speakers(text)
+    assert said[3] != "Gregory Brennan" and said[3] == said[1]
