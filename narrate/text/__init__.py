@@ -6,7 +6,8 @@ The pipeline, one module per stage:
 * `blocks`    - paragraphs and their offsets (web one-line-per-paragraph or hard-wrapped text)
 * `clean`     - headings, list items and page boilerplate (kept as `skipped` segments)
 * `quotes`    - quotation spans and which of them are speech
-* `names`     - characters, aliases and genders (from the text and an optional cast)
+* `names`     - characters, aliases and genders (from the text and an optional cast);
+  `name_words` holds the words it reads names by (titles, person nouns, relations)
 * `attribution` - who speaks each quote (named sieves, `attribution/sieves.py` orders them)
 * `normalize` - the text to speak
 """

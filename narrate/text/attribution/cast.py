@@ -20,7 +20,7 @@ from narrate.script import Gender
 from narrate.text.attribution.context import Attribution, Context
 from narrate.text.attribution.grammar import is_verb
 from narrate.text.attribution.patterns import RECENT_SPEAKER_CHARS, TOKEN
-from narrate.text.names import FEMALE_TITLES, MALE_TITLES, split_title
+from narrate.text.name_words import FEMALE_TITLES, MALE_TITLES, split_title
 
 _LOWER_AFTER = re.compile(r"^\W*([a-z]+(?:\s+[a-z]+)?)\s+([a-z]+)\b")
 _LOWER_BEFORE = re.compile(r"\b([a-z]+)\s+([a-z]+)\W*$")

@@ -39,10 +39,8 @@ from narrate.text.attribution.patterns import (
     described_name,
 )
 from narrate.text.blocks import Block
-from narrate.text.names import (
-    Registry,
-    split_title,
-)
+from narrate.text.name_words import split_title
+from narrate.text.names import Registry
 from narrate.text.quotes import Quote
 
 

@@ -30,12 +30,7 @@ from narrate.text.attribution.patterns import (
     contrasting,
     introduced_apart,
 )
-from narrate.text.names import (
-    PERSON_NOUNS,
-    RELATIONS,
-    TITLES,
-    gender_of_noun,
-)
+from narrate.text.name_words import PERSON_NOUNS, RELATIONS, TITLES, gender_of_noun
 
 
 def _named_descriptions(ctx: Context) -> dict[str, str]:

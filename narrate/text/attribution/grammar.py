@@ -28,9 +28,7 @@ from narrate.text.attribution.patterns import (
     SPEECH_VERBS,
     TOKEN,
 )
-from narrate.text.names import (
-    PERSON_NOUNS,
-)
+from narrate.text.name_words import PERSON_NOUNS
 
 
 def is_adverb(word: str) -> bool:

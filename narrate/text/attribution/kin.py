@@ -24,12 +24,8 @@ from narrate.text.attribution.patterns import (
     SOFT_REASONS,
     UNKNOWN,
 )
-from narrate.text.names import (
-    RELATIONS,
-    Registry,
-    gender_of_noun,
-    split_title,
-)
+from narrate.text.name_words import RELATIONS, gender_of_noun, split_title
+from narrate.text.names import Registry
 
 
 def kin_names(text: str, registry: Registry) -> None:

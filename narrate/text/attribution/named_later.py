@@ -13,11 +13,8 @@ from collections.abc import Sequence
 from narrate.script import Gender
 from narrate.text.attribution.context import Attribution, Context
 from narrate.text.attribution.patterns import INTRODUCES, NAMED_LATER_CHARS, SCENE_BREAK
-from narrate.text.names import (
-    RELATIONS,
-    Entity,
-    Registry,
-)
+from narrate.text.name_words import RELATIONS
+from narrate.text.names import Entity, Registry
 from narrate.text.quotes import Quote
 
 

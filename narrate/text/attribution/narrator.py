@@ -24,10 +24,7 @@ from narrate.text.attribution.patterns import (
     VOCATIVE_ANY,
     described_name,
 )
-from narrate.text.names import (
-    _NOT_NAMES,
-    split_title,
-)
+from narrate.text.name_words import _NOT_NAMES, split_title
 
 
 def named_narrator(ctx: Context) -> str | None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import re
 
-from narrate.text.names import (
-    PERSON_NOUNS,
-    Entity,
-)
+from narrate.text.name_words import PERSON_NOUNS
+from narrate.text.names import Entity
 
 
 def _words(spaced: str) -> frozenset[str]:

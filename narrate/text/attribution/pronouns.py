@@ -25,7 +25,7 @@ from narrate.text.attribution.patterns import (
     TOKEN,
     UNKNOWN,
 )
-from narrate.text.names import (
+from narrate.text.name_words import (
     _NOT_NAMES,
     PERSON_NOUNS,
     find_descriptions,

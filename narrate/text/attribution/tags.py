@@ -16,10 +16,7 @@ from narrate.script import Gender
 from narrate.text.attribution import cast, descriptions, pronouns
 from narrate.text.attribution.context import Attribution, Context
 from narrate.text.attribution.patterns import CONTINUING_TAG, REPLY_TAG, VOCATIVE
-from narrate.text.names import (
-    _NOT_NAMES,
-    split_title,
-)
+from narrate.text.name_words import _NOT_NAMES, split_title
 
 
 def speech_verb(ctx: Context, i: int) -> Attribution | None:
