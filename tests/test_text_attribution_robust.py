@@ -3,11 +3,15 @@
 conversations and kin words, with and without a cast (random text is in
 test_script_properties.py)."""
 
+from collections import Counter
+from pathlib import Path
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from narrate.script import Character, Gender, SegmentKind
-from narrate.text import build_script
+from narrate.text import build_script, read_story
 
 NAMES = ["Elizabeth", "Anna", "Mr. Bo", "Lady Catherine", "Tom", "Mrs. Bennet", "Jane"]
 RELATIONS = ["mother", "father", "daughter", "son", "wife", "husband", "sister", "uncle",
@@ -102,3 +106,19 @@ def test_a_description_whose_owner_is_described_by_the_same_pronoun() -> None:
 def test_generated_family_stories_attribute(text: str) -> None:
     _attributes(text, ())
     _attributes(text, CAST)
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no shared corpus here")
+@pytest.mark.parametrize("book", sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else [])
+def test_every_corpus_book_scripts_with_and_without_a_cast(book: Path) -> None:
+    text = read_story(book)
+    plain = build_script(text)
+    speaking = Counter(s.speaker for s in plain.segments if s.kind is SegmentKind.DIALOGUE)
+    top = {name for name, _ in speaking.most_common(12)}
+    cast = tuple(c for c in plain.characters if c.name in top)
+    _attributes(text, ())
+    _attributes(text, cast)
