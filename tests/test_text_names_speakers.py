@@ -207,3 +207,10 @@ def test_a_titled_full_name_the_plain_one_and_the_surname_are_one_person():
             "not.\n\n“Well?” said Drake.\n\n“Nothing yet,” said Oswin Drake.\n\n"
             "“Then we wait,” said Mr. Oswin Drake.\n")
     assert speakers(text) == ["Mr. Oswin Drake"] * 3
+
+
+def test_a_conjunction_before_a_possessive_is_not_part_of_the_description():
+    from narrate.text.name_words import find_descriptions
+
+    text = "She was surprised to see that her visitor still wore his hat."
+    assert [d for _s, _e, d in find_descriptions(text, 0, len(text))] == ["her visitor"]

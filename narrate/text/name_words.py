@@ -116,16 +116,24 @@ def find_descriptions(text: str, start: int, end: int) -> list[tuple[int, int, s
     found = []
     for m in _DESC_RAW.finditer(text, start, end):
         words = m.group(2).split()
+        phrase_start = m.start()
         for k, w in enumerate(words):
             if w.lower() in PERSON_NOUNS and w.lower() not in ("one", "other", "crowd", "voice"):
                 phrase_end = m.start(2) + len(" ".join(words[:k + 1]))
                 if text.startswith(("'s", "’s"), phrase_end):
                     break
-                found.append((m.start(), phrase_end, text[m.start():phrase_end]))
+                found.append((phrase_start, phrase_end, text[phrase_start:phrase_end]))
                 break
             if not w.islower():
                 break
+            if w in _DESCRIPTION_DETERMINERS and k + 1 < len(words):
+                # "to see that her visitor still wore": the description is "her visitor"
+                phrase_start = m.start(2) + len(" ".join(words[:k])) + (1 if k else 0)
     return found
+
+
+_DESCRIPTION_DETERMINERS = frozenset(("the", "a", "an", "his", "her", "their", "my", "our",
+                                      "your", "this", "that", "one", "another"))
 
 
 def _name_gender(*forms: str | Iterable[str]) -> Gender:
