@@ -63,3 +63,11 @@ def test_he_after_a_described_person_whose_noun_names_a_cast_member() -> None:
             "The guide stood on the bank, well pleased with our excitement.\n\n"
             "“One day blue, one day red,” he told us.\n")
     assert speakers(text, characters=cast) == ["Our old guide"]
+
+
+def test_a_middle_word_of_a_cast_name_that_the_story_uses_alone() -> None:
+    cast = (_c("Captain Ned Lark RN", gender="male"), _c("Sir Henry Dane", "Sir Henry",
+                                                          gender="male"))
+    text = ("Sir Henry laughed. “How very odd,” he said.\n\n"
+            "Lark beamed at me through his eyeglass and murmured, “Yes, odd, very odd.”\n")
+    assert speakers(text, characters=cast) == ["Sir Henry Dane", "Captain Ned Lark RN"]

@@ -20,15 +20,21 @@ from narrate.script import Gender
 from narrate.text.attribution.context import Attribution, Context
 from narrate.text.attribution.grammar import is_verb
 from narrate.text.attribution.patterns import RECENT_SPEAKER_CHARS, TOKEN
-from narrate.text.name_words import FEMALE_TITLES, MALE_TITLES, split_title
+from narrate.text.name_words import (
+    FEMALE_TITLES,
+    MALE_TITLES,
+    TITLES,
+    split_title,
+)
 
 _LOWER_AFTER = re.compile(r"^\W*([a-z]+(?:\s+[a-z]+)?)\s+([a-z]+)\b")
 _LOWER_BEFORE = re.compile(r"\b([a-z]+)\s+([a-z]+)\W*$")
 
 
 def _index(ctx: Context) -> dict[str, list[str]]:
-    """Cast members by every word-run of their names: full forms, first words and last words
-    ("John Beaver" -> "John Beaver", "John", "Beaver"; "Doctor Losberne" -> "Losberne")."""
+    """Cast members by every word-run of their names: full forms, first, middle and last
+    words ("John Beaver" -> "John Beaver", "John", "Beaver"; "Doctor Losberne" ->
+    "Losberne")."""
     if ctx.cast_parts is None:
         parts: dict[str, list[str]] = {}
         for e in ctx.reg.entities.values():
@@ -40,6 +46,9 @@ def _index(ctx: Context) -> dict[str, list[str]]:
                 if not core:
                     continue
                 names.update((form, " ".join(core), core[0], core[-1]))
+                # a middle name the story uses alone ("Good" of "Captain John Good RN")
+                names.update(w for w in core[1:-1] if w[:1].isupper()
+                             and w.lower() not in TITLES)
             for n in names:
                 keys = parts.setdefault(n, [])
                 if e.key not in keys:
