@@ -2,6 +2,7 @@
 
 from attrkit import speakers
 
+from narrate.script import Character, Gender
 from narrate.text import build_script
 
 
@@ -174,3 +175,15 @@ def test_a_name_answering_who_is_not_a_call():
             "“Is he dead?”\n\n“Mrs Hogan told us this morning.”\n")
     said = speakers(text)
     assert said[3] != "Gregory Brennan" and said[3] == said[1]
+
+
+def test_a_name_given_to_what_name_is_the_answerers_own_not_a_call():
+    text = ("Dick held out his brush to Mr. Greyson.\n\n“Not a cent,” said Dick.\n\n"
+            "“Then leave the change at my office.”\n\n“All right, sir. Where is it?”\n\n"
+            "“Number nine, Fulton Street.”\n\n“Yes, sir. What name?”\n\n"
+            "“Greyson, office on the second floor.”\n\n“All right, sir; I'll bring it.”\n")
+    cast = (Character("Dick", ("Dick", "Ragged Dick"), Gender.MALE),
+            Character("Mr Greyson", ("Mr Greyson", "Greyson"), Gender.MALE))
+    said = speakers(text, characters=cast)
+    assert said[2] == said[4] == said[6] == "Dick"
+    assert said[3] == said[5] == "Mr Greyson"

@@ -155,7 +155,10 @@ class Registry:
         title, core = split_title(form)
         if title and core in self._form_index:
             e = self.entities[self._form_index[core]]
-            if not any(split_title(f)[0] and split_title(f)[0] != title for f in e.forms):
+            # ("Mr. Greyson" is the cast's "Mr Greyson": a title's stop does not count)
+            want = title.rstrip(".").lower()
+            if not any(split_title(f)[0] and split_title(f)[0].rstrip(".").lower() != want
+                       for f in e.forms):
                 return e.key
         return None
 

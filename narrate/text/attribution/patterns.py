@@ -180,8 +180,8 @@ OWNED_APPOSITIVE = re.compile(r",\s+(his|her)\s+[a-z][a-z\s-]{0,30}?,", re.I)
 """An appositive that names the name's owner: "Millie, her lymphatic maid," ."""
 
 
-ASKS_NAME = re.compile(r"\b(?:your name|who are you|who(?:'s| is) (?:it|there|that))\b|"
-                       r"\bwhom?\s*\?", re.I)
+ASKS_NAME = re.compile(r"\b(?:your name|what name|who are you|who(?:'s| is) (?:it|there|that))"
+                       r"\b|\bwhom?\s*\?", re.I)
 """A question whose answer is a name, not a call: the answerer's own ("Tell us your name!")
 or someone's ("Who?" / "Father Flynn.")."""
 
