@@ -187,3 +187,11 @@ def test_a_name_given_to_what_name_is_the_answerers_own_not_a_call():
     said = speakers(text, characters=cast)
     assert said[2] == said[4] == said[6] == "Dick"
     assert said[3] == said[5] == "Mr Greyson"
+
+
+def test_the_voice_the_next_paragraph_names_is_the_speakers():
+    text = ("Florence knelt by her uncle's chair.\n\n“Don't say that, uncle,” she pleaded.\n\n"
+            "“And I, too, uncle.”\n\n"
+            "There was a shade of jealousy in the voice of Curtis Waring as he entered the "
+            "library through the open door.\n")
+    assert speakers(text)[1] == "Curtis Waring"

@@ -16,7 +16,7 @@ PRIOR = {
     "speech_verb": (0.9, 0.8), "continued": (0.85, 0.78), "vocative": (0.8, 0.8),
     "named_nearby": (0.85, 0.7), "turn_taking": (0.75, 0.68), "action_beat": (0.68, 0.62),
     "kin_vocative": (0.6, 0.6), "next_paragraph": (0.4, 0.2), "previous": (0.4, 0.25),
-    "cast_guess": (0.3, 0.3), "unknown": (0.0, 0.0),
+    "cast_guess": (0.3, 0.3), "voice_after": (0.8, 0.75), "unknown": (0.0, 0.0),
 }
 """Where each sieve's answers start, with a cast and without: about the share of its answers
 that were right on LitBank (bench/diag_attr.py --calibrate; a cast narrows the choice, so

@@ -89,3 +89,25 @@ def fallback(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
         if m.key not in exclude and ctx.reg.candidate(m.key):
             return Attribution(m.key, "previous")
     return None
+
+
+_VOICE_NAMED = re.compile(r"\bvoice\s+of\s+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][\w’'-]+"
+                          r"(?:\s+[A-Z][\w’'-]+)*)|"
+                          r"\b((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)"
+                          r"['’]s\s+(?:\w+\s+)?voice\b")
+
+
+def voice_after(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
+    """Sieve ``voice_after``: “And I, too, uncle.” / "There was a shade of jealousy in the
+    voice of Curtis Waring as he entered": the first sentence of the narration paragraph
+    right after a paragraph of dialogue alone names whose voice that was."""
+    q = ctx.quotes[i]
+    if q.block + 1 >= len(ctx.blocks) or ctx.by_block.get(q.block + 1) or \
+            ctx.next_in_block[i] is not None or not ctx.paragraph_is_dialogue_only(i):
+        return None
+    nb = ctx.blocks[q.block + 1]
+    m = _VOICE_NAMED.search(first_sentence(ctx.text[nb.start:nb.end]))
+    if not m:
+        return None
+    key = pronouns.resolve_subject(ctx, m.group(1) or m.group(2), nb.start, exclude=None)
+    return Attribution(key, "voice_after") if key and key not in exclude else None

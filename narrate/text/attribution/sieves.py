@@ -55,6 +55,7 @@ UNTAGGED: tuple[Sieve, ...] = (
     Sieve("named_nearby", nearby.named_nearby),      # a name in the sentence beside it
     Sieve("kin_vocative", kin.kin_vocative),         # “Mommy, …” is her son's
     Sieve("action_beat", beats.action_beat),         # “Tom was frowning.” / “No.”
+    Sieve("voice_after", nearby.voice_after),        # “…” / "…in the voice of Curtis…"
     Sieve("turn_taking", turns.turn_taking),         # the two last speakers alternate
     Sieve("previous", nearby.fallback),              # the next paragraph's name, else the last
     Sieve("cast_guess", cast.guess),                 # with a cast: a member, never no one
