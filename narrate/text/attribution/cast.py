@@ -186,8 +186,8 @@ def _title_word(title: str) -> str:
 def guess(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
     """Sieve ``cast_guess``, the last one, with a cast only: a line no rule could attribute
     still goes to a cast member rather than to no one - of the tag's gender ("she said" with
-    no woman named nearby), the one who spoke last before it, else the first named after it,
-    else the first the cast lists. Right far less often than the rules before it (its
+    no woman named nearby), the one who spoke last before it (not the turn right before: turns
+    alternate), else the first named after it, else the first the cast lists. Right far less often than the rules before it (its
     confidence says so), but "Someone" is never right."""
     if not ctx.reg.has_cast:
         return None
@@ -199,9 +199,12 @@ def guess(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
                and (want is None or e.resolved_gender() in (want, Gender.UNKNOWN))]
     if not members:
         return None
+    # the one who spoke last, unless that was the turn right before (turns alternate)
+    last_turn = ctx.result[i - 1].speaker if i > 0 and ctx.result[i - 1] is not None and \
+        ctx.quotes[i - 1].block != ctx.quotes[i].block else None
     for j in range(i - 1, -1, -1):
         r = ctx.result[j]
-        if r is not None and r.speaker in members:
+        if r is not None and r.speaker in members and r.speaker != last_turn:
             return Attribution(r.speaker, "cast_guess")
     q = ctx.quotes[i]
     for m in ctx.reg.between(q.end, q.end + RECENT_SPEAKER_CHARS):
