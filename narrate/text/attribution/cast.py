@@ -187,8 +187,8 @@ def guess(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
     """Sieve ``cast_guess``, the last one, with a cast only: a line no rule could attribute
     still goes to a cast member rather than to no one - of the tag's gender ("she said" with
     no woman named nearby), the one who spoke last before it (not the turn right before: turns
-    alternate), else the first named after it, else the first the cast lists. Right far less often than the rules before it (its
-    confidence says so), but "Someone" is never right."""
+    alternate), else the first named after it, else the first the cast lists. Right far less
+    often than the rules before it (its confidence says so), but "Someone" is never right."""
     if not ctx.reg.has_cast:
         return None
     after, before = ctx.tag_subjects(i)
