@@ -200,8 +200,8 @@ def guess(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
     if not members:
         return None
     # the one who spoke last, unless that was the turn right before (turns alternate)
-    before = ctx.result[i - 1] if i > 0 else None
-    last_turn = before.speaker if before is not None and \
+    prev_said = ctx.result[i - 1] if i > 0 else None
+    last_turn = prev_said.speaker if prev_said is not None and \
         ctx.quotes[i - 1].block != ctx.quotes[i].block else None
     for j in range(i - 1, -1, -1):
         r = ctx.result[j]
