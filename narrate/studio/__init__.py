@@ -57,6 +57,9 @@ def run_studio(path: str | Path, *, port: int = DEFAULT_PORT, out_dir: str | Pat
         server.run()
     except OSError as e:
         raise ServeError(f"cannot listen on {HOST}:{port} ({e}); pick another --port") from e
+    except SystemExit as e:  # uvicorn exits when it cannot bind (it has logged why)
+        raise ServeError(f"cannot listen on {HOST}:{port}; is the port in use? pick another "
+                         "--port") from e
     if not server.started:
         raise ServeError(f"cannot listen on {HOST}:{port}; is the port in use? pick another "
                          "--port")

@@ -1,0 +1,160 @@
+"""The studio's HTTP app: safety (host, token, what is served), views, saving, hearing a line."""
+
+from __future__ import annotations
+
+import io
+import socket
+import warnings
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("starlette")
+with warnings.catch_warnings():  # Starlette would like httpx2; httpx is what we have
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+from narrate.cli import cli
+from narrate.pipeline import RenderOptions
+from narrate.studio import StudioConfig, create_studio_app, run_studio
+
+CAST = """show = "narrate"
+narrator = "piper:joe"
+
+[roles]
+"Anna" = "piper:joe@pitch=3"
+"Ben" = "piper:joe@pitch=-2"
+"""
+
+
+@pytest.fixture
+def studio(short_story: Path, tmp_path: Path) -> Iterator[tuple[TestClient, StudioConfig]]:
+    voices = tmp_path / "voices"
+    voices.mkdir(exist_ok=True)
+    (voices / "narrate.cast.toml").write_text(CAST, encoding="utf-8")
+    config = StudioConfig(short_story, out_dir=tmp_path / "out",
+                          options=RenderOptions(voices_dir=voices, executor="serial"))
+    app = create_studio_app(config)
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        yield client, config
+
+
+def _post(client: TestClient, config: StudioConfig, path: str, data: object) -> object:
+    return client.post(path, json=data, headers={"x-studio-token": config.token})
+
+
+def test_page_carries_the_token_and_safe_headers(studio: tuple[TestClient, StudioConfig]
+                                                 ) -> None:
+    client, config = studio
+    page = client.get("/")
+    assert page.status_code == 200
+    assert f'content="{config.token}"' in page.text
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert client.get("/static/studio.js").status_code == 200
+
+
+def test_other_hosts_are_refused(studio: tuple[TestClient, StudioConfig]) -> None:
+    """A site that points its own name at 127.0.0.1 (DNS rebinding) gets nothing."""
+    client, _ = studio
+    assert client.get("/api/state", headers={"host": "evil.example:8765"}).status_code == 400
+    assert client.get("/api/state", headers={"host": "localhost:8765"}).status_code == 200
+
+
+def test_writes_need_the_token_and_our_origin(studio: tuple[TestClient, StudioConfig]) -> None:
+    client, config = studio
+    before = config.path.with_name("the-kettle.script.txt").read_bytes()
+    op = {"operations": [{"op": "pronounce", "word": "Ben", "say": "Benn"}]}
+    for headers in ({}, {"x-studio-token": "guess"}):
+        r = client.post("/api/save", json=op, headers=headers)
+        assert r.status_code == 403 and "token" in r.json()["error"]
+    r = client.post("/api/save", json=op, headers={"x-studio-token": config.token,
+                                                   "origin": "https://evil.example"})
+    assert r.status_code == 403
+    for path in ("/api/line", "/api/sample", "/api/render", "/api/view"):
+        assert client.post(path, json={}).status_code == 403
+    assert config.path.with_name("the-kettle.script.txt").read_bytes() == before
+
+
+def test_only_the_output_folders_episode_files_are_served(
+        studio: tuple[TestClient, StudioConfig]) -> None:
+    client, config = studio
+    config.out_dir.mkdir(exist_ok=True)
+    (config.out_dir / "a.mp3").write_bytes(b"ID3")
+    (config.out_dir / "notes.txt").write_text("private")
+    assert client.get("/media/a.mp3").status_code == 200
+    assert client.get("/media/notes.txt").status_code == 404
+    assert client.get("/media/../the-kettle.txt").status_code == 404
+    assert client.get("/media/%2e%2e/the-kettle.txt").status_code == 404
+    assert client.get("/static/../project.py").status_code == 404
+
+
+def test_view_shows_unsaved_edits_and_save_writes_them(
+        studio: tuple[TestClient, StudioConfig]) -> None:
+    client, config = studio
+    state = client.get("/api/state").json()
+    assert [c["name"] for c in state["characters"]] == ["Ben", "Anna"]
+    line = next(s for s in client.get("/api/segments").json()["segments"]
+                if s["speak"] == "Not yet,")
+    ops = [{"op": "speaker", "segment": line["index"], "speaker": "Ben"}]
+    view = _post(client, config, "/api/view",
+                 {"operations": ops, "ranges": [[line["index"], line["index"] + 1]]}).json()
+    assert view["segments"][0]["speaker"] == "Ben"
+    assert client.get("/api/segments").json()["segments"][line["index"]]["speaker"] == "Anna"
+    saved = _post(client, config, "/api/save", {"operations": ops}).json()
+    assert saved["saved"] == 1
+    text = Path(saved["state"]["script_file"]).read_text(encoding="utf-8")
+    assert f"@{line['index']} dialogue" in text and "[Ben | piper:joe@pitch=-2] Not yet," in text
+    bad = _post(client, config, "/api/save", {"operations": [{"op": "speaker", "segment": 0,
+                                                              "speaker": "Ben"}]})
+    assert bad.status_code == 400 and "not dialogue" in bad.json()["error"]
+
+
+def _decode(wav: bytes) -> tuple[np.ndarray, int]:
+    with wave.open(io.BytesIO(wav)) as w:
+        assert w.getnchannels() == 1 and w.getsampwidth() == 2
+        frames = w.readframes(w.getnframes())
+        return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768, w.getframerate()
+
+
+def test_a_line_is_spoken_as_edited_then_from_the_cache(
+        studio: tuple[TestClient, StudioConfig]) -> None:
+    client, config = studio
+    line = next(s for s in client.get("/api/segments").json()["segments"]
+                if s["speak"] == "Patience, Ben.")
+    ops = [{"op": "text", "segment": line["index"], "speak": "Patience, Ben, patience."}]
+    first = _post(client, config, "/api/line", {"segment": line["index"], "operations": ops})
+    assert first.status_code == 200, first.text
+    assert first.headers["content-type"] == "audio/wav"
+    assert first.headers["x-narrate-voice"] == "piper:joe@pitch=3"
+    samples, rate = _decode(first.content)
+    assert len(samples) / rate > 0.8 and float(np.sqrt(np.mean(samples ** 2))) > 0.01
+    again = _post(client, config, "/api/line", {"segment": line["index"], "operations": ops})
+    assert again.headers["x-narrate-cached"] == "1" and again.content == first.content
+    sample = _post(client, config, "/api/sample", {"voice": "piper:joe"})
+    assert sample.status_code == 200 and _decode(sample.content)[0].size > 0
+    bad = _post(client, config, "/api/sample", {"voice": "piper:nobody"})
+    assert bad.status_code == 400
+
+
+def test_voices_come_from_the_voices_listing(studio: tuple[TestClient, StudioConfig]) -> None:
+    from narrate.voices.casting import voice_statuses
+
+    client, _ = studio
+    ids = [v["id"] for v in client.get("/api/voices").json()["voices"]]
+    assert ids == [s.id for s in voice_statuses() if s.reason is None and s.voice]
+    assert "piper:joe" in ids
+
+
+def test_cli_reports_a_missing_file_and_a_busy_port(runner, tmp_path: Path,
+                                                    short_story: Path) -> None:
+    result = runner.invoke(cli, ["studio", str(tmp_path / "nope.txt"), "--no-browser"])
+    assert result.exit_code == 1 and "no such file" in result.output
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(Exception, match="cannot listen"):
+            run_studio(short_story, port=port, out_dir=tmp_path / "out", open_browser=False)
