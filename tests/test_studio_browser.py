@@ -270,3 +270,59 @@ def test_acceptance_the_example_story_from_the_command_line(browser: Any,
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _long_story(chapters: int) -> str:
+    parts = ["The Long Night\n"]
+    for n in range(1, chapters + 1):
+        parts.append(f"\nChapter {n}\n")
+        for k in range(8):
+            parts.append(f"\nThe wind rose over the moor for the {k + 1}th time that night.\n")
+            parts.append(f"\n“Close the shutters, Tom,” said Mary. “I doubt it will hold.”\n"
+                         if k % 2 else
+                         f"\n“The lamp is low,” Tom said. “Fetch the oil, Mary.”\n")
+    return "".join(parts)
+
+
+def test_a_long_script_loads_by_chapter_and_filters_doubtful_lines(
+        browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A book's segments are fetched a chapter at a time as the page scrolls; the doubtful
+    filter shows only lines whose attribution confidence is low."""
+    from narrate.script import SegmentKind
+    from narrate.studio.project import Project
+
+    def confidence(self: Project, seg: Any) -> float | None:
+        # stands in for attribution's scores until the script carries them
+        if seg.kind is not SegmentKind.DIALOGUE:
+            return None
+        return 0.2 if "doubt" in seg.text else 0.9
+
+    monkeypatch.setattr(Project, "confidence", confidence)
+    story = tmp_path / "long-night.txt"
+    story.write_text(_long_story(30), encoding="utf-8")
+    config = StudioConfig(story, out_dir=tmp_path / "out",
+                          options=RenderOptions(voices_dir=tmp_path / "voices"))
+    for url in _serve(config):
+        page = _open(browser, url)
+        total = sum(1 for s in config_script(config).segments if s.kind is not SegmentKind.SPACE)
+        assert total > 400
+        shown = page.locator("[data-segment]").count()
+        assert 0 < shown < total, (shown, total)  # only the chapters near the top
+        last = page.locator(".part").last
+        last.scroll_into_view_if_needed()
+        expect(last.locator("[data-segment]").first).to_be_visible(timeout=10_000)
+        # the doubtful filter: exactly Mary's "I doubt it will hold" lines
+        doubtful = page.locator("#doubtful-only")
+        expect(doubtful).to_be_enabled()
+        expect(page.locator("#doubtful-count")).to_have_text("(120)")
+        doubtful.check()
+        expect(page.locator('[data-part="doubtful"] [data-segment]')).to_have_count(120)
+        assert all("doubt" in t for t in page.locator(".seg .words").all_text_contents())
+        expect(page.locator(".seg .flag").first).to_contain_text("20%")
+        assert not page.errors
+
+
+def config_script(config: StudioConfig) -> Any:
+    from narrate.text.script_file import load_script
+
+    return load_script(config.path.with_name(config.path.stem + ".script.txt"))
