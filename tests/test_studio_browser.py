@@ -219,6 +219,8 @@ def test_render_shows_progress_then_plays_the_episode(
     expect(page.locator("#chapters li").first).to_be_visible()
     expect(page.locator("#transcript p", has_text="Is it ready yet?")).to_be_visible()
     assert page.locator("#render-progress").get_attribute("value") == "1"
+    page.locator("#transcript p").nth(3).click()  # seeks there: the cue is highlighted
+    page.locator("#episode-heading").scroll_into_view_if_needed()
     _screenshot(page, "studio-episode.png")
     assert not page.errors
 
@@ -252,13 +254,15 @@ def test_acceptance_the_example_story_from_the_command_line(browser: Any,
         assert set(spoken) <= set(shown)
         dialogue = page.locator("[data-segment]:has(select[name=speaker])")
         assert dialogue.count() == sum(1 for s in script.segments if s.kind.value == "dialogue")
-        _screenshot(page, "studio.png")
         row = _segment(page, "A rumour")
         index = row.get_attribute("data-segment")
         select = row.locator("select[name=speaker]")
         other = next(n for n in select.locator("option").evaluate_all(
             "os => os.map(o => o.value)") if n not in (select.input_value(), "Narrator"))
         select.select_option(other)
+        expect(page.locator("#pending")).to_have_text("1 unsaved change")
+        page.locator(f'[data-segment="{index}"]').scroll_into_view_if_needed()
+        _screenshot(page, "studio.png")
         page.get_by_role("button", name="Save").click()
         expect(page.locator("#status")).to_contain_text("Saved 1 change")
         page.reload()

@@ -172,7 +172,9 @@ function renderPronunciations() {
 }
 
 function renderHeader() {
-  $("#script-file").textContent = S.state.script_file;
+  const file = $("#script-file");
+  file.textContent = baseName(S.state.script_file);
+  file.title = S.state.script_file;
   const count = $("#doubtful-count");
   const box = $("#doubtful-only");
   box.disabled = !S.state.scored;
@@ -370,7 +372,7 @@ async function save() {
     S.saved.clear();
     S.state = data.state;
     await reloadAll();
-    status(`Saved ${data.saved} change${data.saved === 1 ? "" : "s"} to ${S.state.script_file}`);
+    status(`Saved ${data.saved} change${data.saved === 1 ? "" : "s"} to ${baseName(S.state.script_file)}`);
   } catch (error) {
     status(`Not saved: ${error.message}`, true);
     renderHeader();
@@ -456,6 +458,10 @@ async function render() {
   }
 }
 
+function baseName(path) {
+  return path.split(/[\\/]/).pop();
+}
+
 function clock(seconds) {
   const m = Math.floor(seconds / 60);
   const s = Math.floor(seconds % 60);
@@ -465,7 +471,9 @@ function clock(seconds) {
 async function showEpisode(episode, elapsed) {
   const bar = $("#render-progress");
   bar.max = 1; bar.value = 1;
-  $("#render-status").textContent = `${episode.title}: ${clock(episode.duration_s)}, rendered in ${elapsed} s — ${episode.file}`;
+  const line = $("#render-status");
+  line.textContent = `${baseName(episode.file)} (${clock(episode.duration_s)}), rendered in ${elapsed} s`;
+  line.title = episode.file;
   const box = $("#episode");
   box.hidden = false;
   const audio = $("#episode-audio");
@@ -479,7 +487,9 @@ async function showEpisode(episode, elapsed) {
   if (episode.vtt) {
     const text = await (await fetch(episode.vtt)).text();
     for (const cue of parseVtt(text)) {
-      const p = el("p", {dataset: {start: cue.start, end: cue.end}}, cue.text);
+      const p = el("p", {dataset: {start: cue.start, end: cue.end}},
+                   cue.voice ? el("b", {}, `${cue.voice}: `) : null, cue.text);
+      if (cue.voice) p.style.setProperty("--who", colorOf(cue.voice));
       p.addEventListener("click", () => { audio.currentTime = cue.start; audio.play().catch(() => {}); });
       transcript.append(p);
     }
@@ -492,7 +502,7 @@ async function showEpisode(episode, elapsed) {
       p.classList.toggle("now", now);
     }
   };
-  status(`Rendered ${episode.file}`);
+  status(`Rendered ${baseName(episode.file)}; \`narrate render --script ${baseName(S.state.script_file)}\` renders the same`);
 }
 
 function seconds(stamp) {
@@ -507,7 +517,11 @@ function parseVtt(text) {
     const at = lines.findIndex((l) => l.includes("-->"));
     if (at < 0) continue;
     const [start, end] = lines[at].split("-->").map((s) => seconds(s.split(" ").filter(Boolean)[0] || s));
-    cues.push({start, end, text: lines.slice(at + 1).join(" ")});
+    // a cue's speaker is its WebVTT voice span: <v Anna>Not yet,
+    let words = lines.slice(at + 1).join(" ");
+    const voice = words.match(/^<v(?:\.[^ >]*)?\s+([^>]+)>/);
+    words = words.replace(/<[^>]*>/g, "");
+    cues.push({start, end, voice: voice ? voice[1] : null, text: words});
   }
   return cues;
 }
