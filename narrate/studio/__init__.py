@@ -47,6 +47,8 @@ def run_studio(path: str | Path, *, port: int = DEFAULT_PORT, out_dir: str | Pat
             return
         if ready is not None:
             ready(url, app.state.project.script_path)
+        threading.Thread(target=app.state.voicer.warm, args=(app.state.project.script(),),
+                         name="narrate-studio-warm", daemon=True).start()
         if open_browser:
             import webbrowser
 

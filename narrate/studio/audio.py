@@ -29,6 +29,9 @@ _LOGGER = logging.getLogger(__name__)
 SAMPLE_TEXT = ("Hello! This is how I sound. The last train leaves at midnight, and I mean to be "
                "on it.")
 MAX_SAMPLE_CHARS = 300
+WARM_TEXT = "Ready when you are: this voice is loaded, and the story can begin."
+"""A sentence of ordinary length: onnxruntime's first runs also size its buffers, so one word
+would leave the first real line paying for that."""
 
 
 def wav_bytes(samples: Any, rate: int) -> bytes:
@@ -53,6 +56,23 @@ class Voicer:
         # one synthesis at a time: the engines' sessions are shared, and two long lines at once
         # would only make both late on a small machine
         self._speaking = threading.Lock()
+
+    def warm(self, script: Script) -> None:
+        """Load the engines the script's voices use (one short phrase each, not cached), so the
+        first click plays in seconds rather than after the engine's load; a click meanwhile
+        waits for the lock instead of loading the engine a second time."""
+        from narrate.voices.voicing import speak
+
+        by_engine: dict[str, str] = {}
+        for seg in script.segments:
+            if seg.spoken and seg.voice:
+                by_engine.setdefault(seg.voice.partition(":")[0], seg.voice)
+        for voice in by_engine.values():
+            try:
+                with self._speaking:
+                    speak(voice, WARM_TEXT)
+            except NarrateError as e:  # the click will say why, with the line it was for
+                _LOGGER.info("could not warm up %s: %s", voice, e)
 
     def sounding(self, script: Script, index: int) -> Segment:
         """Segment ``index`` as `narrate render --script` would speak it: the file's
