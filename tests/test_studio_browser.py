@@ -282,9 +282,9 @@ def _long_story(chapters: int) -> str:
         parts.append(f"\nChapter {n}\n")
         for k in range(8):
             parts.append(f"\nThe wind rose over the moor for the {k + 1}th time that night.\n")
-            parts.append(f"\n“Close the shutters, Tom,” said Mary. “I doubt it will hold.”\n"
+            parts.append("\n“Close the shutters, Tom,” said Mary. “I doubt it will hold.”\n"
                          if k % 2 else
-                         f"\n“The lamp is low,” Tom said. “Fetch the oil, Mary.”\n")
+                         "\n“The lamp is low,” Tom said. “Fetch the oil, Mary.”\n")
     return "".join(parts)
 
 

@@ -161,3 +161,23 @@ def test_parts_cut_a_long_chapter(project: Project, monkeypatch: pytest.MonkeyPa
     assert all(p.end - p.first <= 3 for p in parts)
     assert all(a.end == b.first for a, b in itertools.pairwise(parts))
     assert parts[1].title.endswith("(continued)")
+
+
+def test_a_line_under_an_alias_is_its_characters(project: Project) -> None:
+    """Lines that name a character by an alias move with the character."""
+    from dataclasses import replace
+
+    from narrate.script import Character
+
+    script = project.script()
+    characters = tuple(replace(c, aliases=(*c.aliases, "Benjamin")) if c.name == "Ben" else c
+                       for c in script.characters)
+    line = _index(project, "Is it ready")
+    segments = list(script.segments)
+    segments[line] = replace(segments[line], speaker="Benjamin")
+    script = replace(script, characters=characters, segments=tuple(segments))
+    assert isinstance(script.character("Benjamin"), Character)
+    voiced = apply_edits(script, [{"op": "voice", "character": "Ben", "voice": "piper:joe"}])
+    assert voiced.segments[line].voice == "piper:joe"
+    renamed = apply_edits(script, [{"op": "rename", "character": "Ben", "to": "Benny"}])
+    assert renamed.segments[line].speaker == "Benny"

@@ -13,7 +13,7 @@ render), so removing a pronunciation gives the words back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -58,7 +58,7 @@ def speaker_names(script: Script) -> list[str]:
     names = [c.name for c in script.characters]
     folded = {n.casefold() for n in names}
     for s in script.speakers():
-        if s.casefold() not in folded:
+        if s.casefold() not in folded and script.character(s) is None:
             names.append(s)
             folded.add(s.casefold())
     return names
@@ -75,12 +75,22 @@ def _speaks_as(seg: Segment) -> str:
     return NARRATOR
 
 
+def _same(script: Script, name: str) -> Callable[[str | None], bool]:
+    """Whether a segment's speaker is ``name``: by name, or by being one of the same
+    character's names (a line may say "Eleanor" for the character "Eleanor Voss")."""
+    character = None if _is_narrator(name) else script.character(name)
+    names = {name.casefold()}
+    if character is not None:
+        names |= {character.name.casefold(), *(a.casefold() for a in character.aliases)}
+    return lambda speaker: speaker is not None and speaker.casefold() in names
+
+
 def character_voice(script: Script, name: str) -> str | None:
     """The voice ``name`` speaks in: the most used voice on their lines, else their cast entry."""
     counts: dict[str, int] = {}
-    folded = name.casefold()
+    same = _same(script, name)
     for seg in script.segments:
-        if seg.spoken and seg.voice and _speaks_as(seg).casefold() == folded:
+        if seg.spoken and seg.voice and same(_speaks_as(seg)):
             counts[seg.voice] = counts.get(seg.voice, 0) + 1
     if counts:
         return max(counts, key=lambda v: counts[v])
@@ -133,7 +143,8 @@ def _set_voice(script: Script, op: Mapping[str, Any]) -> Script:
     if target != NARRATOR and script.character(target) is None and \
             target not in script.speakers():
         raise EditError(f"no character {name!r} in this script")
-    segments = tuple(replace(s, voice=voice) if s.spoken and _speaks_as(s) == target else s
+    same = _same(script, target)
+    segments = tuple(replace(s, voice=voice) if s.spoken and same(_speaks_as(s)) else s
                      for s in script.segments)
     characters = tuple(replace(c, voice=voice) if c.name == target else c
                        for c in script.characters)
@@ -156,7 +167,8 @@ def _rename(script: Script, op: Mapping[str, Any]) -> Script:
             aliases = [new if a.casefold() == old.casefold() else a for a in c.aliases]
             c = replace(c, name=new, aliases=tuple(dict.fromkeys(aliases or [new])))
         characters.append(c)
-    segments = tuple(replace(s, speaker=new) if s.speaker == old else s for s in script.segments)
+    same = _same(script, old)
+    segments = tuple(replace(s, speaker=new) if same(s.speaker) else s for s in script.segments)
     return replace(script, segments=segments, characters=tuple(characters))
 
 
@@ -172,8 +184,9 @@ def _merge(script: Script, op: Mapping[str, Any]) -> Script:
         if who not in known and not _is_narrator(who):
             raise EditError(f"no character {who!r} in this script")
     voice = character_voice(script, target)
+    same = _same(script, source)
     segments = tuple(replace(s, speaker=target, voice=voice or s.voice)
-                     if s.speaker == source else s for s in script.segments)
+                     if same(s.speaker) else s for s in script.segments)
     gone = script.character(source)
     characters = []
     for c in script.characters:

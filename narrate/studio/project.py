@@ -250,7 +250,9 @@ class Project:
             counts: dict[str, int] = {}
             for seg in script.segments:
                 if seg.kind is SegmentKind.DIALOGUE and seg.speaker:
-                    counts[seg.speaker] = counts.get(seg.speaker, 0) + 1
+                    # an alias's lines are its character's
+                    who = (c.name if (c := script.character(seg.speaker)) else seg.speaker)
+                    counts[who] = counts.get(who, 0) + 1
             characters = [{"name": name, "lines": counts.get(name, 0),
                            "voice": character_voice(script, name),
                            "gender": c.gender.value if (c := script.character(name)) else
