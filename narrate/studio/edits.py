@@ -14,7 +14,7 @@ render), so removing a pronunciation gives the words back.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 from narrate.errors import ScriptError
@@ -127,7 +127,29 @@ def _set_speaker(script: Script, op: Mapping[str, Any]) -> Script:
     # the line takes its new speaker's voice; an unknown one is cast at render time
     voice = character_voice(script, name) if seg.speaker != name else seg.voice
     segments = list(script.segments)
-    segments[index] = replace(seg, speaker=name, voice=voice)
+    segments[index] = _reviewed(replace(seg, speaker=name, voice=voice))
+    return replace(script, segments=tuple(segments))
+
+
+_SCORED = "confidence" in {f.name for f in fields(Segment)}
+"""Whether this narrate's Script keeps attribution confidence (`Segment.confidence`)."""
+
+
+def _reviewed(seg: Segment) -> Segment:
+    """A line whose speaker a person set or confirmed: no longer a guess to review."""
+    if _SCORED and getattr(seg, "confidence", None) is not None:
+        return replace(seg, confidence=None, reason="set by hand")  # type: ignore[call-arg]
+    return seg
+
+
+def _confirm(script: Script, op: Mapping[str, Any]) -> Script:
+    """A doubtful line whose guessed speaker is right after all."""
+    index = _segment(script, op.get("segment"))
+    seg = script.segments[index]
+    if seg.kind is not SegmentKind.DIALOGUE:
+        raise EditError(f"segment {index} is {seg.kind.value}, not dialogue")
+    segments = list(script.segments)
+    segments[index] = _reviewed(seg)
     return replace(script, segments=tuple(segments))
 
 
@@ -263,9 +285,9 @@ def _add_character(script: Script, op: Mapping[str, Any]) -> Script:
     return replace(script, characters=(*script.characters, character))
 
 
-_OPERATIONS = {"character": _add_character, "speaker": _set_speaker, "voice": _set_voice,
-               "rename": _rename, "merge": _merge, "pronounce": _pronounce, "text": _text,
-               "kind": _kind}
+_OPERATIONS = {"character": _add_character, "speaker": _set_speaker, "confirm": _confirm,
+               "voice": _set_voice, "rename": _rename, "merge": _merge,
+               "pronounce": _pronounce, "text": _text, "kind": _kind}
 MAX_OPERATIONS = 10_000
 
 

@@ -23,7 +23,16 @@ from narrate.text.script_file import parse_text, save_script
 
 __all__ = ["DOUBTFUL_BELOW", "Project", "is_script_file", "load_editable", "script_path_for"]
 
-DOUBTFUL_BELOW = 0.5
+def _doubtful_below() -> float:
+    """Attribution's own review threshold (what `narrate script` marks with "?"), else 0.5."""
+    try:
+        from narrate.text.attribution.confidence import DOUBTFUL  # type: ignore[import-not-found]
+    except ImportError:
+        return 0.5
+    return float(DOUBTFUL)
+
+
+DOUBTFUL_BELOW = _doubtful_below()
 """An attribution whose confidence is under this is flagged as doubtful on the page."""
 PART_SEGMENTS = 200
 """A chapter with more segments than this is shown in parts of this many (a book without

@@ -209,7 +209,10 @@ function segmentRow(v) {
   else who.append(el("span", {}, v.kind === "skipped" ? "skipped" : v.kind.replace("_", " ")));
   if (v.doubtful) {
     who.append(el("span", {class: "flag", title: `attribution ${Math.round(v.confidence * 100)}% sure`},
-                  `doubtful ${Math.round(v.confidence * 100)}%`));
+                  `doubtful ${Math.round(v.confidence * 100)}%`),
+               el("button", {type: "button", name: "confirm", class: "confirm",
+                             title: `${v.speaker} is right: no longer doubtful`,
+                             onclick: () => edit({op: "confirm", segment: v.index})}, "✓ right"));
   }
   const words = el("div", {class: "words", title: v.speak !== v.text ? `written: ${v.text}` : null},
                    v.kind === "skipped" ? v.text : v.speak);
@@ -338,6 +341,7 @@ async function edit(op) {
 function describe(op) {
   switch (op.op) {
     case "speaker": return `Line ${op.segment}: now spoken by ${op.speaker} (unsaved)`;
+    case "confirm": return `Line ${op.segment}: speaker confirmed (unsaved)`;
     case "voice": return `${op.character} now speaks as ${op.voice} (unsaved)`;
     case "rename": return `${op.character} renamed ${op.to} (unsaved)`;
     case "merge": return `${op.character} merged into ${op.into} (unsaved)`;
