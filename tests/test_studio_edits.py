@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
 
 from narrate.script import NARRATOR, SegmentKind
-from narrate.studio.edits import EditError, apply_edits, character_voice
+from narrate.studio.edits import _SCORED, EditError, apply_edits, character_voice
 from narrate.studio.project import Project, load_editable, script_path_for
 from narrate.text.script_file import load_script
 
@@ -181,3 +182,19 @@ def test_a_line_under_an_alias_is_its_characters(project: Project) -> None:
     assert voiced.segments[line].voice == "piper:joe"
     renamed = apply_edits(script, [{"op": "rename", "character": "Ben", "to": "Benny"}])
     assert renamed.segments[line].speaker == "Benny"
+
+
+@pytest.mark.skipif(not _SCORED, reason="this narrate's Script keeps no attribution confidence")
+def test_a_speaker_set_or_confirmed_by_hand_is_no_longer_doubtful(project: Project) -> None:
+    line = _index(project, "Not yet")
+    other = _index(project, "Patience")
+    script = project.script()
+    assert getattr(script.segments[line], "confidence", None) is not None  # attribution's guess
+    edited = apply_edits(script, [{"op": "speaker", "segment": line, "speaker": "Ben"},
+                                  {"op": "confirm", "segment": other}])
+    assert getattr(edited.segments[line], "confidence", 0) is None
+    assert getattr(edited.segments[other], "confidence", 0) is None
+    assert project.confidence(edited.segments[line]) is None
+    project.save([{"op": "confirm", "segment": other}])
+    saved = project.script_path.read_text(encoding="utf-8")
+    assert re.search(rf"^@{other} dialogue \d+-\d+ \[Anna", saved, re.M)
