@@ -325,6 +325,14 @@ def test_a_long_script_loads_by_chapter_and_filters_doubtful_lines(
         expect(page.locator('[data-part="doubtful"] [data-segment]')).to_have_count(120)
         assert all("doubt" in t for t in page.locator(".seg .words").all_text_contents())
         expect(page.locator(".seg .flag").first).to_contain_text("20%")
+        _screenshot(page, "studio-doubtful.png")
+        # back among its neighbours, in its chapter
+        row = page.locator('[data-part="doubtful"] [data-segment]').nth(100)
+        index = row.get_attribute("data-segment")
+        row.locator("button[name=context]").click()
+        expect(doubtful).not_to_be_checked()
+        expect(page.locator(f'[data-segment="{index}"]')).to_be_in_viewport()
+        expect(page.locator(f'[data-segment="{int(index) - 1}"]')).to_be_visible()
         assert not page.errors
 
 

@@ -217,7 +217,9 @@ function segmentRow(v) {
   const words = el("div", {class: "words", title: v.speak !== v.text ? `written: ${v.text}` : null},
                    v.kind === "skipped" ? v.text : v.speak);
   const body = el("div", {class: "body"}, words);
-  if (v.voice) body.append(el("div", {class: "spoken-as"}, v.voice));
+  const where = S.doubtful ? S.state.parts.find((p) => v.index >= p.first && v.index < p.end) : null;
+  body.append(el("div", {class: "spoken-as"}, [v.voice, where ? `line ${v.index}, ${where.title}` : null]
+    .filter(Boolean).join(" · ")));
   if (v.kind === "skipped" && v.reason) body.append(el("div", {class: "spoken-as"}, v.reason));
   const tools = el("div", {class: "tools"});
   if (v.spoken) {
@@ -228,6 +230,10 @@ function segmentRow(v) {
                     onclick: () => startTextEdit(row, v)}, "✎"),
       el("button", {type: "button", name: "skip", title: "Do not read this line",
                     onclick: () => edit({op: "kind", segment: v.index, kind: "skipped"})}, "Skip"));
+    if (S.doubtful) {
+      tools.append(el("button", {type: "button", name: "context", title: "Show this line among its neighbours",
+                                 onclick: () => showInContext(v.index)}, "Context"));
+    }
   } else if (v.kind === "skipped") {
     tools.append(el("button", {type: "button", name: "read", title: "Read this line as narration",
                                onclick: () => edit({op: "kind", segment: v.index, kind: "narration"})}, "Read"));
@@ -236,6 +242,19 @@ function segmentRow(v) {
   const saved = S.saved.get(v.index);
   if (saved !== undefined && saved !== JSON.stringify(v)) row.classList.add("changed");
   return row;
+}
+
+async function showInContext(index) {
+  S.doubtful = false;
+  $("#doubtful-only").checked = false;
+  await buildParts();
+  const part = S.state.parts.find((p) => index >= p.first && index < p.end);
+  if (part) await loadPart(part.number);
+  const row = document.querySelector(`[data-segment="${index}"]`);
+  if (row) {
+    row.scrollIntoView({block: "center"});
+    row.classList.add("playing");
+  }
 }
 
 function startTextEdit(row, v) {
