@@ -158,3 +158,19 @@ def test_cli_reports_a_missing_file_and_a_busy_port(runner, tmp_path: Path,
         port = busy.getsockname()[1]
         with pytest.raises(Exception, match="cannot listen"):
             run_studio(short_story, port=port, out_dir=tmp_path / "out", open_browser=False)
+
+
+def test_opening_a_story_writes_only_its_script_file(tmp_path: Path) -> None:
+    from conftest import SHORT_STORY
+
+    folder = tmp_path / "project"
+    folder.mkdir()
+    story = folder / "kettle.txt"
+    story.write_text(SHORT_STORY, encoding="utf-8")
+    before = set(tmp_path.rglob("*"))
+    app = create_studio_app(StudioConfig(story, out_dir=folder / "output"))
+    assert set(tmp_path.rglob("*")) - before == {folder / "kettle.script.txt"}
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        assert client.get("/media/kettle.mp3").status_code == 404
+        assert client.get("/").status_code == 200
+    assert set(tmp_path.rglob("*")) - before == {folder / "kettle.script.txt"}

@@ -248,6 +248,11 @@ def create_studio_app(config: StudioConfig) -> Starlette:
     class MediaFiles(StaticFiles):
         """The output folder's episode files, and nothing else of it."""
 
+        async def check_config(self) -> None:
+            # no output folder until the first render: a 404, not a server error
+            if Path(str(self.directory)).is_dir():
+                await super().check_config()
+
         async def get_response(self, path: str, scope: Any) -> Response:
             if not path.lower().endswith(MEDIA_SUFFIXES):
                 return error("not an episode file", 404)
@@ -264,7 +269,6 @@ def create_studio_app(config: StudioConfig) -> Starlette:
 
     from starlette.middleware.base import BaseHTTPMiddleware
 
-    config.out_dir.mkdir(parents=True, exist_ok=True)
     routes = [
         Route("/", index),
         Route("/api/state", state),
