@@ -199,6 +199,16 @@ def test_play_a_line_gets_its_speech(browser: Any, kettle: tuple[str, StudioConf
     line.locator("button[name=play]").click()
     expect(page.locator("#status")).to_contain_text("from the cache")
     assert arrived[1][0]["x-narrate-cached"] == "1" and arrived[1][1] == body
+    # a voice's sample, from the cast list
+    narrator = page.locator('.character[data-character="Narrator"]')
+    narrator.locator("button[name=preview]").click()
+    expect(page.locator("#status")).to_have_text("piper:joe: sample", timeout=20_000)
+    # rename a character: every line of theirs follows (unsaved)
+    page.locator('.character[data-character="Ben"] button[name=rename]').click()
+    page.fill("input[name=rename-to]", "Benjamin")
+    page.locator("input[name=rename-to]").press("Enter")
+    expect(line.locator("select[name=speaker]")).to_have_value("Benjamin")
+    expect(page.locator("#pending")).to_have_text("1 unsaved change")
     assert not page.errors
 
 

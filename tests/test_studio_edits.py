@@ -153,6 +153,16 @@ def test_skip_and_read_again(project: Project) -> None:
     assert back.segments[line].spoken and back.segments[line].voice == "piper:joe"
 
 
+def test_a_dialogue_line_given_to_the_narrator(project: Project) -> None:
+    line = _index(project, "Is it ready yet?")
+    script = apply_edits(project.script(), [{"op": "kind", "segment": line,
+                                             "kind": "narration"}])
+    seg = script.segments[line]
+    assert seg.kind is SegmentKind.NARRATION and seg.speaker == NARRATOR
+    assert seg.speak == "Is it ready yet?" and seg.voice == "piper:joe"
+    assert "Ben" not in script.speakers()
+
+
 def test_parts_cut_a_long_chapter(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     import narrate.studio.project as module
 

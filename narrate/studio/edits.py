@@ -256,7 +256,8 @@ def _text(script: Script, op: Mapping[str, Any]) -> Script:
 
 
 def _kind(script: Script, op: Mapping[str, Any]) -> Script:
-    """Skip a line, or have a skipped one read (as narration)."""
+    """Skip a line, have a skipped one read (as narration), or give a dialogue line to the
+    narrator (a quoted sign or title is no one's line)."""
     index = _segment(script, op.get("segment"))
     seg = script.segments[index]
     wanted = str(op.get("kind") or "")
@@ -267,10 +268,12 @@ def _kind(script: Script, op: Mapping[str, Any]) -> Script:
     if kind is seg.kind:
         return script
     if kind is SegmentKind.SKIPPED:
-        seg = replace(seg, kind=kind, speak="", reason=seg.reason or "skipped in the studio")
+        seg = replace(_reviewed(seg), kind=kind, speak="", reason="skipped in the studio")
     else:
-        seg = replace(seg, kind=kind, speak=" ".join(seg.text.split()), speaker=NARRATOR,
-                      voice=character_voice(script, NARRATOR), reason=None)
+        # a skipped line has nothing to speak yet: its words as written; a dialogue line keeps
+        # its spoken words (normalised, perhaps edited), now in the narrator's voice
+        seg = replace(_reviewed(seg), kind=kind, speak=seg.speak or " ".join(seg.text.split()),
+                      speaker=NARRATOR, voice=character_voice(script, NARRATOR), reason=None)
     segments = list(script.segments)
     segments[index] = seg
     return replace(script, segments=tuple(segments))

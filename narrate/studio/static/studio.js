@@ -190,9 +190,10 @@ function renderHeader() {
 // ------------------------------------------------------------------ segments
 
 function speakerSelect(v) {
+  // option values are exactly the characters (a stable hook); a line given to someone the
+  // cast list lacks (an unknown speaker) shows them too. The narrator reads a line via "Narrate".
   const names = characterNames();
-  if (v.speaker !== NARRATOR && !names.includes(v.speaker)) names.push(v.speaker);
-  names.push(NARRATOR);
+  if (!names.includes(v.speaker)) names.push(v.speaker);
   const select = el("select", {name: "speaker", "aria-label": `Speaker of line ${v.index}`},
     names.map((n) => el("option", {value: n}, n)));
   select.value = v.speaker;
@@ -230,6 +231,10 @@ function segmentRow(v) {
                     onclick: () => startTextEdit(row, v)}, "✎"),
       el("button", {type: "button", name: "skip", title: "Do not read this line",
                     onclick: () => edit({op: "kind", segment: v.index, kind: "skipped"})}, "Skip"));
+    if (v.kind === "dialogue") {
+      tools.append(el("button", {type: "button", name: "narrate", title: "Not a character's line: the narrator reads it",
+                                 onclick: () => edit({op: "kind", segment: v.index, kind: "narration"})}, "Narrate"));
+    }
     if (S.doubtful) {
       tools.append(el("button", {type: "button", name: "context", title: "Show this line among its neighbours",
                                  onclick: () => showInContext(v.index)}, "Context"));
