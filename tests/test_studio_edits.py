@@ -208,3 +208,20 @@ def test_a_speaker_set_or_confirmed_by_hand_is_no_longer_doubtful(project: Proje
     project.save([{"op": "confirm", "segment": other}])
     saved = project.script_path.read_text(encoding="utf-8")
     assert re.search(rf"^@{other} dialogue \d+-\d+ \[Anna", saved, re.M)
+
+
+def test_a_change_follows_its_line_when_the_file_changed_under_the_page(
+        project: Project) -> None:
+    script = project.script()
+    line = _index(project, "Not yet")
+    seg = script.segments[line]
+    op = {"op": "speaker", "segment": line, "start": seg.start, "end": seg.end, "speaker": "Ben"}
+    # someone deletes the heading's line in an editor: every index below it moves up one
+    path = project.script_path
+    path.write_text("\n".join(ln for ln in path.read_text(encoding="utf-8").splitlines()
+                              if not ln.startswith("@0 heading")) + "\n", encoding="utf-8")
+    saved = project.save([op])
+    assert saved.segments[line - 1].speaker == "Ben" and "Not yet" in saved.segments[line - 1].speak
+    gone = {**op, "start": 0, "end": 10}  # the heading's span: no longer there
+    with pytest.raises(EditError, match="reload the page"):
+        project.save([gone])

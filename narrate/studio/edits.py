@@ -43,11 +43,25 @@ def _name(value: Any, what: str) -> str:
     return name
 
 
-def _segment(script: Script, value: Any) -> int:
+def _segment(script: Script, op: Mapping[str, Any]) -> int:
+    """The index of the segment an operation names. With the segment's ``start``/``end``
+    offsets (the page sends them), a script that changed on disk under the page (lines added or
+    removed by hand) still gets the change on the right line, or refuses it."""
+    value = op.get("segment")
     try:
         index = int(value)
     except (TypeError, ValueError) as e:
         raise EditError(f"segment {value!r} is not a number") from e
+    span = (op.get("start"), op.get("end"))
+    if None not in span:
+        segments = script.segments
+        if not (0 <= index < len(segments) and (segments[index].start, segments[index].end)
+                == span):
+            moved = next((i for i, s in enumerate(segments) if (s.start, s.end) == span), None)
+            if moved is None:
+                raise EditError(f"line {index} is no longer in the script file (it changed on "
+                                "disk): reload the page")
+            index = moved
     if not 0 <= index < len(script.segments):
         raise EditError(f"no segment {index} (the script has {len(script.segments)})")
     return index
@@ -110,7 +124,7 @@ def _resolve(script: Script, name: str) -> str:
 
 
 def _set_speaker(script: Script, op: Mapping[str, Any]) -> Script:
-    index = _segment(script, op.get("segment"))
+    index = _segment(script, op)
     seg = script.segments[index]
     if seg.kind is not SegmentKind.DIALOGUE:
         raise EditError(f"segment {index} is {seg.kind.value}, not dialogue: only dialogue has "
@@ -144,7 +158,7 @@ def _reviewed(seg: Segment) -> Segment:
 
 def _confirm(script: Script, op: Mapping[str, Any]) -> Script:
     """A doubtful line whose guessed speaker is right after all."""
-    index = _segment(script, op.get("segment"))
+    index = _segment(script, op)
     seg = script.segments[index]
     if seg.kind is not SegmentKind.DIALOGUE:
         raise EditError(f"segment {index} is {seg.kind.value}, not dialogue")
@@ -240,7 +254,7 @@ def _pronounce(script: Script, op: Mapping[str, Any]) -> Script:
 
 
 def _text(script: Script, op: Mapping[str, Any]) -> Script:
-    index = _segment(script, op.get("segment"))
+    index = _segment(script, op)
     seg = script.segments[index]
     speak = " ".join(str(op.get("speak") or "").split())
     if not speak:
@@ -258,7 +272,7 @@ def _text(script: Script, op: Mapping[str, Any]) -> Script:
 def _kind(script: Script, op: Mapping[str, Any]) -> Script:
     """Skip a line, have a skipped one read (as narration), or give a dialogue line to the
     narrator (a quoted sign or title is no one's line)."""
-    index = _segment(script, op.get("segment"))
+    index = _segment(script, op)
     seg = script.segments[index]
     wanted = str(op.get("kind") or "")
     if wanted not in (SegmentKind.SKIPPED.value, SegmentKind.NARRATION.value) or \

@@ -229,7 +229,8 @@ class Project:
 
     def segment_view(self, index: int, seg: Segment) -> dict[str, Any]:
         confidence = self.confidence(seg)
-        return {"index": index, "kind": seg.kind.value, "speaker": seg.speaker or NARRATOR,
+        return {"index": index, "start": seg.start, "end": seg.end, "kind": seg.kind.value,
+                "speaker": seg.speaker or NARRATOR,
                 "voice": seg.voice, "text": " ".join(seg.text.split()),
                 "speak": " ".join(seg.speak.split()), "spoken": seg.spoken,
                 "section": seg.section, "reason": seg.reason, "confidence": confidence,

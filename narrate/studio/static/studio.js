@@ -198,12 +198,12 @@ function speakerSelect(v) {
     names.map((n) => el("option", {value: n}, n)));
   select.value = v.speaker;
   select.style.setProperty("--who", colorOf(v.speaker));
-  select.addEventListener("change", () => edit({op: "speaker", segment: v.index, speaker: select.value}));
+  select.addEventListener("change", () => edit({op: "speaker", segment: v.index, start: v.start, end: v.end, speaker: select.value}));
   return select;
 }
 
 function segmentRow(v) {
-  const row = el("div", {class: `seg ${v.kind}`, dataset: {segment: v.index, kind: v.kind}});
+  const row = el("div", {class: `seg ${v.kind}`, dataset: {segment: v.index, start: v.start, end: v.end, kind: v.kind}});
   if (v.kind === "dialogue") row.style.setProperty("--who", colorOf(v.speaker));
   const who = el("div", {class: "who"});
   if (v.kind === "dialogue") who.append(speakerSelect(v));
@@ -213,7 +213,7 @@ function segmentRow(v) {
                   `doubtful ${Math.round(v.confidence * 100)}%`),
                el("button", {type: "button", name: "confirm", class: "confirm",
                              title: `${v.speaker} is right: no longer doubtful`,
-                             onclick: () => edit({op: "confirm", segment: v.index})}, "✓ right"));
+                             onclick: () => edit({op: "confirm", segment: v.index, start: v.start, end: v.end})}, "✓ right"));
   }
   const words = el("div", {class: "words", title: v.speak !== v.text ? `written: ${v.text}` : null},
                    v.kind === "skipped" ? v.text : v.speak);
@@ -230,10 +230,10 @@ function segmentRow(v) {
       el("button", {type: "button", name: "edit", "aria-label": `Edit the words of line ${v.index}`,
                     onclick: () => startTextEdit(row, v)}, "✎"),
       el("button", {type: "button", name: "skip", title: "Do not read this line",
-                    onclick: () => edit({op: "kind", segment: v.index, kind: "skipped"})}, "Skip"));
+                    onclick: () => edit({op: "kind", segment: v.index, start: v.start, end: v.end, kind: "skipped"})}, "Skip"));
     if (v.kind === "dialogue") {
       tools.append(el("button", {type: "button", name: "narrate", title: "Not a character's line: the narrator reads it",
-                                 onclick: () => edit({op: "kind", segment: v.index, kind: "narration"})}, "Narrate"));
+                                 onclick: () => edit({op: "kind", segment: v.index, start: v.start, end: v.end, kind: "narration"})}, "Narrate"));
     }
     if (S.doubtful) {
       tools.append(el("button", {type: "button", name: "context", title: "Show this line among its neighbours",
@@ -241,7 +241,7 @@ function segmentRow(v) {
     }
   } else if (v.kind === "skipped") {
     tools.append(el("button", {type: "button", name: "read", title: "Read this line as narration",
-                               onclick: () => edit({op: "kind", segment: v.index, kind: "narration"})}, "Read"));
+                               onclick: () => edit({op: "kind", segment: v.index, start: v.start, end: v.end, kind: "narration"})}, "Read"));
   }
   row.append(who, body, tools);
   const saved = S.saved.get(v.index);
@@ -271,7 +271,7 @@ function startTextEdit(row, v) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const speak = area.value.trim();
-    if (speak && speak !== v.speak) edit({op: "text", segment: v.index, speak});
+    if (speak && speak !== v.speak) edit({op: "text", segment: v.index, start: v.start, end: v.end, speak});
     else refresh();
   });
   body.replaceChildren(form);
