@@ -102,6 +102,12 @@ def test_view_shows_unsaved_edits_and_save_writes_them(
     view = _post(client, config, "/api/view",
                  {"operations": ops, "ranges": [[line["index"], line["index"] + 1]]}).json()
     assert view["segments"][0]["speaker"] == "Ben"
+    everything = [[0, 100]]
+    changed = _post(client, config, "/api/view", {"operations": ops, "ranges": everything,
+                                                  "changed_only": True}).json()["segments"]
+    assert [v["index"] for v in changed] == [line["index"]]
+    assert len(_post(client, config, "/api/view", {"operations": ops, "ranges": everything}
+                     ).json()["segments"]) > 5
     assert client.get("/api/segments").json()["segments"][line["index"]]["speaker"] == "Anna"
     saved = _post(client, config, "/api/save", {"operations": ops}).json()
     assert saved["saved"] == 1

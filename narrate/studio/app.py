@@ -186,12 +186,19 @@ def create_studio_app(config: StudioConfig) -> Starlette:
             doubtful = bool(data.get("doubtful"))
             ranges = [(0, len(script.segments))] if doubtful else data.get("ranges") or []
             found: list[dict[str, Any]] = []
+            # after an edit the page asks only for the lines that differ from the file: a whole
+            # book scrolled through is not sent (and redrawn) again for each change
+            changed_only = bool(data.get("changed_only")) and not doubtful and bool(ops)
             for pair in ranges[:1000]:
                 try:
                     first, end = int(pair[0]), int(pair[1])
                 except (TypeError, ValueError, IndexError) as e:
                     raise NarrateError(f"bad range {pair!r}") from e
-                found += project.segments(first, end, doubtful_only=doubtful, script=script)
+                views = project.segments(first, end, doubtful_only=doubtful, script=script)
+                if changed_only:
+                    saved = project.segments(first, end)
+                    views = [v for v, old in zip(views, saved, strict=True) if v != old]
+                found += views
             return {"state": project.state(script), "segments": found}
 
         return JSONResponse(await run_in_threadpool(views))

@@ -267,12 +267,12 @@ function startTextEdit(row, v) {
   const area = el("textarea", {name: "speak", "aria-label": `Words to speak for line ${v.index}`}, v.speak);
   const form = el("form", {class: "text-edit"}, area,
     el("button", {type: "submit", name: "apply"}, "Apply"),
-    el("button", {type: "button", name: "cancel", onclick: () => refresh()}, "Cancel"));
+    el("button", {type: "button", name: "cancel", onclick: () => row.replaceWith(segmentRow(v))}, "Cancel"));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const speak = area.value.trim();
     if (speak && speak !== v.speak) edit({op: "text", segment: v.index, start: v.start, end: v.end, speak});
-    else refresh();
+    else row.replaceWith(segmentRow(v));
   });
   body.replaceChildren(form);
   area.focus();
@@ -377,7 +377,8 @@ function describe(op) {
 
 async function refresh() {
   const ranges = [...S.loaded.values()];
-  const data = await api("/api/view", {operations: S.ops, ranges, doubtful: S.doubtful});
+  const data = await api("/api/view", {operations: S.ops, ranges, doubtful: S.doubtful,
+                                      changed_only: true});
   S.state = data.state;
   renderHeader();
   renderCharacters();
