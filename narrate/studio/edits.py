@@ -47,7 +47,7 @@ def _segment(script: Script, op: Mapping[str, Any]) -> int:
     """The index of the segment an operation names. With the segment's ``start``/``end``
     offsets (the page sends them), a script that changed on disk under the page (lines added or
     removed by hand) still gets the change on the right line, or refuses it."""
-    value = op.get("segment")
+    value: Any = op.get("segment")
     try:
         index = int(value)
     except (TypeError, ValueError) as e:
