@@ -253,6 +253,10 @@ def test_acceptance_the_example_story_from_the_command_line(browser: Any,
                                stderr=subprocess.PIPE, text=True)
     try:
         assert process.stderr is not None
+        import select
+
+        ready, _, _ = select.select([process.stderr], [], [], 120)
+        assert ready, "narrate studio printed no URL in 120 s"
         line = process.stderr.readline()
         assert f"http://127.0.0.1:{port}/" in line, line
         page = _open(browser, f"http://127.0.0.1:{port}/")
