@@ -595,6 +595,12 @@ $("#add-pronunciation").addEventListener("submit", (event) => {
     word.value = ""; say.value = "";
   }
 });
+window.addEventListener("keydown", (event) => {
+  if ((event.ctrlKey || event.metaKey) && event.key === "s") {  // the editor's reflex
+    event.preventDefault();
+    save();
+  }
+});
 window.addEventListener("beforeunload", (event) => {
   if (S.ops.length) { event.preventDefault(); event.returnValue = ""; }
 });
