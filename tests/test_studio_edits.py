@@ -225,3 +225,16 @@ def test_a_change_follows_its_line_when_the_file_changed_under_the_page(
     gone = {**op, "start": 0, "end": 10}  # the heading's span: no longer there
     with pytest.raises(EditError, match="reload the page"):
         project.save([gone])
+
+
+def test_cast_voices_is_character_voice_for_everyone(project: Project) -> None:
+    from narrate.studio.edits import cast_voices, speaker_names
+
+    script = apply_edits(project.script(), [
+        {"op": "character", "name": "Mrs Hale"},
+        {"op": "speaker", "segment": _index(project, "Not yet"), "speaker": "Ben"}])
+    voices = cast_voices(script)
+    assert set(voices) == {NARRATOR, *speaker_names(script)}
+    for name, voice in voices.items():
+        assert voice == character_voice(script, name), name
+    assert voices["Mrs Hale"] is None and voices[NARRATOR] == "piper:joe"

@@ -20,7 +20,7 @@ from typing import Any
 from narrate.errors import ScriptError
 from narrate.script import NARRATOR, Character, Gender, Script, Segment, SegmentKind
 
-__all__ = ["EditError", "apply_edits", "character_voice", "speaker_names"]
+__all__ = ["EditError", "apply_edits", "cast_voices", "character_voice", "speaker_names"]
 
 EDITABLE_KINDS = (SegmentKind.NARRATION, SegmentKind.DIALOGUE, SegmentKind.HEADING,
                   SegmentKind.LIST_ITEM, SegmentKind.SKIPPED)
@@ -110,6 +110,33 @@ def character_voice(script: Script, name: str) -> str | None:
         return max(counts, key=lambda v: counts[v])
     character = None if _is_narrator(name) else script.character(name)
     return character.voice if character else None
+
+
+def cast_voices(script: Script) -> dict[str, str | None]:
+    """`character_voice` of the narrator and every character, in one pass over the lines (a
+    novel has thousands of lines and dozens of characters)."""
+    canonical: dict[str, str] = {}  # a speaker as written -> the character's name, folded
+
+    def who(speaker: str) -> str:
+        if speaker not in canonical:
+            character = None if _is_narrator(speaker) else script.character(speaker)
+            canonical[speaker] = (character.name if character else speaker).casefold()
+        return canonical[speaker]
+
+    counts: dict[str, dict[str, int]] = {}
+    for seg in script.segments:
+        if seg.spoken and seg.voice:
+            tally = counts.setdefault(who(_speaks_as(seg)), {})
+            tally[seg.voice] = tally.get(seg.voice, 0) + 1
+    voices: dict[str, str | None] = {}
+    for name in (NARRATOR, *speaker_names(script)):
+        tally = counts.get(who(name), {})
+        if tally:
+            voices[name] = max(tally, key=lambda v: tally[v])
+        else:
+            character = None if _is_narrator(name) else script.character(name)
+            voices[name] = character.voice if character else None
+    return voices
 
 
 def _resolve(script: Script, name: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from narrate.errors import InputError, ScriptError
 from narrate.script import NARRATOR, Script, Segment, SegmentKind, heading_title
-from narrate.studio.edits import apply_edits, character_voice, speaker_names
+from narrate.studio.edits import apply_edits, cast_voices, speaker_names
 from narrate.text.script_file import parse_text, save_script
 
 __all__ = ["DOUBTFUL_BELOW", "Project", "is_script_file", "load_editable", "script_path_for"]
@@ -258,13 +258,17 @@ class Project:
         with self._lock:
             script = script or self.script()
             counts: dict[str, int] = {}
-            for seg in script.segments:
+            names: dict[str, str] = {}  # as written -> the character's name (an alias's lines
+            for seg in script.segments:  # are its character's)
                 if seg.kind is SegmentKind.DIALOGUE and seg.speaker:
-                    # an alias's lines are its character's
-                    who = (c.name if (c := script.character(seg.speaker)) else seg.speaker)
+                    if seg.speaker not in names:
+                        c = script.character(seg.speaker)
+                        names[seg.speaker] = c.name if c else seg.speaker
+                    who = names[seg.speaker]
                     counts[who] = counts.get(who, 0) + 1
+            voices = cast_voices(script)
             characters = [{"name": name, "lines": counts.get(name, 0),
-                           "voice": character_voice(script, name),
+                           "voice": voices.get(name),
                            "gender": c.gender.value if (c := script.character(name)) else
                            "unknown"}
                           for name in speaker_names(script) if name != NARRATOR]
@@ -277,7 +281,7 @@ class Project:
                 "story": str(self.story) if self.story else script.source,
                 "output": str(self.out_dir),
                 "version": self.version,
-                "narrator": {"name": NARRATOR, "voice": character_voice(script, NARRATOR)},
+                "narrator": {"name": NARRATOR, "voice": voices.get(NARRATOR)},
                 "characters": characters,
                 "pronounce": dict(script.meta.get("pronounce") or {}),
                 "parts": [p.__dict__ for p in self.parts()],
