@@ -137,11 +137,10 @@ def create_studio_app(config: StudioConfig) -> Starlette:
 
         return checked
 
-    async def index(request: Request) -> Response:
-        state = project.state()
-        html = (page.replace("{{token}}", config.token)
-                .replace("{{title}}", _escape(state["title"])))
-        return HTMLResponse(html)
+    def index(request: Request) -> Response:
+        title = project.script().title or project.script_path.name
+        return HTMLResponse(page.replace("{{token}}", config.token)
+                            .replace("{{title}}", _escape(title)))
 
     @read
     def state(request: Request) -> Response:
