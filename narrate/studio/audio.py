@@ -148,6 +148,8 @@ class RenderStatus:
     phase: str = ""
     done: int = 0
     total: int = 0
+    cached: int = 0
+    """Of ``done``, lines the segment cache already had (heard or rendered before)."""
     message: str = ""
     started: float = 0.0
     elapsed_s: float = 0.0
@@ -191,6 +193,7 @@ class RenderJob:
         with self._lock:
             self._status.phase = "synthesising"
             self._status.done, self._status.total = p.done, p.total
+            self._status.cached = p.cached
             if p.done >= p.total:
                 self._status.phase = "mastering"
 

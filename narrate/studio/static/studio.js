@@ -473,7 +473,7 @@ async function render() {
       const s = await api("/api/render");
       if (s.total) { bar.max = s.total; bar.value = s.done; }
       line.textContent = s.state === "running"
-        ? `${s.phase} ${s.total ? `${s.done}/${s.total} lines` : ""} (${s.elapsed_s} s)`
+        ? `${s.phase} ${s.total ? `${s.done}/${s.total} lines` : ""}${s.cached ? `, ${s.cached} from the cache` : ""} (${s.elapsed_s} s)`
         : s.state === "error" ? `Render failed: ${s.message}` : "";
       if (s.state === "done") { showEpisode(s.episode, s.elapsed_s); break; }
       if (s.state === "error") throw new Error(s.message);
