@@ -180,3 +180,30 @@ def test_opening_a_story_writes_only_its_script_file(tmp_path: Path) -> None:
         assert client.get("/media/kettle.mp3").status_code == 404
         assert client.get("/").status_code == 200
     assert set(tmp_path.rglob("*")) - before == {folder / "kettle.script.txt"}
+
+
+def test_render_reports_progress_and_the_episode(studio: tuple[TestClient, StudioConfig]
+                                                 ) -> None:
+    import time
+
+    client, config = studio
+    started = _post(client, config, "/api/render", {})
+    assert started.status_code == 202 and started.json()["state"] == "running"
+    assert _post(client, config, "/api/render", {}).status_code == 409  # one at a time
+    seen = []
+    deadline = time.monotonic() + 120
+    while (status := client.get("/api/render").json())["state"] == "running":
+        seen.append(status["phase"])
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert status["state"] == "done", status
+    assert status["total"] >= 7 and status["done"] == status["total"]  # 7 spoken lines + titles
+    episode = status["episode"]
+    assert episode["mp3"].startswith("/media/the-kettle.mp3?v=")
+    assert episode["chapters"] and episode["duration_s"] > 3
+    media = client.get(episode["mp3"])
+    assert media.status_code == 200 and media.headers["content-type"] == "audio/mpeg"
+    assert media.content == (config.out_dir / "the-kettle.mp3").read_bytes()
+    vtt = client.get(episode["vtt"])
+    assert "WEBVTT" in vtt.text and vtt.headers["content-type"].startswith("text/vtt")
+    assert seen and seen[0] in ("preparing", "synthesising")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from narrate.errors import NarrateError
 from narrate.pipeline.options import RenderOptions
-from narrate.publish.serve import ServeError
+from narrate.publish.serve import MEDIA_TYPES, ServeError
 from narrate.studio.audio import RenderJob, Voicer
 from narrate.studio.project import Project
 
@@ -263,6 +263,15 @@ def create_studio_app(config: StudioConfig) -> Starlette:
             if not path.lower().endswith(MEDIA_SUFFIXES):
                 return error("not an episode file", 404)
             return await super().get_response(path, scope)
+
+        def file_response(self, full_path: Any, stat_result: Any, scope: Any,
+                          status_code: int = 200) -> Response:
+            response: Response = super().file_response(full_path, stat_result, scope,
+                                                       status_code)
+            media_type = MEDIA_TYPES.get(Path(str(full_path)).suffix.lower())
+            if media_type:  # as `narrate serve` gives them (text/vtt...)
+                response.headers["content-type"] = media_type
+            return response
 
     async def headers(request: Request, call_next: Callable[[Any], Awaitable[Response]]
                       ) -> Response:
