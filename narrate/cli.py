@@ -600,7 +600,8 @@ def serve(folder: Path, host: str, port: int) -> None:
 
 @cli.command()
 @click.argument("path", metavar="STORY|SCRIPT", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535),
+              help="Port on 127.0.0.1 (the studio never listens on other interfaces).")
 @click.option("--no-browser", is_flag=True, help="Print the URL only; do not open a browser.")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("output"), show_default=True, help="Folder for the rendered episode.")
