@@ -238,3 +238,23 @@ def test_cast_voices_is_character_voice_for_everyone(project: Project) -> None:
     for name, voice in voices.items():
         assert voice == character_voice(script, name), name
     assert voices["Mrs Hale"] is None and voices[NARRATOR] == "piper:joe"
+
+
+def test_a_json_script_is_edited_as_json(short_story: Path, tmp_path: Path) -> None:
+    from narrate.text import build_script, read_story
+    from narrate.text.script_file import save_script
+
+    path = save_script(build_script(read_story(short_story), source=str(short_story)),
+                       tmp_path / "kettle.json")
+    project = Project.open(path, out_dir=tmp_path / "out", show="narrate")
+    assert project.script_path == path
+    spaces = sum(1 for s in project.script().segments if s.kind is SegmentKind.SPACE)
+    assert spaces  # the JSON keeps them: indexes are the full Script's
+    line = _index(project, "Not yet")
+    project.save([{"op": "speaker", "segment": line, "speaker": "Ben"},
+                  {"op": "pronounce", "word": "Ben", "say": "Benn"}])
+    assert path.read_text(encoding="utf-8").lstrip().startswith("{")
+    rendered = load_script(path)
+    assert rendered.segments[line].speaker == "Ben"
+    assert any("Benn" in s.speak for s in rendered.segments)
+    assert any(s.speak == "Patience, Ben." for s in load_editable(path).segments)
