@@ -612,6 +612,54 @@ def serve(folder: Path, host: str, port: int) -> None:
         f"serving {folder} at {url} (Ctrl-C to stop)", err=True))
 
 
+@cli.command()
+@click.argument("path", metavar="STORY|SCRIPT", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535),
+              help="Port on 127.0.0.1 (the studio never listens on other interfaces).")
+@click.option("--no-browser", is_flag=True, help="Print the URL only; do not open a browser.")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("output"), show_default=True, help="Folder for the rendered episode.")
+@click.option("--show", default=None, help="Show whose saved cast and lexicon to use.")
+@click.option("--narrator", default=None, help="Narrator voice id for a story's new script.")
+@click.option("--voices-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of voice presets, user voices, casts and lexicons [default: ./voices "
+                   "or $NARRATE_VOICES_DIR].")
+@click.option("--no-music", is_flag=True, help="Render without the intro and outro music.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Synthesis worker processes for a render (default: one per core).")
+@cache_dir_option
+@verbosity_options
+@reports_errors
+def studio(path: Path, port: int, no_browser: bool, out_dir: Path, show: str | None,
+           narrator: str | None, voices_dir: Path | None, no_music: bool, jobs: int | None,
+           cache_dir: Path | None) -> None:
+    """Review and fix a script in the browser: every line with its speaker, change speakers,
+    voices and pronunciations, hear any line, render the episode and play it.
+
+    STORY is a story file (its editable script, STORY-NAME.script.txt, is made beside it the
+    way `narrate script -o` makes it, or opened when it is there); SCRIPT is such a script.
+    Edits are saved into that file, so `narrate render --script FILE` renders them too. The
+    studio listens on 127.0.0.1 only.
+
+    \b
+    Example:
+      narrate studio examples/the-last-train-to-ashford.txt
+      narrate studio story.script.txt --port 8800 --no-browser
+    """
+    from narrate.pipeline import DEFAULT_SHOW, RenderOptions
+    from narrate.studio import run_studio
+    from narrate.voices.casting import DEFAULT_NARRATOR
+    from narrate.voices.config import use_voices_dir
+
+    use_voices_dir(voices_dir)
+    options = RenderOptions(narrator=narrator or DEFAULT_NARRATOR, show=show or DEFAULT_SHOW,
+                            music=not no_music, voices_dir=voices_dir, jobs=jobs,
+                            cache_dir=cache_dir)
+    run_studio(path, port=port, out_dir=out_dir, options=options, open_browser=not no_browser,
+               ready=lambda url, script_file: click.echo(
+                   f"narrate studio: {url}  (editing {script_file}; Ctrl-C to stop)", err=True))
+
+
 @cli.group()
 def cache() -> None:
     """Inspect, prune or empty the segment cache (synthesised speech kept between renders)."""
