@@ -28,9 +28,12 @@ def main() -> None:
     ap.add_argument("--id", default="")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--rule", default="", help="show only misses by this rule")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="accuracy of the quotes in each band of segment confidence")
     a = ap.parse_args()
     tot = Counter()
     reasons_ok, reasons_bad = Counter(), Counter()
+    bands_ok, bands_all = Counter(), Counter()
     shown = 0
     with open(a.data, encoding="utf-8") as f:
         lines = f.readlines()
@@ -65,6 +68,9 @@ def main() -> None:
                 continue
             ok = scorer.speaker_matches(best["speaker"], q["speaker"], gindex, pidx)
             (reasons_ok if ok else reasons_bad)[best.get("reason")] += 1
+            band = min(9, int((best.get("confidence") or 0.0) * 10)) / 10
+            bands_all[band] += 1
+            bands_ok[band] += ok
             if not ok and shown < a.show and a.rule in ("", best.get("reason")):
                 shown += 1
                 ctx = (text[max(0, q["start"] - 300):q["start"]] + "[[" + text[q["start"]:q["end"]]
@@ -73,6 +79,14 @@ def main() -> None:
                       f"rule={best.get('reason')}\n{ctx}\n")
     print("rule ok/bad:", {k: (reasons_ok[k], reasons_bad[k])
                            for k in set(reasons_ok) | set(reasons_bad)})
+    if a.calibrate:
+        for band in sorted(bands_all):
+            print(f"confidence {band:.1f}-{band + 0.1:.1f}: {bands_all[band]:5d} quotes, "
+                  f"{bands_ok[band] / bands_all[band]:.2f} right")
+        doubtful = sum(n for b, n in bands_all.items() if b < 0.6)
+        wrong = sum(bands_all[b] - bands_ok[b] for b in bands_all)
+        caught = sum(bands_all[b] - bands_ok[b] for b in bands_all if b < 0.6)
+        print(f"doubtful (< 0.6): {doubtful} quotes holding {caught} of {wrong} errors")
     print(f"attribution={tot['attr_ok'] / max(1, tot['attr_total']):.3f} "
           f"recall={tot['found'] / max(1, tot['gold']):.3f} "
           f"precision={tot['pred_hit'] / max(1, tot['pred']):.3f}")

@@ -119,10 +119,13 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write an editable script: .json, or a text form (e.g. story.script.txt) "
                    "to fix speakers, voices and pronunciations; render it with --script.")
+@click.option("--doubtful", is_flag=True,
+              help="List only the dialogue lines whose speaker attribution is doubtful (marked "
+                   "'?'), with their offsets, to review them.")
 @cast_options
 @reports_errors
 def script(story: Path, fmt: str, extract: bool, characters: Path | None,
-           output: Path | None, show: str | None, voice: tuple[str, ...],
+           output: Path | None, doubtful: bool, show: str | None, voice: tuple[str, ...],
            voices_dir: Path | None, narrator: str | None) -> None:
     """Split a story into narration and dialogue, show who speaks each line and with which
     voice (the show's saved cast is read, not changed).
@@ -135,6 +138,7 @@ def script(story: Path, fmt: str, extract: bool, characters: Path | None,
       narrate script story.txt --format json --characters cast.json
       narrate script story.txt -o story.script.txt
       narrate script book.epub --extract > book.txt
+      narrate script story.txt --doubtful
     """
     from narrate.script import load_characters
     from narrate.text import build_script, read_source
@@ -166,17 +170,27 @@ def script(story: Path, fmt: str, extract: bool, characters: Path | None,
         click.echo(f"wrote {output} ({len(result.spoken)} spoken segments, "
                    f"{len(result.speakers())} speakers)", err=True)
         return
-    click.echo(result.to_json() if fmt == "json" else _listing(result))
+    click.echo(result.to_json() if fmt == "json" else _listing(result, only_doubtful=doubtful))
 
 
-def _listing(result: Any) -> str:
+def _listing(result: Any, only_doubtful: bool = False) -> str:
+    from narrate.text.script_file import confidence_mark
+    from narrate.text.script_file import doubtful as is_doubtful
+
     lines = []
-    for seg in result.segments:
+    for index, seg in enumerate(result.segments):
         kind = seg.kind.value
         if kind == "space":
             continue
+        if only_doubtful:
+            if kind == "dialogue" and is_doubtful(seg.confidence):
+                lines.append(f"@{index} {seg.start}-{seg.end} [{seg.speaker}? "
+                             f"{seg.confidence:.2f} {seg.reason}] {' '.join(seg.text.split())}")
+            continue
         if kind == "dialogue":
             label = f"dialogue:{seg.speaker}"
+            if is_doubtful(seg.confidence):
+                label += f" ({confidence_mark(seg.confidence)})"
         elif kind == "skipped":
             label = f"skipped: {seg.reason}"
         else:

@@ -120,6 +120,9 @@ class Segment:
     """Index of the section (story part under a heading); drives chapters."""
     reason: str | None = None
     """Why a segment is skipped, or how its speaker was found (for people reading the script)."""
+    confidence: float | None = None
+    """For dialogue, how sure attribution is of the speaker (0-1); low ones are worth a
+    person's review (`narrate script --doubtful`). None where nothing was attributed."""
 
     @property
     def spoken(self) -> bool:
@@ -143,10 +146,23 @@ class Segment:
         return cls(kind=kind, start=start, end=end, text=str(data.get("text", "")),
                    speak=str(data.get("speak", "")), speaker=data.get("speaker"),
                    voice=data.get("voice"), paragraph=int(data.get("paragraph", 0)),
-                   section=int(data.get("section", 0)), reason=data.get("reason"))
+                   section=int(data.get("section", 0)), reason=data.get("reason"),
+                   confidence=_confidence(data.get("confidence")))
 
 
 _SEGMENT_FIELDS = fields(Segment)
+
+
+def _confidence(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        c = float(value)
+    except (TypeError, ValueError) as e:
+        raise ScriptError(f"bad confidence {value!r}: {e}") from e
+    if not 0.0 <= c <= 1.0:
+        raise ScriptError(f"bad confidence {value!r}: not between 0 and 1")
+    return c
 
 
 @dataclass(frozen=True)

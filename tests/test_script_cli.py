@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -68,3 +69,20 @@ def test_bad_cast_file(story, tmp_path):
     cast.write_text("{not json", encoding="utf-8")
     r = CliRunner().invoke(cli, ["script", str(story), "--characters", str(cast)])
     assert r.exit_code == 1 and "not valid JSON" in r.output
+
+
+def test_doubtful_lists_only_the_lines_worth_a_review(tmp_path):
+    # the last two turns hang on turn-taking far from any tag, the first two on tags
+    p = tmp_path / "talk.txt"
+    p.write_text("Greta met Hugo at the gate.\n\n“Late again,” said Greta.\n\n"
+                 "“The ferry,” said Hugo.\n\n“Always the ferry.”\n\n“Not always.”\n\n"
+                 "“Usually.”\n\n“Sometimes.”\n\n“Often.”\n\n“Rarely.”\n\n“Never.”\n",
+                 encoding="utf-8")
+    full = CliRunner().invoke(cli, ["script", str(p)])
+    only = CliRunner().invoke(cli, ["script", str(p), "--doubtful"])
+    assert full.exit_code == 0 and only.exit_code == 0, (full.output, only.output)
+    marked = [line for line in full.output.splitlines() if "?)" in line]
+    listed = only.output.splitlines()
+    assert marked and len(listed) == len(marked)
+    assert all(re.match(r"@\d+ \d+-\d+ \[\w+\? 0\.\d\d turn_taking\] “", x) for x in listed)
+    assert "Late again" not in only.output and "said Greta" not in only.output

@@ -59,3 +59,28 @@ def test_bad_lines_are_one_clear_error(tmp_path):
         load_script(path)
     with pytest.raises(ScriptError, match="no such script"):
         load_script(tmp_path / "missing.txt")
+
+
+def test_text_form_keeps_each_lines_confidence_and_rule(story, tmp_path):
+    script = build_script(STORY, source=str(story))
+    out = save_script(script, tmp_path / "s.script.txt")
+    raw = out.read_text(encoding="utf-8")
+    assert re.search(r"^@\d+ dialogue \d+-\d+ \(0\.\d\d speech_verb\) \[Mila\]", raw, re.M)
+    back = load_script(out)
+    before = [(s.speaker, s.confidence, s.reason) for s in script.segments
+              if s.kind is SegmentKind.DIALOGUE]
+    after = [(s.speaker, s.confidence, s.reason) for s in back.segments
+             if s.kind is SegmentKind.DIALOGUE]
+    assert after == before and all(c is not None for _, c, _ in after)
+
+
+def test_a_doubtful_line_is_marked_and_a_line_without_confidence_still_loads(tmp_path):
+    path = tmp_path / "s.script.txt"
+    path.write_text("@1 dialogue 0-5 (0.45? turn_taking) [Ann] Hello\n"
+                    "@2 dialogue 6-9 [Bob] Hi\n", encoding="utf-8")
+    segs = load_script(path).segments
+    assert (segs[0].confidence, segs[0].reason) == (0.45, "turn_taking")
+    assert segs[1].confidence is None
+    path.write_text("@1 dialogue 0-5 (1.5 turn_taking) [Ann] Hello\n", encoding="utf-8")
+    with pytest.raises(ScriptError, match="confidence"):
+        load_script(path)

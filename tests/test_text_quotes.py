@@ -65,3 +65,29 @@ def test_scare_quote_with_its_stop_inside_is_narration():
             "The main building was called “the house,” to tell it from the cottages.\n"
             "“Come in,” said Ada.\n")
     assert _dialogue(text) == [("“Come in,”", "Ada")]
+
+
+def test_a_title_case_answer_that_is_its_own_paragraph_in_a_conversation_is_speech():
+    from narrate.script import SegmentKind
+    from narrate.text import build_script
+
+    text = ("“What is yonder to the west?” he asked.\n\n“Old Miss' School.”\n\n"
+            "“Miss Smith's school?”\n")
+    kinds = [s.kind for s in build_script(text).segments if s.text.startswith("“")]
+    assert kinds == [SegmentKind.DIALOGUE] * 3
+    # a quoted title inside narration stays the narrator's
+    text = "She had read “The Old Man And The Sea” twice that summer.\n"
+    assert all(s.kind is not SegmentKind.DIALOGUE for s in build_script(text).segments)
+
+
+def test_a_verb_of_speaking_after_the_written_word_makes_the_quote_speech():
+    from narrate.script import SegmentKind
+    from narrate.text import build_script
+
+    for text in ("Father Arnall wrote a hard sum on the board and then said:\n\n"
+                 "“Now then, who will win? Go ahead, York!”\n",
+                 "A faint voice feebly articulated the words, “Let me see the child.”\n"):
+        kinds = [s.kind for s in build_script(text).segments if s.text.startswith("“")]
+        assert kinds == [SegmentKind.DIALOGUE], text
+    text = "The sign on the gate said “Keep Out” in red letters.\n"
+    assert all(s.kind is not SegmentKind.DIALOGUE for s in build_script(text).segments)

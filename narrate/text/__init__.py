@@ -6,8 +6,9 @@ The pipeline, one module per stage:
 * `blocks`    - paragraphs and their offsets (web one-line-per-paragraph or hard-wrapped text)
 * `clean`     - headings, list items and page boilerplate (kept as `skipped` segments)
 * `quotes`    - quotation spans and which of them are speech
-* `names`     - characters, aliases and genders (from the text and an optional cast)
-* `attribute` - who speaks each quote
+* `names`     - characters, aliases and genders (from the text and an optional cast);
+  `name_words` holds the words it reads names by (titles, person nouns, relations)
+* `attribution` - who speaks each quote (named sieves, `attribution/sieves.py` orders them)
 * `normalize` - the text to speak
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from narrate.script import NARRATOR, Character, Gender, Script, Segment, SegmentKind
-from narrate.text.attribute import (
+from narrate.text.attribution import (
     Attribution,
     attribute_quotes,
     has_speech_verb,
@@ -210,7 +211,8 @@ def _segments(text: str, blocks: Sequence, infos: Sequence, quotes: Sequence[Quo
                     segments.append(Segment(
                         SegmentKind.DIALOGUE, q.start, q.end, text[q.start:q.end],
                         speak=speakable(inner), speaker=_display(att.speaker, registry),
-                        paragraph=b.index, section=section, reason=att.reason))
+                        paragraph=b.index, section=section, reason=att.reason,
+                        confidence=att.confidence))
                     cur = q.end
                 elif q.start in not_speech:
                     if q.start > cur:

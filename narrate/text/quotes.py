@@ -181,10 +181,24 @@ _WRITTEN_PAIRS = frozenset([("the", "word"), ("the", "words"), ("known", "as")])
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
+_SPOKEN = frozenset(_WORD.findall(
+    "said say says cried cry asked answered replied whispered shouted called exclaimed "
+    "articulated uttered spoke repeated murmured muttered added began continued"))
+"""Verbs of speaking: after the written word ("wrote a sum on the board and then said:"),
+or before "the words" ("articulated the words,"), the quote is spoken."""
+
+
 def _names_written_text(lead: str) -> bool:
     words = _WORD.findall(lead.lower())
-    return any(w in _WRITTEN_WORDS for w in words) or any(
-        pair in _WRITTEN_PAIRS for pair in pairwise(words))
+    last = max((k for k, w in enumerate(words) if w in _WRITTEN_WORDS), default=-1)
+    for k, pair in enumerate(pairwise(words)):
+        if pair in _WRITTEN_PAIRS and not _SPOKEN & set(words[max(0, k - 2):k]):
+            last = max(last, k + 1)
+    if last < 0:
+        return False
+    # a verb of speaking later in the lead, not right after the written word ("the sign
+    # said" is written), makes the quote speech
+    return not any(w in _SPOKEN for w in words[last + 2:])
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’']*\s)|\n\s*\n")
@@ -212,8 +226,12 @@ def speech_rule(text: str, quote: Quote, prev_block_tail: str, attributed: bool,
     if not attributed and _names_written_text(lead[-120:]):
         return "written text (title, headline or post), read by the narrator"
     words = inner.split()
-    if not attributed and is_title_case(inner.rstrip(".,!?…"), min_words=3) and not \
-            inner.endswith(("?", "!")):
+    # a quote that is its whole paragraph, right after a paragraph of dialogue, is a turn of
+    # the conversation even in Title Case ("“Old Miss' School.”" answering a question)
+    turn = quote.start == block_start and not text[quote.end:quote.end + 2].strip() and \
+        ("”" in prev_block_tail or '"' in prev_block_tail)
+    if not attributed and not turn and is_title_case(inner.rstrip(".,!?…"), min_words=3) and \
+            not inner.endswith(("?", "!")):
         return "a title in Title Case, read by the narrator"
     if not attributed and len(words) <= 3 and not re.search(r"[.,!?;…—]", inner.rstrip(".,")):
         prev = text[quote.start - 1] if quote.start > 0 else "\n"

@@ -8,13 +8,16 @@ segment that is spoken or skipped::
     # source: story.txt
     # character: Leo | male | child | voice: kokoro:am_puck | aliases: Leo, little Leo
     # pronounce: DWTS = dee double-you tee ess
-    @4 dialogue 120-141 [Leo | kokoro:am_puck] Mommy, you did it!
+    @4 dialogue 120-141 (0.97 speech_verb) [Leo | kokoro:am_puck] Mommy, you did it!
+    @5 dialogue 142-160 (0.45? turn_taking) [Mia | kokoro:af_heart] No, you did.
     @6 narration 142-300 [Narrator] The words sliced through the ballroom...
     # skipped: page furniture: 'Reply'
     @90 skipped 5012-5017 [Narrator] Reply
 
 A person may change the speaker or voice inside the brackets, the text to speak after them,
-the kind (``skipped`` <-> ``narration``), characters and pronunciations. ``@id`` and offsets map
+the kind (``skipped`` <-> ``narration``), characters and pronunciations. A dialogue line
+carries how sure attribution is of its speaker and the rule that found it, ``(0.45?
+turn_taking)``; a ``?`` marks the doubtful ones worth checking. ``@id`` and offsets map
 each line back to the story; when the story file is found, its original text fills the gaps.
 """
 
@@ -27,9 +30,11 @@ from pathlib import Path
 from narrate.errors import ScriptError
 from narrate.script import NARRATOR, SCRIPT_VERSION, Character, Gender, Script, Segment, SegmentKind
 
-__all__ = ["apply_pronunciations", "dump_text", "load_script", "parse_text", "save_script"]
+__all__ = ["apply_pronunciations", "confidence_mark", "doubtful", "dump_text", "load_script",
+           "parse_text", "save_script"]
 
-_LINE = re.compile(r"^@(\d+)\s+(\w+)\s+(\d+)-(\d+)\s+\[([^\]|]*)(?:\|([^\]]*))?\]\s?(.*)$")
+_LINE = re.compile(r"^@(\d+)\s+(\w+)\s+(\d+)-(\d+)\s+(?:\(([\d.]+)\??(?:\s+(\w+))?\)\s+)?"
+                   r"\[([^\]|]*)(?:\|([^\]]*))?\]\s?(.*)$")
 _PRONOUNCE = re.compile(r"^#\s*pronounce:\s*(.+?)\s*=\s*(.+?)\s*$")
 _CHARACTER = re.compile(r"^#\s*character:\s*(.+)$")
 _HEADER = re.compile(r"^#\s*(title|author|source):\s?(.*)$")
@@ -69,7 +74,8 @@ def dump_text(script: Script) -> str:
     """The human-editable text form of `script`."""
     out = [f"# narrate script {SCRIPT_VERSION}",
            "# Edit [speaker | voice], the words after them, or add '# pronounce: word = say-it'.",
-           "# Change 'skipped' to 'narration' to have a skipped line read."]
+           "# Change 'skipped' to 'narration' to have a skipped line read.",
+           "# (0.45? rule) on a dialogue line: how sure the speaker is; '?' marks the doubtful."]
     if script.title:
         out.append(f"# title: {script.title}")
     if script.meta.get("author"):
@@ -93,6 +99,8 @@ def dump_text(script: Script) -> str:
             continue
         who = s.speaker or NARRATOR
         mark = f"[{who} | {s.voice}]" if s.voice else f"[{who}]"
+        if s.confidence is not None:
+            mark = f"({confidence_mark(s.confidence)} {s.reason or 'edited'}) {mark}"
         words = _one_line(s.text if s.kind is SegmentKind.SKIPPED else s.speak)
         if s.kind is SegmentKind.SKIPPED:
             out.append(f"# skipped: {s.reason or 'not part of the story'}")
@@ -100,6 +108,19 @@ def dump_text(script: Script) -> str:
             out.append(f"# {s.reason}")
         out.append(f"@{i} {s.kind.value} {s.start}-{s.end} {mark} {words}")
     return "\n".join(out)
+
+
+def confidence_mark(confidence: float) -> str:
+    """"0.97", or "0.45?" for a doubtful one (below `DOUBTFUL`)."""
+    return f"{confidence:.2f}" + ("?" if doubtful(confidence) else "")
+
+
+def doubtful(confidence: float | None) -> bool:
+    """An attribution worth a person's review."""
+    # (imported here: loading a script needs no attribution, and its patterns take ms)
+    from narrate.text.attribution.confidence import DOUBTFUL
+
+    return confidence is not None and confidence < DOUBTFUL
 
 
 def _parse_character(spec: str) -> Character:
@@ -159,13 +180,20 @@ def parse_text(raw: str, *, base: Path | None = None) -> Script:
         start, end = int(m.group(3)), int(m.group(4))
         if end < start:
             raise ScriptError(f"script line {n}: end {end} is before start {start}")
-        speaker = m.group(5).strip() or NARRATOR
-        voice = (m.group(6) or "").strip() or None
-        words = m.group(7)
+        sure, rule = m.group(5), m.group(6)
+        speaker = m.group(7).strip() or NARRATOR
+        voice = (m.group(8) or "").strip() or None
+        words = m.group(9)
         skipped = kind is SegmentKind.SKIPPED
+        try:
+            confidence = float(sure) if sure is not None else None
+        except ValueError as e:
+            raise ScriptError(f"script line {n}: bad confidence {sure!r}") from e
+        if confidence is not None and not 0.0 <= confidence <= 1.0:
+            raise ScriptError(f"script line {n}: confidence {sure} is not between 0 and 1")
         segments.append(Segment(kind, start, end, words, speak="" if skipped else words,
                                 speaker=speaker, voice=voice,
-                                reason=reason if skipped else None))
+                                reason=reason if skipped else rule, confidence=confidence))
         reason = None
     segments = _with_story_text(segments, source, base)
     meta: dict[str, object] = {"author": author} if author else {}
@@ -206,7 +234,7 @@ def _with_story_text(segments: list[Segment], source: str | None,
         out.append(Segment(s.kind, s.start, s.end, text, speak=speak, speaker=s.speaker,
                            voice=s.voice, paragraph=orig.paragraph if orig else 0,
                            section=orig.section if orig else 0, reason=s.reason or (
-                               orig.reason if orig else None)))
+                               orig.reason if orig else None), confidence=s.confidence))
     return out
 
 
@@ -222,7 +250,7 @@ def apply_pronunciations(script: Script, lexicon: Mapping[str, str]) -> Script:
             speak = rx.sub(say, speak)
         segments.append(Segment(s.kind, s.start, s.end, s.text, speak=speak, speaker=s.speaker,
                                 voice=s.voice, paragraph=s.paragraph, section=s.section,
-                                reason=s.reason))
+                                reason=s.reason, confidence=s.confidence))
     meta = dict(script.meta)
     meta["pronounce"] = dict(lexicon)
     return Script(tuple(segments), script.characters, title=script.title, source=script.source,

@@ -1,0 +1,287 @@
+"""Speech tags as grammar: the speech verb beside a quote and its subject ("said the old
+man", "he whispered", "Bruno whispered, ", "My uncle looked up and said:").
+
+Known failures: a tag whose subject follows a long clause ("said, with a look at the door
+that nobody else could have managed, the old man"); a verb missing from `SPEECH_VERBS`."""
+
+from __future__ import annotations
+
+import re
+
+from narrate.text.attribution.patterns import (
+    ABBREVIATED_OFFICES,
+    ADVERBS,
+    AGENT_NOUN,
+    AUX,
+    BARE_SUBJECTS,
+    DETERMINERS,
+    EPITHET_WORDS,
+    INTRODUCING_VERBS,
+    LOWER_ADVERB_OK,
+    MODALS,
+    OFFICES,
+    OPENERS,
+    PHRASAL,
+    PLAIN_SPEECH_VERBS,
+    PRONOUNS,
+    SENTENCE_END,
+    SPEECH_VERBS,
+    TOKEN,
+)
+from narrate.text.name_words import PERSON_NOUNS
+
+
+def is_adverb(word: str) -> bool:
+    """"quietly", "then"; a capitalised -ly word only when it is a known adverb ("Suddenly"):
+    inside a tag it is a name ("said Kimberly Strach", "Emily said")."""
+    w = word.lower()
+    if w in ADVERBS:
+        return True
+    return w.endswith("ly") and len(w) > 3 and (word.islower() or w in LOWER_ADVERB_OK)
+
+
+def is_verb(tokens: list[str], i: int) -> int:
+    """Length of the speech verb at ``tokens[i]`` (2 for "went on"), 0 when none."""
+    if i >= len(tokens):
+        return 0
+    w = tokens[i].lower()
+    if w not in SPEECH_VERBS:
+        # "she would sigh", "he will answer": a modal's base form of a listed past tense
+        if i > 0 and tokens[i - 1].lower() in MODALS and len(w) > 3 and w.isalpha() and (
+                w + "ed" in SPEECH_VERBS or w + "d" in SPEECH_VERBS
+                or (w.endswith("y") and w[:-1] + "ied" in SPEECH_VERBS)):
+            return 1
+        return 0
+    if w in PHRASAL:
+        return 2 if i + 1 < len(tokens) and tokens[i + 1].lower() == PHRASAL[w] else 0
+    return 1
+
+
+def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """A subject starting at ``tokens[i]``: (phrase, tokens used)."""
+    if i >= len(tokens):
+        return None
+    t = tokens[i]
+    if t.lower() in PRONOUNS and (t == "I" or t.islower() or i == 0 or t in ("He", "She")):
+        return t, 1
+    if t in EPITHET_WORDS and i + 1 < len(tokens) and tokens[i + 1][0].isupper() and \
+            tokens[i + 1].lower() not in DETERMINERS and tokens[i + 1].lower() not in PRONOUNS:
+        # "said old Cotter", "cried little Tom": the epithet is not part of the name
+        found = subject_at(tokens, i + 1)
+        return (found[0], found[1] + 1) if found else None
+    if t[0].isupper() and t.lower() not in DETERMINERS:
+        j = i
+        while j < len(tokens) and tokens[j][0].isupper() and j - i < 6:
+            j += 1
+        if j - i > 4 and without_office(tokens[i:j]) == tokens[i:j]:
+            j = i + 4  # (up to 4 words of a name; more only when an office opens them)
+        return " ".join(without_office(tokens[i:j])), j - i
+    if t.lower() in BARE_SUBJECTS and (i + 1 >= len(tokens) or not tokens[i + 1][0].isalpha()):
+        return t.lower(), 1  # ", said another." / ", cried one,"
+    if t.lower() in DETERMINERS:
+        for j in range(i + 1, min(i + 4, len(tokens))):
+            w = tokens[j].lower()
+            if w in PERSON_NOUNS:
+                if w == "voice" and j + 2 < len(tokens) and tokens[j + 1] == "of" and \
+                        tokens[j + 2][0].isupper():
+                    k = j + 2
+                    while k < len(tokens) and tokens[k][0].isupper() and k - j < 5:
+                        k += 1
+                    return " ".join(tokens[i:k]), k - i
+                return " ".join(tokens[i:j + 1]), j + 1 - i
+            if AGENT_NOUN.match(w) and (j + 1 == len(tokens) or not tokens[j + 1][0].isalnum()):
+                return " ".join(tokens[i:j + 1]), j + 1 - i  # "said the waggoner."
+            if not re.match(r"[a-z][a-z-]*$", tokens[j]):
+                return None
+    return None
+
+
+def without_office(words: list[str]) -> list[str]:
+    """A name's words without the office before it: "Vice President Joe Biden" -> "Joe
+    Biden", "Sen. Ben Sasse" -> "Ben Sasse", "Gov. Cuomo" -> "Cuomo". A spelled-out office
+    goes only before a full name (two words or more): "General Tilney" or "Chief Tom" may be
+    how a story names someone."""
+    k = 0
+    while k < len(words) - 1 and words[k] in OFFICES:
+        k += 1
+    if k and (len(words) - k >= 2 or all(w in ABBREVIATED_OFFICES for w in words[:k])):
+        return words[k:]
+    return words
+
+
+def _subject_before(tokens: list[str], i: int) -> str | None:
+    """The subject ending just before ``tokens[i]`` (skipping adverbs and auxiliaries)."""
+    j = i - 1
+    while j >= 0 and (is_adverb(tokens[j]) or tokens[j].lower() in AUX) and i - j <= 3:
+        j -= 1
+    if j < 0:
+        return None
+    t = tokens[j]
+    if t.lower() in PRONOUNS:
+        return t
+    if t[0].isupper() and t.lower() not in DETERMINERS:
+        k = j
+        while k > 0 and tokens[k - 1][0].isupper() and j - k < 5 and \
+                tokens[k - 1].lower() not in DETERMINERS and tokens[k - 1].lower() not in \
+                PRONOUNS:
+            k -= 1
+        while k < j and (tokens[k].lower() in LOWER_ADVERB_OK or tokens[k].lower() in
+                         OPENERS):
+            k += 1  # "Presently Tom said", "Then Tom said": the adverb is not part of the name
+        words = without_office(tokens[k:j + 1])
+        return " ".join(words[-4:] if len(words) > 4 else words)
+    if t.lower() in PERSON_NOUNS:
+        for k in range(j - 1, max(-1, j - 4), -1):
+            if tokens[k].lower() in DETERMINERS:
+                return " ".join(tokens[k:j + 1])
+            if not re.match(r"[a-z][a-z-]*$", tokens[k]):
+                break
+    return None
+
+
+_CALLERS = frozenset(("they", "people", "everyone", "we", "you", "the", "others", "all"))
+
+
+def _called(tokens: list[str], k: int) -> str | None:
+    """The name after a description that says what the person is called: "said the one they
+    called Veronica", "cried a boy named Tim", "said the woman known as Ma"."""
+    j = k
+    if j < len(tokens) and tokens[j].lower() in ("whom", "who", "that"):
+        j += 1
+    while j < len(tokens) and tokens[j].lower() in _CALLERS and j - k < 3:
+        j += 1
+    if j < len(tokens) and tokens[j].lower() in ("called", "named", "call", "calls"):
+        j += 1
+    elif j + 1 < len(tokens) and tokens[j].lower() == "known" and tokens[j + 1] == "as":
+        j += 2
+    else:
+        return None
+    found = subject_at(tokens, j) if j < len(tokens) and tokens[j][:1].isupper() else None
+    return found[0] if found and found[0].lower() not in PRONOUNS else None
+
+
+PERCEIVING = frozenset(("heard", "hear", "hears", "overheard"))
+
+
+def _heard(tokens: list[str], k: int) -> str | None:
+    """“…” Mary heard Tom say / she heard one voice say: the one heard speaks, not the
+    hearer. A pronoun heard ("heard her say") is left to the other sieves: its antecedent
+    is often the hearer's own name, which would be wrong."""
+    found = subject_at(tokens, k)
+    if not found or found[0].lower() in PRONOUNS:
+        return None
+    j = k + found[1]
+    if j < len(tokens) and (is_verb(tokens, j) or tokens[j].lower() in PLAIN_SPEECH_VERBS):
+        return found[0]
+    return None
+
+
+def subject_after(after: str) -> str | None:
+    """Speaker named in a tag after a quote: ", said the parson." / " he whispered"."""
+    tokens = [t for t in TOKEN.findall(after[:160])]
+    while tokens and tokens[0] in ",;:—–-":
+        tokens.pop(0)
+    i = 0
+    while i < len(tokens) and is_adverb(tokens[i]) and i < 2:
+        i += 1
+    n = is_verb(tokens, i)
+    if n:
+        k = i + n
+        while k < len(tokens) and is_adverb(tokens[k]) and k - i - n < 2:
+            k += 1
+        found = subject_at(tokens, k)
+        if found:
+            return (_called(tokens, k + found[1]) if found[0][:1].islower() else None) \
+                or found[0]
+    found = subject_at(tokens, 0)
+    if found:
+        k = found[1]
+        while k < len(tokens) and (is_adverb(tokens[k]) or tokens[k].lower() in AUX) \
+                and k - found[1] < 3:
+            k += 1
+        if k < len(tokens) and tokens[k].lower() in PERCEIVING:
+            return _heard(tokens, k + 1)
+        if is_verb(tokens, k):
+            return found[0]
+        # "I remember asking.", "he managed to say.", "I heard myself say.": a speech verb
+        # in its plain or -ing form closing the tag a few words after the subject
+        for j in range(found[1], min(found[1] + 5, len(tokens) - 1)):
+            w = tokens[j]
+            if not w.islower():
+                break
+            if w in PLAIN_SPEECH_VERBS and not tokens[j + 1][0].isalnum():
+                return found[0]
+    return None
+
+
+def subject_before(before: str) -> str | None:
+    """Speaker named in a tag before a quote: "Bruno whispered, " / "he said:"."""
+    tokens = TOKEN.findall(before[-240:])
+    if any(t in ".!?" for t in tokens[-1:]):
+        return None
+    for i in range(len(tokens) - 1, max(-1, len(tokens) - 14), -1):
+        if is_verb(tokens, i):
+            subj = _subject_before(tokens, i)
+            if subj:
+                return subj
+            if i > 0 and tokens[i - 1] == "and":
+                return _sentence_opener(tokens, i - 1)  # "My uncle looked up and said:"
+    if tokens and tokens[-1] in (":", ","):
+        # "he suddenly addressed her with:", "...by leaning towards him and remarking:": a
+        # verb that introduces speech only when the quote follows at once
+        for i in range(len(tokens) - 2, max(-1, len(tokens) - 8), -1):
+            if tokens[i].lower() in INTRODUCING_VERBS:
+                # ("The quiet voice beside her whispering," has no clause for an opener)
+                opener = _sentence_opener(tokens, i) if tokens[i - 1] in ("and", ",") else None
+                return _subject_before(tokens, i) or opener
+    return None
+
+
+def led_by(tokens: list[str], pronoun: str) -> bool:
+    """The sentence's subject is `pronoun` after a short opening phrase with no person in it
+    ("From one of the rooms he heard ...")."""
+    for k, t in enumerate(tokens[:8]):
+        if t.lower() == pronoun:
+            # ("one of the rooms": "one" here is a number, not a person)
+            return all((w.lower() not in PERSON_NOUNS or w.lower() in BARE_SUBJECTS)
+                       and (j == 0 or not w[0].isupper()) for j, w in enumerate(tokens[:k]))
+    return False
+
+
+def _sentence_opener(tokens: list[str], i: int) -> str | None:
+    """The subject opening the sentence that holds ``tokens[i]``."""
+    k = i
+    while k > 0 and tokens[k - 1] not in ".!?;”\"’":
+        k -= 1
+    while k < i and tokens[k].lower() in OPENERS:
+        k += 1
+    found = subject_at(tokens, k)
+    return found[0] if found else None
+
+
+def last_sentence(s: str) -> str:
+    last = None
+    for m in SENTENCE_END.finditer(s):
+        last = m
+    return s[last.end():] if last else s
+
+
+def first_sentence(s: str) -> str:
+    m = SENTENCE_END.search(s)
+    return s[:m.end()] if m else s
+
+
+_CLOSING_TAG = re.compile(
+    r"[,;]?\s+(?:says|said|adds|added|notes|noted|explains|explained|argues|argued|"
+    r"according\s+to)\s+((?:[A-Z][\w’'.-]*\s+){0,4}?[A-Z][\w’'-]*)(?:,[^.!?]{0,160})?\s*$")
+
+
+def closing_tag(sentence: str) -> str | None:
+    """The person a sentence of reported speech is attributed to at its end (news style):
+    "Many parents struggle to set rules, says David Palmiter, a professor of psychology" ->
+    "David Palmiter" (an office before the name dropped: "said Sen. Paul Grady")."""
+    m = _CLOSING_TAG.search(sentence)
+    if not m:
+        return None
+    words = without_office(m.group(1).split())
+    return " ".join(words) if words and words[0].lower() not in PRONOUNS else None

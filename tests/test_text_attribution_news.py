@@ -1,0 +1,45 @@
+"""News writing: an office before a name is not part of it ("said Sen. Paul Grady"), a middle
+initial is ("Linda K. Moss"), and an appositive after the name does not cut it."""
+
+import pytest
+from attrkit import speakers
+
+from narrate.text.attribution.grammar import without_office
+
+
+@pytest.mark.parametrize(("tag", "who"), [
+    ("“We will keep going,” said Rep. Maria Ortiz, who leads the panel.", "Maria Ortiz"),
+    ("“It is a sad day,” said Sen. Paul Grady of Ohio.", "Paul Grady"),
+    ("Vice President Ana Ruiz said, “We are not done.”", "Ana Ruiz"),
+    ("“Rates will hold,” Board Chair Linda K. Moss said on Tuesday.", "Linda K. Moss"),
+    ("“Stay home,” Gov. Ned Hale told reporters.", "Ned Hale"),
+    ("“Stay home,” Gov. Hale told reporters.", "Hale"),
+    ("“No fraud was found,” said Beverly Ann Rowe, executive director of the elections "
+     "board.", "Beverly Ann Rowe"),
+])
+def test_the_speaker_is_the_name_without_its_office(tag: str, who: str) -> None:
+    assert speakers(f"The meeting ran late on Monday.\n\n{tag}\n") == [who]
+
+
+def test_an_office_spelled_out_before_a_single_name_stays() -> None:
+    # a story may call someone "General Tilney": only a full name after it drops it
+    assert without_office(["General", "Tilney"]) == ["General", "Tilney"]
+    assert without_office(["Secretary", "State", "Mike", "Dunn"]) == ["Mike", "Dunn"]
+
+
+def test_a_title_abbreviation_does_not_end_the_sentence() -> None:
+    text = ("Reporters waited outside.\n\nSen. Paul Grady stepped out of the car. “Not today,” "
+            "he said.\n")
+    assert speakers(text) == ["Paul Grady"]
+
+
+def test_a_quote_after_reported_speech_is_the_one_the_sentence_attributes_it_to() -> None:
+    # news style: the paraphrase's closing tag names the speaker of the quote after it,
+    # not the last person quoted or named earlier in the paragraph
+    text = ("“Screens are fine in moderation,” Molitor said. Still, many parents struggle to "
+            "set rules, and the pressure from friends is real, says Hannah Kessler, a "
+            "professor of psychology. “It is about balance.”\n")
+    assert speakers(text) == ["Molitor", "Hannah Kessler"]
+    text = ("Molitor has a point, and the pressure is real, says Sen. Hannah Kessler, a "
+            "former teacher.\n\n“It is about balance.”\n")
+    assert speakers(text) == ["Hannah Kessler"]

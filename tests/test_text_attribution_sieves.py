@@ -1,0 +1,85 @@
+"""Each attribution sieve on a passage of its own: the speaker it gives and its name (the
+segment's `reason`), and the order `sieves.py` runs them in."""
+
+import pytest
+
+from narrate.script import SegmentKind
+from narrate.text import build_script
+from narrate.text.attribution import grammar, sieves
+
+
+def _said(text: str) -> list[tuple[str | None, str | None]]:
+    s = build_script(text)
+    return [(seg.speaker, seg.reason) for seg in s.segments if seg.kind is SegmentKind.DIALOGUE]
+
+
+def test_the_untagged_sieves_run_in_the_documented_order() -> None:
+    assert [s.name for s in sieves.UNTAGGED] == [
+        "action_beat", "continued", "continued", "continued", "named_nearby",
+        "kin_vocative", "action_beat", "voice_after", "turn_taking", "previous", "cast_guess"]
+
+
+@pytest.mark.parametrize(("after", "subject"), [
+    (", said the old man.", "the old man"),
+    (" he whispered.", "he"),
+    (", replied Mrs. Pike.", "Mrs. Pike"),
+    (", cried another.", "another"),
+    (", said the ferryman.", "the ferryman"),
+    (" Then the bell rang.", None),
+])
+def test_grammar_finds_the_subject_of_a_tag_after_a_quote(after: str, subject: str | None) -> None:
+    assert grammar.subject_after(after) == subject
+
+
+@pytest.mark.parametrize(("before", "subject"), [
+    ("Bruno whispered, ", "Bruno"),
+    ("Then Nora said: ", "Nora"),
+    ("My uncle looked up and said: ", "My uncle"),
+    ("The rain stopped. ", None),
+])
+def test_grammar_finds_the_subject_of_a_tag_before_a_quote(before: str,
+                                                           subject: str | None) -> None:
+    assert grammar.subject_before(before) == subject
+
+
+def test_speech_verb_sieve() -> None:
+    text = "Tom met Mary at the gate.\n“Late again,” said Mary.\n"
+    assert _said(text) == [("Mary", "speech_verb")]
+
+
+def test_continued_sieve_keeps_the_speaker_within_a_paragraph() -> None:
+    text = "Tom met Mary at the gate.\n“Late again,” said Mary. “And wet.”\n"
+    assert _said(text)[1] == ("Mary", "continued")
+
+
+def test_action_beat_sieve_inside_a_paragraph() -> None:
+    text = ("Tom met Mary at the gate.\n"
+            "“Late again,” said Mary. Tom shrugged. “The ferry was slow.”\n")
+    assert _said(text)[1] == ("Tom", "action_beat")
+
+
+def test_action_beat_sieve_after_a_paragraph_of_narration() -> None:
+    text = ("Tom met Mary at the gate.\n“Late again,” said Mary.\n"
+            "Tom was shaking the rain off his coat.\n“The ferry was slow.”\n")
+    assert _said(text)[1] == ("Tom", "action_beat")
+
+
+def test_named_nearby_sieve() -> None:
+    text = ("Tom met Mary at the gate. The rain had not stopped all day.\n"
+            "“Late again.” Mary held the gate open for him and looked at the sky.\n")
+    assert _said(text) == [("Mary", "named_nearby")]
+
+
+def test_kin_vocative_sieve() -> None:
+    text = ("The kitchen was warm and the kettle was singing on the stove.\n"
+            "“Mommy, can I have one?”\n"
+            "Mary turned and saw her son reaching for the biscuits on the shelf.\n")
+    speaker, reason = _said(text)[0]
+    assert reason == "kin_vocative" and speaker is not None and "son" in speaker
+
+
+def test_turn_taking_sieve_alternates_two_speakers() -> None:
+    text = ("Tom met Mary at the gate.\n“Late again,” said Mary.\n"
+            "“The ferry was slow,” said Tom.\n“It always is.”\n“Not on a Sunday, it is not.”\n")
+    assert [s for s, _ in _said(text)] == ["Mary", "Tom", "Mary", "Tom"]
+    assert _said(text)[2][1] == "turn_taking"

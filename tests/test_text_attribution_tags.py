@@ -1,0 +1,166 @@
+"""Attribution: tags (invented passages in, speakers out)."""
+
+from attrkit import speakers, wrapped
+
+from narrate.text import build_script
+
+
+def test_verb_before_and_after():
+    text = ("Ada looked up. “Hello,” Ada said.\n"
+            "“Who is there?” asked Bram.\n"
+            "Bram whispered, “Only me.”\n")
+    assert speakers(text) == ["Ada", "Bram", "Bram"]
+
+
+def test_addressee_is_not_the_speaker():
+    text = ("Nora stood by the stove with Clara.\n"
+            "“Clara,” she said, “bring the bread.”\n")
+    assert speakers(text) == ["Nora", "Nora"]
+
+
+def test_em_dash_dialogue_tag_inside_the_paragraph():
+    text = ("—Come along, Rudi, said Marek. The tide is turning.\n\n"
+            "—Not yet! Rudi said. Give me a minute.\n\n"
+            "—Now, he said quietly.\n\n"
+            "Marek walked off.\n")
+    assert speakers(text) == ["Marek", "Rudi", "Rudi"]
+
+
+def test_bare_another_is_a_tag_subject():
+    text = ("The women by the well talked of nothing else.\n\n"
+            "“She should be ashamed,” said one.\n\n"
+            "“She is not,” said another.\n")
+    assert speakers(text) == ["one", "another"]
+
+
+def test_occupation_noun_after_speech_verb_is_the_speaker():
+    text = ("The cart stopped at the gate, and Hilde climbed down.\n\n"
+            "“That will be twopence,” said the gatekeeper.\n\n"
+            "“Here it is,” said Hilde.\n")
+    s = build_script(text)
+    first = speakers(text)[0]
+    assert first != "Hilde" and "gatekeeper" in s.character(first).name.lower()
+
+
+def test_a_tag_closing_the_paragraph_before_after_its_own_quotes():
+    text = wrapped("Tom, Mary and Jack stood at the crossroads.", "“Is it far?” asked Tom.",
+                    "“Two miles,” said Jack. Mary looked at him and then at the sky, and "
+                    "said quietly:", "“Three, at least.”")
+    assert speakers(text) == ["Tom", "Jack", "Mary"]
+
+
+def test_a_coordinated_speech_verb_takes_the_sentence_subject():
+    text = wrapped("Tom, Mary and Jack stood at the crossroads.", "“Is it far?” asked Tom.",
+                    "“Two miles,” said Jack.", "Mary frowned at the map for a while and said:",
+                    "“Three, at least.”")
+    assert speakers(text) == ["Tom", "Jack", "Mary"]
+
+
+def test_an_opening_then_is_not_part_of_the_name():
+    text = wrapped("Tom, Mary and Jack stood at the crossroads.", "“Is it far?” asked Tom.",
+                    "“Two miles,” said Jack.", "Then Mary said:", "“Three, at least.”")
+    assert speakers(text) == ["Tom", "Jack", "Mary"]
+
+
+def test_an_opening_preposition_or_adverb_is_not_a_name():
+    text = ("Oskar Lind knocked at the inn door and waited in the rain. Meanwhile, the lamp "
+            "in the window went out.\n\n“Open up,” he shouted.\n\n"
+            "Upon Oskar's second knock the bolt slid back. Altogether the place looked "
+            "deserted.\n\n“At last,” he said.\n")
+    assert speakers(text) == ["Oskar Lind", "Oskar Lind"]
+    names = [c.name for c in build_script(text).characters]
+    assert not {"Meanwhile", "Upon Oskar", "Altogether"} & set(names)
+
+
+def test_a_titled_name_heard_in_dialogue_is_the_tagged_man_of_that_surname():
+    # "Mr Hobb" (only in quotes) is the "old Hobb" of the tags, so not the narrator "I"
+    text = ("I came down to supper late. Old Hobb was sitting at the fire, and I sat at "
+            "the end of the table by my aunt, and I said nothing at all.\n\n"
+            "“A bad business, Mr Hobb,” my aunt was saying. “How do you mean, Mr Hobb?”\n\n"
+            "“Bad for children,” said old Hobb.\n\n“Who is ill?” said I.\n")
+    assert speakers(text)[-1] == "Narrator"
+
+
+def test_the_name_in_the_answer_to_your_name_is_the_answerers_own():
+    # “Ned, sir.” answers “Tell me your name!”: it does not call the man Ned, so the
+    # man's lines stay his
+    text = ("I was alone in the churchyard when a rough man seized me by the collar, and I "
+            "cried out.\n\n“Tell me your name!” said the man. “Quick!”\n\n“Ned, sir.”\n\n"
+            "“Once more,” said the man.\n\n“Ned. Ned, sir.”\n")
+    got = speakers(text)
+    assert got[0] == got[1] == "the man"
+
+
+def test_a_tag_with_would_before_a_plain_speech_verb():
+    # "she would sigh" is a tag (a habit told once for many days)
+    text = ("Every morning Beatrix came into the nursery, and Tom sat up in bed.\n\n"
+            "“All right.”\n\n“I am feeling very old to-day, Tom,” she would sigh.\n")
+    assert speakers(text)[-1] == "Beatrix"
+
+
+def test_tag_closing_the_paragraph_before_with_a_comma():
+    # the narration runs into the speech: "...as he had said at breakfast," / "“...”"
+    text = ("Walter sat by the stove. Emily poured his coffee and chattered to keep him "
+            "cheerful; but when the cake came, it was impossible for him not to say, as he "
+            "had said at breakfast,\n\n"
+            "“Poor Marta! I wish she were here again.”\n\n"
+            "“You know she is happy now, uncle.”\n\n"
+            "“Happy! How can she be happy so far away?”\n")
+    assert speakers(text) == ["Walter", "Emily", "Walter"]
+
+
+def test_habitual_tag_with_a_modal():
+    # "she would sigh": the base form after a modal is the same speech verb as "sighed"
+    text = ("Margaret sat by the window and Walter read his paper.\n\n"
+            "“Good morning,” said Walter.\n\n"
+            "“Morning.”\n\n"
+            "“I am feeling very tired today,” she would sigh, her hand at her brow.\n")
+    assert speakers(text) == ["Walter", "Margaret", "Margaret"]
+
+
+def test_a_sentence_adverb_before_a_tagged_name_is_not_part_of_it():
+    # "soon" is written in lower case elsewhere: "Soon Tom" is Tom
+    text = ("Tom Reed and Sid Reed sat on the fence. They would soon hear the bell.\n\n"
+            "“That's school,” Sid said.\n\n"
+            "Soon Tom said, “I'm not going.”\n")
+    assert speakers(text) == ["Sid Reed", "Tom Reed"]
+
+
+def test_a_description_followed_by_the_name_it_goes_by_is_that_name():
+    text = ("The girls sat on the wall of the yard.\n\n"
+            "“I don't care,” said the one they called Rosalind.\n")
+    assert speakers(text) == ["Rosalind"]
+    text = "The boys waited by the boats.\n\n“Too late,” cried a boy named Tobias.\n"
+    assert speakers(text) == ["Tobias"]
+
+
+def test_two_tagged_speakers_in_one_paragraph_keep_their_own_tags():
+    text = ("The sisters argued on the stairs. Hester said, “It is mine.” Orla said, “No, it "
+            "is mine.”\n")
+    assert speakers(text) == ["Hester", "Orla"]
+
+
+def test_a_name_ending_in_ly_after_the_verb_is_not_an_adverb():
+    assert speakers("The hall was cold.\n\n“Close the door,” said Kimberly Vane.\n") == [
+        "Kimberly Vane"]
+    assert speakers("The hall was cold.\n\nEmily said, “Close the door.”\n") == ["Emily"]
+
+
+def test_a_verb_that_introduces_the_quote_after_a_colon():
+    for text, who in (
+            ("Nell sat at the window sewing a hem. Harold suddenly addressed her with:\n\n"
+             "“I hope the weather holds, Nell.”\n", "Harold"),
+            ("Nell sat at the window. Agatha stood up, leaning towards the fire and "
+             "remarking:\n\n“It is colder than last winter.”\n", "Agatha")):
+        said = [(s.speaker, s.reason) for s in build_script(text).segments
+                if s.kind.value == "dialogue"]
+        assert said == [(who, "speech_verb")]
+
+
+def test_the_one_heard_speaking_is_the_speaker_not_the_hearer():
+    text = "The hall was dark.\n\n“Who left the door open?” Anna heard Tobias say.\n"
+    assert speakers(text) == ["Tobias"]
+    # a pronoun heard is left to the other sieves (here the beat before it), not the hearer
+    text = ("Tobias came in from the rain.\n\n“Who left the door open?” Anna heard him "
+            "say.\n")
+    assert speakers(text) == ["Tobias"]
