@@ -31,6 +31,7 @@ from narrate.errors import FeedError
 from narrate.files import atomic_write_bytes
 from narrate.publish.episode import Episode, episode_metadata_path
 from narrate.publish.show import ShowConfig
+from narrate.publish.xmltext import xml_text
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -402,9 +403,11 @@ def _url(show: ShowConfig, rel: str) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, attrs)
+    """A child element; its text and attributes pass through `xml_text`, so nothing a user
+    typed (a title with a BEL or a colour code) can make the feed unreadable."""
+    el = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 
@@ -539,9 +542,9 @@ def _build_channel(show: ShowConfig, cover: str | None, items: list[ET.Element])
     _sub(ch, _it("explicit"), "true" if show.explicit else "false")
     if show.category_path:
         # the category name is the `text` attribute, which _sub's text argument would not set
-        cat = ET.SubElement(ch, _it("category"), {"text": show.category_path[0]})
+        cat = ET.SubElement(ch, _it("category"), {"text": xml_text(show.category_path[0])})
         for sub in show.category_path[1:]:
-            cat = ET.SubElement(cat, _it("category"), {"text": sub})
+            cat = ET.SubElement(cat, _it("category"), {"text": xml_text(sub)})
     if show.owner_name or show.owner_email:
         owner = _sub(ch, _it("owner"))
         if show.owner_name:
@@ -619,8 +622,15 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _write_feed(feed_path: Path, old_bytes: bytes | None, root: ET.Element) -> None:
+    """Replace the feed with ``root``, but only once the new document has been parsed back as an
+    RSS feed: a feed no reader can parse never replaces a good one."""
     ET.indent(root, space=" ")
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    try:
+        _parse_feed(data, feed_path)
+    except FeedError as e:
+        raise FeedError(f"the new {feed_path.name} would not be a valid feed ({e.__cause__ or e})"
+                        f"; nothing was changed") from e
     if old_bytes is not None:
         atomic_write_bytes(feed_path.with_name(feed_path.name + ".bak"), old_bytes)
     atomic_write_bytes(feed_path, data)
