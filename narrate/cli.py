@@ -582,15 +582,20 @@ def feed_check(feed_path: Path) -> None:
 @click.argument("folder", default=Path("output"),
                 type=click.Path(path_type=Path, file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to listen on (0.0.0.0 for every one).")
+              help="Interface to listen on: 0.0.0.0 for every one, so podcast apps on your "
+                   "network can subscribe (the feed's URLs follow the address they use).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @reports_errors
 def serve(folder: Path, host: str, port: int) -> None:
     """Serve the feed, show page and media with HEAD and byte ranges.
 
+    Only what the feed and show page publish is served (feed.xml, index.html, the
+    episodes' MP3s, transcripts, chapters and covers); nothing else in FOLDER.
+
     \b
     Example:
       narrate serve output/ --port 8000
+      narrate serve output/ --host 0.0.0.0 --port 8765   # apps on your network
     """
     from narrate.publish.serve import serve as serve_folder
 
