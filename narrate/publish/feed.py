@@ -350,6 +350,7 @@ def _resolve_source(mp3: Path, folder: Path, show: ShowConfig) -> _Source:
     except ValueError:
         raise FeedError(f"{mp3} is not inside the feed folder {folder}; render with -o "
                         f"{folder} or copy it there (the feed links only files it hosts)") from None
+    _check_audio(mp3)
     meta = episode_metadata_path(mp3)
     if meta.is_file():
         episode = Episode.load(meta)
@@ -362,6 +363,17 @@ def _resolve_source(mp3: Path, folder: Path, show: ShowConfig) -> _Source:
             raise FeedError(f"{label} {mp3.parent / name} named by {meta.name} is missing; "
                             "re-render the episode; the feed was not changed")
     return _Source(episode, mp3, rel)
+
+
+def _check_audio(mp3: Path) -> None:
+    """The file decodes as MP3 audio, all of it: the feed promises apps an episode."""
+    from narrate.audio.pcm import verify_mp3
+    from narrate.errors import AudioError
+
+    try:
+        verify_mp3(mp3)
+    except AudioError as e:
+        raise FeedError(f"{mp3}: {e}; the feed was not changed") from e
 
 
 def _episode_from_mp3(mp3: Path) -> Episode:
