@@ -262,7 +262,7 @@ def test_a_file_that_is_not_mp3_audio_is_not_published(tmp_path: Path, with_json
     before = (out / "feed.xml").read_bytes()
     fake = make_episode(out, "fake", with_json=with_json)
     fake.write_bytes(Path("/bin/ls").read_bytes())
-    with pytest.raises(FeedError, match="fake.mp3 is not MP3 audio.*feed was not changed"):
+    with pytest.raises(FeedError, match=r"fake\.mp3 is not MP3 audio.*feed was not changed"):
         publish([fake], feed_path=out / "feed.xml", show=show())
     assert (out / "feed.xml").read_bytes() == before
 
