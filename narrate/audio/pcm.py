@@ -115,7 +115,7 @@ def verify_mp3(path: str | Path, *, seconds: float | None = None) -> None:
 
     path = Path(path)
     try:
-        layer = MP3(path).info.layer  # type: ignore[union-attr]
+        layer = MP3(path).info.layer  # type: ignore[union-attr,attr-defined]
     except (MutagenError, OSError) as e:
         raise AudioError(f"{path.name} is not MP3 audio ({e})") from e
     if layer != 3:
