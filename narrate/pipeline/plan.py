@@ -138,13 +138,6 @@ def story_paths(paths: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _remove_stale_temporaries(out_dir: Path, slug: str) -> None:
-    """A render killed while encoding leaves its temporary ``.<slug>.*.mp3``; the final file
-    never existed half-written, but the leftover must not linger."""
-    for leftover in out_dir.glob(f".{slug}.*.mp3"):
-        leftover.unlink(missing_ok=True)
-
-
 def episode_fingerprint(script: Script, options: RenderOptions, slug: str) -> str:
     """What an episode depends on: its cast script, the voices' engines, the options that shape
     the mix, and narrate's own code (any change to it renders again)."""
@@ -314,8 +307,6 @@ def _render_planned(planned: Sequence[_Planned], out: Path, *, options: RenderOp
 
     def master(n: int) -> Episode:
         p = planned[n]
-        if out.is_dir():
-            _remove_stale_temporaries(out, p.slug)
         episode = _render_cast(p.original, p.script, p.cast, out, slug=p.slug, options=options,
                                progress=None, executor=SerialExecutor(), store=store,
                                book_cover=p.cover, place=p.place)

@@ -90,7 +90,54 @@ def produce_episode(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path,
                     store=SegmentCache(options.cache_dir))[0]
 
 
+EPISODE_LOCK_WAIT_S = 3600.0
+"""How long a render waits for another render of the same episode into the same folder."""
+
+
+@contextmanager
+def episode_lock(out_dir: Path, slug: str) -> Iterator[None]:
+    """Hold ``<out>/.<slug>.lock`` while an episode's files are made: a second render of the
+    same episode into the same folder waits (and says so) instead of both writing at once.
+    The lock is an OS file lock, so a render that was killed holds it no longer; the
+    temporary files such a render left are swept once the lock is ours."""
+    from filelock import FileLock, Timeout
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out_dir / f".{slug}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        _LOGGER.warning("another narrate is rendering %s into %s; waiting for it to finish",
+                        slug, out_dir)
+        try:
+            lock.acquire(timeout=EPISODE_LOCK_WAIT_S)
+        except Timeout:
+            raise InputError(f"another narrate has been rendering {slug} into {out_dir} for "
+                             f"over {EPISODE_LOCK_WAIT_S / 60:.0f} minutes; wait for it, or "
+                             "render into another folder") from None
+    try:
+        for leftover in (*out_dir.glob(f".{slug}.*.mp3"), *out_dir.glob(f".{slug}.*.pcm"),
+                         *out_dir.glob(f".{slug}.*.tagged")):
+            leftover.unlink(missing_ok=True)
+        yield
+    finally:
+        lock.release()
+
+
 def produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
+                      title: str, options: RenderOptions, store: SegmentCache,
+                      progress: ProgressCallback | None = None,
+                      executor: Executor | None = None,
+                      book_cover: Cover | None = None,
+                      place: EpisodePlace | None = None) -> tuple[Episode, tuple[Any, ...]]:
+    """`_produce_with_cues`, holding the episode's lock (see `episode_lock`)."""
+    with episode_lock(Path(out_dir), slug):
+        return _produce_with_cues(stories, out_dir, slug=slug, title=title, options=options,
+                                  store=store, progress=progress, executor=executor,
+                                  book_cover=book_cover, place=place)
+
+
+def _produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
              title: str, options: RenderOptions, store: SegmentCache,
              progress: ProgressCallback | None = None,
              executor: Executor | None = None,
@@ -129,7 +176,7 @@ def produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pat
     roles = _roles(stories)
     # ``store`` is the whole render's: it notes the keys used, which pruning afterwards keeps
     parts = _show_parts(options, title, narrator, roles, store)
-    pcm = out_dir / f".{slug}.pcm"
+    pcm = _temporary(out_dir, slug, ".pcm")
     try:
         with _synthesis_executor(options, executor) as run_on:
             inputs = [StoryInput(script.title or title,
@@ -173,6 +220,16 @@ def produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pat
     )
     episode.save(out_dir)
     return episode, mix.cues
+
+
+def _temporary(folder: Path, slug: str, suffix: str) -> Path:
+    """A new hidden file of this render's own (``.<slug>.<random><suffix>``)."""
+    import os
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{slug}.", suffix=suffix)
+    os.close(fd)
+    return Path(name)
 
 
 def _book_cover(cover: Cover) -> bytes | None:
