@@ -72,3 +72,24 @@ def test_two_renders_of_one_story_into_one_folder_both_succeed(tmp_path: Path) -
     assert (out / "kettle.mp3").stat().st_size > 10_000
     assert not [p.name for p in out.iterdir() if p.name.endswith((".pcm", ".tmp"))]
 
+
+
+def test_a_failed_render_leaves_the_shows_cast_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    """An offline gTTS voice given with --voice failed the render and was saved in the cast
+    anyway, so every later render failed too (issue 15.7)."""
+    monkeypatch.setenv("NARRATE_VOICES_DIR", str(tmp_path / "voices"))
+    story = tmp_path / "kettle.txt"
+    story.write_text(SHORT_STORY, encoding="utf-8")
+    out = tmp_path / "out"
+    assert _render(story, out).wait(timeout=180) == 0
+    (cast_file,) = (tmp_path / "voices").glob("*.cast.toml")
+    saved = cast_file.read_bytes()
+    failed = subprocess.run([sys.executable, "-m", "narrate", "render", str(story), "-o",
+                             str(out), "--no-music", "-j", "1", "--force",
+                             "--voice", "Ben=gtts:en-us"],
+                            capture_output=True, text=True, timeout=180)
+    if failed.returncode == 0:
+        pytest.skip("gTTS reached the internet here; the failure cannot be reproduced")
+    assert "gTTS" in failed.stderr
+    assert cast_file.read_bytes() == saved
+    assert _render(story, out, "--force").wait(timeout=180) == 0

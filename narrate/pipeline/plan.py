@@ -21,6 +21,7 @@ from narrate.errors import InputError
 from narrate.pipeline.options import RUN_ONLY_OPTIONS, EpisodePlace, RenderOptions
 from narrate.pipeline.produce import (
     announcement_jobs,
+    cast_saved_on_success,
     cast_story,
     episode_title,
     previous_episode,
@@ -38,6 +39,7 @@ from narrate.voices.voicing import voice_fingerprint
 _LOGGER = logging.getLogger(__name__)
 
 
+@cast_saved_on_success()
 def render_script(script: Script, out_dir: str | Path, *, slug: str | None = None,
                   options: RenderOptions | None = None,
                   progress: ProgressCallback | None = None,
@@ -106,6 +108,7 @@ def _prune_cache(store: SegmentCache, cap: int) -> None:
         _LOGGER.warning("could not prune the segment cache in %s: %s", store.root, e)
 
 
+@cast_saved_on_success()
 def render_episode(paths: Sequence[str | Path], out_dir: str | Path, *, title: str,
                    options: RenderOptions | None = None,
                    progress: ProgressCallback | None = None) -> Episode:
@@ -167,6 +170,7 @@ def _current_episode(store: SegmentCache, out_dir: Path, slug: str,
     return previous_episode(mp3)
 
 
+@cast_saved_on_success()
 def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
                    options: RenderOptions | None = None,
                    progress: ProgressCallback | None = None) -> list[Episode]:
@@ -334,6 +338,7 @@ def _render_planned(planned: Sequence[_Planned], out: Path, *, options: RenderOp
     return [episodes[n] for n in range(len(planned))]
 
 
+@cast_saved_on_success()
 def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
                         options: RenderOptions | None = None,
                         progress: ProgressCallback | None = None) -> list[Episode]:

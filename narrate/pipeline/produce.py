@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,62 @@ def episode_title(script: Script, options: RenderOptions, slug: str) -> str:
     return options.episode_title or script.title or slug
 
 
+class _PendingCasts:
+    """The show casts a render has made, saved only once it has succeeded: a render that fails
+    (an offline gTTS voice given with --voice) must not leave its cast for every later render
+    to fail with. Later stories of the same render are cast against these, not the file."""
+
+    def __init__(self) -> None:
+        self.casts: dict[Path, Cast] = {}
+
+    def cast(self, script: Script, options: RenderOptions) -> Cast:
+        from narrate.voices.casting import DEFAULT_NARRATOR, cast_file_path, cast_script, load_cast
+
+        path = cast_file_path(options.show, options.voices_dir)
+        previous = self.casts.get(path) or load_cast(path)
+        narrator = options.narrator
+        if previous and narrator == DEFAULT_NARRATOR:  # as cast_for_show: the saved one
+            narrator = previous.narrator
+        cast = cast_script(script, narrator=narrator, overrides=options.voice_overrides,
+                           previous=previous, show=options.show)
+        if cast != previous:
+            self.casts[path] = cast
+        return cast
+
+    def save(self) -> None:
+        from narrate.voices.casting import save_cast
+
+        for path, cast in self.casts.items():
+            save_cast(cast, path)
+
+
+_PENDING: ContextVar[_PendingCasts | None] = ContextVar("narrate_pending_casts", default=None)
+
+
+@contextmanager
+def cast_saved_on_success() -> Iterator[None]:
+    """Within this block, `cast_story` keeps the show's cast in memory; it is saved when the
+    block ends without an exception (nested blocks join the outermost)."""
+    if _PENDING.get() is not None:
+        yield
+        return
+    pending = _PendingCasts()
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    pending.save()
+
+
 def cast_story(script: Script, options: RenderOptions) -> tuple[Script, Cast]:
-    """Cast a story with the show's saved cast, overrides and lexicon; voices set on segments."""
+    """Cast a story with the show's saved cast, overrides and lexicon; voices set on segments.
+    Inside `cast_saved_on_success` the cast is saved when the render succeeds, else at once."""
     use_voices_dir(options.voices_dir)
-    cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
-                         narrator=options.narrator, overrides=options.voice_overrides)
+    pending = _PENDING.get()
+    cast = (pending.cast(script, options) if pending is not None else
+            cast_for_show(script, show=options.show, folder=options.voices_dir,
+                          narrator=options.narrator, overrides=options.voice_overrides))
     cast = cast.for_script(script)
     if options.fallback_engine:
         cast = with_offline_fallback(cast, options.fallback_engine)
