@@ -79,15 +79,37 @@ Reader = Callable[[Path], StoryText]
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, refused when larger than `MAX_STORY_BYTES`."""
+    """The file's bytes, refused when larger than `MAX_STORY_BYTES`: never more than that is
+    read, whatever the size the file claims (a file under /proc says 0)."""
+    check_story_file(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_STORY_BYTES:
-            raise InputError(f"{path} is {size // 2**20} MB; stories over "
-                             f"{MAX_STORY_BYTES // 2**20} MB are refused (split it into parts)")
-        return path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_STORY_BYTES + 1)
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror}") from e
+    if len(data) > MAX_STORY_BYTES:
+        raise InputError(f"{path} is over {MAX_STORY_BYTES // 2**20} MB; longer stories are "
+                         "refused (split it into parts)")
+    return data
+
+
+def check_story_file(path: Path) -> None:
+    """Refuse what is not a regular file under `MAX_STORY_BYTES` before opening it: opening a
+    FIFO waits forever for a writer, and /dev/zero or /dev/urandom never end."""
+    import stat
+
+    try:
+        st = path.stat()  # follows links: a link to /dev/zero is /dev/zero
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror}") from e
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else
+                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else "not a file")
+        raise InputError(f"{path} is not a regular file ({kind}); give a story file")
+    if st.st_size > MAX_STORY_BYTES:
+        raise InputError(f"{path} is {st.st_size // 2**20} MB; stories over "
+                         f"{MAX_STORY_BYTES // 2**20} MB are refused (split it into parts)")
 
 
 def _non_empty(path: Path, story: StoryText) -> StoryText:
@@ -108,7 +130,10 @@ def read_plain_text(path: Path) -> StoryText:
     except UnicodeDecodeError as e:
         raise InputError(f"{path} is not UTF-8 text (bad byte at offset {e.start}); "
                          f"convert it, e.g. `iconv -f latin1 -t utf-8`") from e
-    # a BOM stays in the text (offsets stay valid for the file) and becomes a space segment
+    # A BOM becomes a space: one character for one, so offsets stay valid, and it is no
+    # longer the first letter of the title (nor of the chapter and the feed's <title>).
+    if text.startswith("\ufeff"):
+        text = " " + text[1:]
     return _non_empty(path, StoryText(text, "text"))
 
 
@@ -149,7 +174,7 @@ def read_html(path: Path) -> StoryText:
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)\n?",
                     re.M | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n([A-Za-z_][\w-]*[ \t]*:.*?)\r?\n"
+_FRONT_MATTER = re.compile(r"\A[\ufeff ]?---[ \t]*\r?\n([A-Za-z_][\w-]*[ \t]*:.*?)\r?\n"
                            r"(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 """YAML front matter: a ``---`` line, ``key: value`` lines, a ``---`` (or ``...``) line."""
 _SETEXT = re.compile(r"^([^\n]*\S[^\n]*)\r?\n {0,3}(={2,}|-{2,})[ \t]*\r?$", re.M)
@@ -253,4 +278,5 @@ def read_source(path: str | Path) -> StoryText:
     if path.is_dir():
         raise InputError(f"{path} is a directory, not a story file; give a file "
                          f"({', '.join(SUPPORTED_SUFFIXES)})")
+    check_story_file(path)
     return READERS.get(path.suffix.lower(), read_plain_text)(path)
