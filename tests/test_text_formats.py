@@ -463,3 +463,38 @@ def test_a_byte_order_mark_before_markdown_front_matter(tmp_path: Path) -> None:
     story = tmp_path / "story.md"
     story.write_bytes("\ufeff---\ntitle: Kettle Song\n---\n\nAnna filled the kettle.\n".encode())
     assert read_script(story)[0].title == "Kettle Song"
+
+
+PAGE_AS_TXT = ("<!DOCTYPE html>\n<html><head><title>The Kettle</title>\n"
+               "<script>alert('x')</script><style>p{color:red}</style></head>\n"
+               "<body><p>Anna filled the kettle.</p>\n<p>“Is it ready?” asked Ben.</p>"
+               "</body></html>\n")
+
+
+def test_a_web_page_saved_as_txt_is_read_as_html_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(PAGE_AS_TXT, encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        script, _ = read_script(story)
+    spoken = " ".join(s.speak for s in script.segments if s.spoken).lower()
+    assert "alert" not in spoken and "script" not in spoken and "color" not in spoken
+    assert "anna filled the kettle" in spoken
+    assert script.title == "The Kettle"
+    assert any("story.txt is HTML" in r.getMessage() for r in caplog.records)
+
+
+def test_markup_in_a_txt_story_is_warned_about(tmp_path: Path,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("The Kettle\n\nAnna <b>filled</b> the kettle.<br>\n\nBen <i>waited</i>.\n",
+                     encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        read_source(story)
+    assert any("markup" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    plain = tmp_path / "plain.txt"
+    plain.write_text("The Kettle\n\nIf a < b and c > d, Anna said.\n", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        read_source(plain)
+    assert not caplog.records

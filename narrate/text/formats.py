@@ -14,6 +14,8 @@ called, so that ``narrate script story.txt`` starts as fast as before.
 
 from __future__ import annotations
 
+import logging
+
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from narrate.errors import InputError
 __all__ = ["MAX_STORY_BYTES", "READERS", "SUPPORTED_SUFFIXES", "Cover", "StoryText",
            "decode_text", "markdown_to_text", "read_source", "story_suffix"]
 
+_LOGGER = logging.getLogger(__name__)
 MAX_STORY_BYTES = 64 * 1024 * 1024
 """Bytes: larger story files are refused (a novel is well under 5 MB); for an EPUB, the limit
 applies to the text extracted from it (its images do not count)."""
@@ -162,6 +165,30 @@ def decode_text(data: bytes, what: str) -> str:
                          f"{e.start}); convert it to UTF-8") from e
 
 
+_HTML_DOCUMENT = re.compile(r"\A[\ufeff\s]*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                            re.I | re.S)
+_TAG = re.compile(r"</?(?:[a-z][a-z0-9]*)(?:\s[^<>]*)?/?>", re.I)
+MARKUP_TAGS_TO_WARN = 3
+"""Tags in a .txt story from which on it is said to hold markup (one ``<b>`` may be prose)."""
+
+
+def read_txt(path: Path) -> StoryText:
+    """A ``.txt`` story (or one with an unknown suffix). A web page saved with a .txt name is
+    read as the page it is (its <script> and <title> were read aloud); other markup is read as
+    written, with a warning, since a story may mean its angle brackets."""
+    story = read_plain_text(path)
+    if _HTML_DOCUMENT.match(story.text):
+        _LOGGER.warning("%s is HTML, not plain text: reading it as a web page (name it .html "
+                        "to say so)", path)
+        return read_html(path)
+    tags = _TAG.findall(story.text)
+    if len(tags) >= MARKUP_TAGS_TO_WARN:
+        shown = ", ".join(dict.fromkeys(t[:20] for t in tags[:10]))
+        _LOGGER.warning("%s holds %d markup tags (%s); they will be read aloud as written: "
+                        "remove them, or name the file .html or .md", path, len(tags), shown)
+    return story
+
+
 def read_html(path: Path) -> StoryText:
     """A web page or XHTML document: see `narrate.text.htmltext`."""
     from narrate.text.htmltext import html_to_text
@@ -250,7 +277,7 @@ def read_epub(path: Path) -> StoryText:
 
 
 READERS: Mapping[str, Reader] = {
-    ".txt": read_plain_text,
+    ".txt": read_txt,
     ".md": read_markdown,
     ".markdown": read_markdown,
     ".html": read_html,
@@ -279,4 +306,4 @@ def read_source(path: str | Path) -> StoryText:
         raise InputError(f"{path} is a directory, not a story file; give a file "
                          f"({', '.join(SUPPORTED_SUFFIXES)})")
     check_story_file(path)
-    return READERS.get(path.suffix.lower(), read_plain_text)(path)
+    return READERS.get(path.suffix.lower(), read_txt)(path)
