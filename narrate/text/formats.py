@@ -15,7 +15,6 @@ called, so that ``narrate script story.txt`` starts as fast as before.
 from __future__ import annotations
 
 import logging
-
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
