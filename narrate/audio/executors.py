@@ -102,6 +102,30 @@ def _init_worker(threads: int, parent: int | None = None) -> None:
     limit_onnx_threads(threads)
 
 
+def _run_and_trim(fn: Callable[[T], R], item: T) -> R:
+    """``fn(item)`` in a worker, then the heap's free memory handed back to the system: the
+    engines' freed buffers otherwise stay in the worker (measured with Piper on 150-word pieces:
+    445 MB resident after 20 jobs, 366 MB with the trim; it takes milliseconds)."""
+    try:
+        return fn(item)
+    finally:
+        _malloc_trim()
+
+
+def _malloc_trim() -> None:
+    global _LIBC
+    if _LIBC is None:
+        import ctypes
+
+        try:
+            _LIBC = ctypes.CDLL("libc.so.6")
+        except OSError:  # not glibc: nothing to do
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC: Any = None
 PARENT_CHECK_S = 0.5
 """How often a worker looks for its parent."""
 SIGTERM_GRACE_S = 5.0
@@ -228,8 +252,8 @@ class LocalExecutor(Executor):
 
         pool = self._ensure_pool()
         try:
-            yield from _ordered_window(lambda item: pool.submit(fn, item), chain(),
-                                       self.jobs * IN_FLIGHT_PER_WORKER, self._result,
+            yield from _ordered_window(lambda item: pool.submit(_run_and_trim, fn, item),
+                                       chain(), self.jobs * IN_FLIGHT_PER_WORKER, self._result,
                                        lambda f: f.cancel())
         except BaseException:
             self.close(now=True)
@@ -252,7 +276,7 @@ class LocalExecutor(Executor):
         try:
             while True:
                 for item in iterator:
-                    pending.add(pool.submit(fn, item))
+                    pending.add(pool.submit(_run_and_trim, fn, item))
                     if len(pending) >= window:
                         break
                 if not pending:
