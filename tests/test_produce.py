@@ -93,3 +93,17 @@ def test_a_failed_render_leaves_the_shows_cast_as_it_was(tmp_path: Path, monkeyp
     assert "gTTS" in failed.stderr
     assert cast_file.read_bytes() == saved
     assert _render(story, out, "--force").wait(timeout=180) == 0
+
+
+def test_an_intro_that_is_not_audio_is_refused_before_synthesis(tmp_path: Path) -> None:
+    story = tmp_path / "kettle.txt"
+    story.write_text(SHORT_STORY, encoding="utf-8")
+    notes = tmp_path / "notes.mp3"
+    notes.write_text("not audio at all\n" * 100)
+    r = subprocess.run([sys.executable, "-m", "narrate", "render", str(story), "-o",
+                        str(tmp_path / "out"), "--intro", str(notes), "-j", "1"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1
+    assert r.stderr.startswith("Error: ") and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "--intro" in r.stderr and "notes.mp3" in r.stderr and "not audio" in r.stderr
+    assert "-hide_banner" not in r.stderr and "synthesising" not in r.stderr

@@ -23,6 +23,7 @@ from narrate.pipeline.produce import (
     announcement_jobs,
     cast_saved_on_success,
     cast_story,
+    check_input_files,
     episode_title,
     previous_episode,
     produce_with_cues,
@@ -91,7 +92,9 @@ def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Pa
 
 def _render_cache(options: RenderOptions) -> tuple[SegmentCache, int]:
     """The segment cache a render uses and the cap it prunes it to when done, read before any
-    audio work so that a bad ``$NARRATE_CACHE_MAX`` fails fast, not after hours of speech."""
+    audio work so that a bad ``$NARRATE_CACHE_MAX`` fails fast, not after hours of speech
+    (as do the intro, outro and cover files, checked here too)."""
+    check_input_files(options)
     return SegmentCache(options.cache_dir), cache_cap(options.cache_max)
 
 

@@ -102,6 +102,32 @@ def cast_story(script: Script, options: RenderOptions) -> tuple[Script, Cast]:
     return script, cast
 
 
+def check_input_files(options: RenderOptions) -> None:
+    """The intro, outro and cover files a render was given, checked before any speech is made:
+    each must be a file, the music audio that ffmpeg decodes, the cover an image Pillow reads.
+    (A text file given as --intro failed after the whole synthesis, with ffmpeg's command line
+    for a message.)"""
+    from narrate.audio.pcm import run_ffmpeg
+    from narrate.errors import AudioError
+    from narrate.publish.cover import fit_cover
+
+    for label, path in (("--intro", options.intro), ("--outro", options.outro),
+                        ("--cover", options.cover)):
+        if path is None:
+            continue
+        if not Path(path).is_file():
+            raise InputError(f"{label} {path}: no such file")
+        if label == "--cover":
+            fit_cover(path)
+            continue
+        try:
+            run_ffmpeg(["-i", str(path), "-t", "1", "-map", "0:a:0", "-f", "null", "-"])
+        except AudioError as e:
+            reason = str(e).rsplit(": ", 1)[-1]
+            raise InputError(f"{label} {path} is not audio narrate can read ({reason}); give "
+                             "an MP3, WAV, OGG or FLAC file") from e
+
+
 def previous_episode(mp3: Path) -> Episode | None:
     meta = episode_metadata_path(mp3)
     if not meta.exists():
