@@ -263,7 +263,8 @@ def _produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pa
                       for script, _ in stories]
             mix = assemble(inputs, pcm, parts=parts,
                            generated_music=options.intro is None and options.outro is None)
-        description = options.description or _description(stories, title, narrator, roles)
+        description = with_disclosure(
+            options.description or _description(stories, title, narrator, roles), options)
         tags = Tags(title=title, show=options.show, date=published, description=description,
                     cover_jpeg=cover, chapters=mix.chapters, author=author,
                     album=place.series if place else "",
@@ -395,8 +396,46 @@ def _announcement_texts(options: RenderOptions, title: str, narrator: str,
                         roles: dict[str, str]) -> tuple[str, str]:
     """What the narrator says over the intro and the outro music."""
     generated = options.intro is None and options.outro is None
-    return (f"{options.show} presents: {title}.",
-            _credits_text(title, options.show, narrator, roles, generated))
+    said = _title_for_speech(title)
+    credits = _credits_text(said.rstrip(". "), options.show, narrator, roles, generated)
+    return (f"{options.show} presents: {_one_stop(said)}", f"{credits} {disclosure(options)}")
+
+
+def _title_for_speech(title: str) -> str:
+    """A title in capitals as words ("YOU BELIEVED IN ME" -> "You Believed In Me"): story
+    text normalisation spells a word in capitals letter by letter, as the acronym it usually
+    is. A title with small letters keeps its acronyms."""
+    title = " ".join(title.split())
+    letters = [c for c in title if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters):
+        return title
+    return " ".join(word[:1] + word[1:].lower() for word in title.split())
+
+
+def _one_stop(text: str) -> str:
+    """``text`` ending in one sentence stop: its own (``?``, ``!``, ``…``, ``.``), else a period."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", "…")) else text + "."
+
+
+DISCLOSURE = "Every voice in this episode is synthetic, made with AI text to speech."
+"""Said in the credits and written in each episode's description (Apple asks that synthetic
+voices be disclosed); a show words it its own way with ``disclosure`` in its [show] config."""
+
+
+def disclosure(options: RenderOptions) -> str:
+    """The show's sentence disclosing synthetic voices (``[show] disclosure``, else
+    `DISCLOSURE`)."""
+    from narrate.pipeline.publishing import show_config_for
+
+    own = show_config_for(options.show, voices_dir=options.voices_dir).disclosure.strip()
+    return _one_stop(own) if own else DISCLOSURE
+
+
+def with_disclosure(description: str, options: RenderOptions) -> str:
+    """The description with the disclosure after it (unless it already says it)."""
+    sentence = disclosure(options)
+    return description if sentence in description else f"{description.rstrip()} {sentence}"
 
 
 def announcement_jobs(script: Script, cast: Cast, options: RenderOptions,
@@ -420,18 +459,36 @@ def _announcer(options: RenderOptions, narrator: str) -> Callable[[str], str]:
     return lambda text: lexicon.apply(speakable(text), ipa=ipa)
 
 
+def _opening(script: Script) -> str:
+    """The story's first words for its description, up to ``DESCRIPTION_CHARS``: whole
+    segments, so it never stops inside a quotation (a line of dialogue is one segment); a
+    narration segment that does not fit gives the sentences of it that do."""
+    opening = ""
+    for seg in script.segments:
+        if not seg.spoken or seg.kind.value == "heading":
+            continue
+        piece = " ".join(seg.text.split())
+        if len(opening) + 1 + len(piece) <= DESCRIPTION_CHARS:
+            opening = f"{opening} {piece}".strip()
+            continue
+        if seg.kind.value != "dialogue":
+            for sentence in re.split(r"(?<=[.!?…])\s+", piece):
+                if len(opening) + 1 + len(sentence) > DESCRIPTION_CHARS:
+                    break
+                opening = f"{opening} {sentence}".strip()
+        if not opening:  # the very first segment is too long: its words, cut
+            opening = piece[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
+        break
+    return opening
+
+
 def _description(stories: Sequence[tuple[Script, Cast]], title: str, narrator: str,
                  roles: dict[str, str]) -> str:
     if len(stories) > 1:
         opening = "Stories: " + "; ".join(s.title or f"Story {i + 1}"
                                            for i, (s, _) in enumerate(stories)) + "."
     else:
-        text = " ".join(" ".join(seg.text.split()) for seg in stories[0][0].segments
-                        if seg.spoken and seg.kind.value != "heading")
-        opening = text[:DESCRIPTION_CHARS]
-        if len(text) > DESCRIPTION_CHARS:
-            cut = max(opening.rfind(". "), opening.rfind("? "), opening.rfind("! "))
-            opening = opening[:cut + 1] if cut > 80 else opening.rsplit(" ", 1)[0] + "…"
+        opening = _opening(stories[0][0])
     return f"{opening} Read by {_voice_label(narrator)}." + (
         " With " + ", ".join(f"{_voice_label(v)} as {n}" for n, v in roles.items()) + "."
         if roles else "")
