@@ -33,3 +33,4 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) output/*.mp3 output/*.json output/*.vtt output/*.srt output/*.jpg output/*.xml
+	rm -f output/*.xml.bak output/index.html output/cover.png output/.*.lock output/.*.tmp output/.*.pcm

@@ -468,19 +468,13 @@ def show_options(func: F) -> F:
     func = click.option("--base-url", help="URL where the files will be hosted "
                         "(overrides [show] base_url and $NARRATE_SHOW_BASE_URL).")(func)
     func = click.option("--show", "show_name",
-                        help="Use voices/SHOW.toml as the show config.")(func)
+                        help="The show, named as `render --show` names it: voices/<show>.toml, "
+                             "else narrate.toml, else the defaults titled SHOW (default: the "
+                             "show the episodes' metadata names).")(func)
     func = click.option("--config", "config_path",
                         type=click.Path(path_type=Path, exists=True, dir_okay=False),
                         help="Show config file (default: narrate.toml here, if any).")(func)
     return func
-
-
-def _load_show(config_path: Path | None, show_name: str | None, base_url: str | None,
-               title: str | None) -> Any:
-    from narrate.publish.show import load_show_config
-
-    return load_show_config(config_path, show=show_name,
-                            overrides={"base_url": base_url, "title": title})
 
 
 @cli.command()
@@ -501,9 +495,11 @@ def publish(episodes: tuple[Path, ...], feed_path: Path | None, config_path: Pat
     Example:
       narrate publish output/chapter-1.mp3 --base-url https://example.org/pod/
     """
+    from narrate.pipeline.publishing import show_config_for_episodes
     from narrate.publish.feed import publish as publish_episodes
 
-    show = _load_show(config_path, show_name, base_url, title)
+    show = show_config_for_episodes(episodes, config=config_path, show=show_name,
+                                    overrides={"base_url": base_url, "title": title})
     feed_path = feed_path or episodes[0].parent / "feed.xml"
     for entry in publish_episodes(episodes, feed_path=feed_path, show=show):
         click.echo(f"published {entry.slug}  guid {entry.guid}  ({entry.duration_s} s)")
@@ -596,15 +592,20 @@ def feed_check(feed_path: Path) -> None:
 @click.argument("folder", default=Path("output"),
                 type=click.Path(path_type=Path, file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to listen on (0.0.0.0 for every one).")
+              help="Interface to listen on: 0.0.0.0 for every one, so podcast apps on your "
+                   "network can subscribe (the feed's URLs follow the address they use).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @reports_errors
 def serve(folder: Path, host: str, port: int) -> None:
     """Serve the feed, show page and media with HEAD and byte ranges.
 
+    Only what the feed and show page publish is served (feed.xml, index.html, the
+    episodes' MP3s, transcripts, chapters and covers); nothing else in FOLDER.
+
     \b
     Example:
       narrate serve output/ --port 8000
+      narrate serve output/ --host 0.0.0.0 --port 8765   # apps on your network
     """
     from narrate.publish.serve import serve as serve_folder
 

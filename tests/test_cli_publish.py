@@ -90,3 +90,37 @@ def test_bad_config_is_reported(project: Path) -> None:
 def test_every_command_has_help(command: list[str]) -> None:
     r = CliRunner().invoke(cli, [*command, "--help"])
     assert r.exit_code == 0 and "Usage:" in r.output
+
+
+@pytest.fixture
+def bare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Rendered episodes of the show "Night Stories", and no show config anywhere."""
+    monkeypatch.chdir(tmp_path)
+    for key in ("TITLE", "BASE_URL", "IMAGE"):
+        monkeypatch.delenv(f"NARRATE_SHOW_{key}", raising=False)
+    make_episode(tmp_path / "output", "one", guid="g-one")
+    make_episode(tmp_path / "output", "two", guid="g-two")
+    return tmp_path
+
+
+def _feed_title(folder: Path) -> str:
+    import feedparser
+
+    return str(feedparser.parse((folder / "output" / "feed.xml").read_bytes()).feed.title)
+
+
+def test_publish_names_the_show_its_episodes_name(bare: Path) -> None:
+    """Without --title the show was renamed "Narrated stories" (the default), though every
+    episode said "show": "Night Stories"."""
+    r = CliRunner().invoke(cli, ["publish", "output/one.mp3", "output/two.mp3"])
+    assert r.exit_code == 0, r.output
+    assert _feed_title(bare) == "Night Stories"
+
+
+def test_publish_show_takes_the_name_render_show_takes(bare: Path) -> None:
+    r = CliRunner().invoke(cli, ["publish", "output/one.mp3", "--show", "Night Stories"])
+    assert r.exit_code == 0, r.output
+    assert _feed_title(bare) == "Night Stories"
+    r = CliRunner().invoke(cli, ["publish", "output/one.mp3", "--title", "Other"])
+    assert r.exit_code == 0, r.output
+    assert _feed_title(bare) == "Other"

@@ -46,3 +46,12 @@ def test_user_cover_not_an_image(tmp_path):
     path.write_text("not a picture")
     with pytest.raises(InputError, match="cannot read cover image"):
         fit_cover(path)
+
+
+def test_a_huge_cover_is_refused_for_its_size_not_its_format(tmp_path):
+    """20000x20000 px was refused with "use a JPEG or PNG file" (issue 15.12)."""
+    huge = tmp_path / "huge.png"
+    Image.new("1", (20000, 20000)).save(huge)
+    with pytest.raises(InputError, match=r"20000x20000 px.*at most 3000x3000") as caught:
+        fit_cover(huge)
+    assert "JPEG or PNG" not in str(caught.value)

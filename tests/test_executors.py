@@ -131,3 +131,102 @@ def test_local_unordered_small_batch_runs_in_process():
     assert pool._pool is None  # two items: no workers started
     with pool:
         assert sorted(pool.imap_unordered(square, list(range(9)))) == [x * x for x in range(9)]
+
+
+# ------------------------------------------------------ workers die with their parent (issue 15.5)
+
+_POOL_SCRIPT = """
+import sys, time
+from narrate.audio.executors import LocalExecutor
+
+def nap(x):
+    time.sleep(60)
+    return x
+
+if __name__ == "__main__":
+    with LocalExecutor(2) as pool:
+        for _ in pool.imap(nap, range(8)):
+            pass
+"""
+
+
+def _tree_after_start(tmp_path, workers=2):
+    """A real parent process with a pool of sleeping workers; returns it and its descendants."""
+    import subprocess
+    import time
+
+    import psutil
+
+    script = tmp_path / "pool.py"
+    script.write_text(_POOL_SCRIPT)
+    proc = subprocess.Popen([sys.executable, str(script)])
+    parent = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 60
+    while True:
+        # the resource tracker and the workers: all spawned python processes
+        children = parent.children(recursive=True)
+        if len([c for c in children if "resource_tracker" not in " ".join(c.cmdline())]) >= \
+                workers:
+            break
+        assert proc.poll() is None and time.monotonic() < deadline, "pool did not start"
+        time.sleep(0.1)
+    time.sleep(1.0)  # the workers' initializers have run
+    return proc, [parent, *children]
+
+
+def _gone_within(processes, seconds):
+    import psutil
+
+    _, alive = psutil.wait_procs(processes, timeout=seconds)
+    for p in alive:  # don't leave them behind if the test fails
+        p.kill()
+    return [p.pid for p in alive]
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_no_process_of_the_pool_outlives_its_parent(tmp_path, how):
+    proc, tree = _tree_after_start(tmp_path)
+    assert len(tree) >= 3
+    os.kill(proc.pid, how)
+    proc.wait(timeout=15)
+    assert _gone_within(tree, 15) == []
+    if how == signal.SIGTERM:
+        assert proc.returncode == 128 + signal.SIGTERM
+
+
+@pytest.mark.slow
+def test_sigterm_to_a_render_leaves_no_process_of_it(tmp_path):
+    """The issue's acceptance: a real `narrate render -j 2`, SIGTERM once its synthesis workers
+    run; after 15 s nothing of it is left (workers, resource tracker), nor its temporary PCM."""
+    import random
+    import subprocess
+    import time
+
+    import psutil
+
+    seed = random.randrange(10**6)  # fresh text: the shared segment cache must not answer it
+    story = tmp_path / "long.txt"
+    story.write_text("The Long Night\n\n" + "\n\n".join(
+        f"Paragraph {seed + i}. Anna walked down to the harbour and counted the boats, one by "
+        "one, while the rain fell on the roofs of the sleeping town." for i in range(80)))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "narrate", "render", str(story), "-o",
+                             str(out), "-j", "2", "--no-music", "-q"])
+    parent = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 120
+    tree = [parent]
+    while True:
+        workers = [c for c in parent.children(recursive=True)
+                   if "resource_tracker" not in " ".join(c.cmdline())]
+        if len(workers) >= 2:
+            break
+        assert proc.poll() is None, "the render ended before its workers started"
+        assert time.monotonic() < deadline, "no synthesis workers appeared"
+        time.sleep(0.2)
+    time.sleep(3.0)  # they are synthesising
+    tree += parent.children(recursive=True)
+    os.kill(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=15)
+    assert _gone_within(tree, 15) == []
+    assert proc.returncode != 0
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".pcm")] if out.exists() else True

@@ -251,3 +251,26 @@ def test_twenty_episodes_from_four_processes_all_land(tmp_path: Path) -> None:
     assert sorted(e.slug for e in list_episodes(out / "feed.xml")) == slugs
     assert [p for p in check_feed(out / "feed.xml") if p.severity is Severity.ERROR] == []
     assert not list(out.glob(".feed.xml.*.tmp"))
+
+
+@pytest.mark.parametrize("with_json", [True, False])
+def test_a_file_that_is_not_mp3_audio_is_not_published(tmp_path: Path, with_json: bool) -> None:
+    """A copy of /bin/ls named .mp3 was published as a 17-second episode (issue 15.4)."""
+    out = tmp_path / "output"
+    good = make_episode(out, "good")
+    publish([good], feed_path=out / "feed.xml", show=show())
+    before = (out / "feed.xml").read_bytes()
+    fake = make_episode(out, "fake", with_json=with_json)
+    fake.write_bytes(Path("/bin/ls").read_bytes())
+    with pytest.raises(FeedError, match=r"fake\.mp3 is not MP3 audio.*feed was not changed"):
+        publish([fake], feed_path=out / "feed.xml", show=show())
+    assert (out / "feed.xml").read_bytes() == before
+
+
+def test_feed_check_decodes_the_enclosures(tmp_path: Path) -> None:
+    feed, mp3s = _published_feed(tmp_path, n=1)
+    assert not [p for p in check_feed(feed) if p.severity is Severity.ERROR]
+    size = mp3s[0].stat().st_size
+    mp3s[0].write_bytes((Path("/bin/ls").read_bytes() * 2)[:size])  # same length, not audio
+    errors = [p for p in check_feed(feed) if p.severity is Severity.ERROR]
+    assert any("not MP3 audio" in p.message for p in errors), errors

@@ -66,3 +66,54 @@ def test_title_from_file_name_words_keeps_minor_words_lower_case() -> None:
         "The Adventures of Sherlock Holmes"
     assert title_from_words(["of", "mice", "and", "men"]) == "Of Mice and Men"
     assert title_from_words(["DWTS", "finale"]) == "DWTS Finale"
+
+
+def test_an_all_caps_title_is_said_as_words_once_with_one_period(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"YOU BELIEVED IN ME." was announced "Y-O-U B-E-L-I-E-V-E-D..." and written with ".."."""
+    from narrate.pipeline import RenderOptions
+    from narrate.pipeline.produce import _announcement_texts, _announcer
+
+    options = RenderOptions(show="night", voices_dir=tmp_path, music=False)
+    title_text, credits_text = _announcement_texts(options, "YOU BELIEVED IN ME.", "piper:joe",
+                                                   {})
+    assert ".." not in title_text and ".." not in credits_text
+    say = _announcer(options, "piper:joe")
+    spoken = say(title_text) + " " + say(credits_text)
+    assert "Y O U" not in spoken and "B E L" not in spoken
+    assert "You Believed In Me" in spoken or "You believed in me" in spoken
+    # an acronym in a title that is not all capitals stays one
+    assert "D W T S" in say(_announcement_texts(options, "The DWTS Finale", "piper:joe", {})[0])
+
+
+def test_the_description_never_stops_inside_a_quotation() -> None:
+    from narrate.pipeline.produce import _description
+    from narrate.voices.casting import Cast
+
+    story = ("The Last Train\n\n"
+             + "The station was empty but for the porter and his lamp, and the rain. " * 3
+             + "\n\n“Last one tonight, miss. Platform 2. Mind the gap and the cold, and do "
+             "not wait for the guard, he is asleep in the van and will not wake for you or "
+             "anyone else tonight,” he said.\n")
+    script = build_script(story, title="The Last Train")
+    text = _description([(script, Cast(narrator="piper:joe", roles={}))], "The Last Train",
+                        "piper:joe", {})
+    opening = text.split(" Read by ")[0]
+    assert opening.count("“") == opening.count("”")
+    assert "Last one tonight" not in opening or opening.rstrip().endswith(("said.", "”"))
+
+
+def test_synthetic_voices_are_disclosed_in_description_and_credits(tmp_path,  # type: ignore[no-untyped-def]
+                                                                   monkeypatch) -> None:
+    from narrate.pipeline import RenderOptions
+    from narrate.pipeline.produce import _announcement_texts, disclosure
+
+    monkeypatch.chdir(tmp_path)
+    options = RenderOptions(show="night", voices_dir=tmp_path / "voices")
+    sentence = disclosure(options)
+    assert "synthetic" in sentence.lower() or "ai" in sentence.lower().split()
+    assert sentence in _announcement_texts(options, "A Title", "piper:joe", {})[1]
+    (tmp_path / "voices").mkdir()
+    (tmp_path / "voices" / "night.toml").write_text(
+        '[show]\ntitle = "Night"\ndisclosure = "Read by computer voices."\n')
+    assert disclosure(options) == "Read by computer voices."
+    assert "Read by computer voices." in _announcement_texts(options, "T", "piper:joe", {})[1]

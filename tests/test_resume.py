@@ -113,9 +113,11 @@ def test_killed_render_resumes_from_the_cache(tmp_path, plugin_path, story, sig)
 
     again = start_render(story, out, cache, plugin_path, tmp_path / "run2.log")
     assert again.wait(timeout=120) == 0, again.stderr.read().decode()
-    # the story's paragraphs (the spoken title and credits are cached too, or not yet)
+    # the story's paragraphs (the spoken title and credits are cached too, or not yet: up to
+    # two of the entries counted may be theirs; the credits, with the synthetic-voice
+    # disclosure, are the longest job and are spoken first)
     resumed = [t for t in lines(tmp_path / "run2.log") if t.startswith("Paragraph")]
-    assert len(resumed) <= PARAGRAPHS - cached_before  # cached segments were not spoken again
+    assert len(resumed) <= PARAGRAPHS - (cached_before - 2)  # cached ones not spoken again
     first = [t for t in lines(tmp_path / "run1.log") if t.startswith("Paragraph")]
     assert len(set(first) | set(resumed)) == PARAGRAPHS
     assert sorted(p.name for p in out.glob("*.mp3")) == ["long-walk.mp3"]

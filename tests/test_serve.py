@@ -28,7 +28,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     root = tmp_path_factory.mktemp("srv")
     out = root / "output"
     mp3 = make_episode(out, "night-one", seconds=3.0)
-    publish([mp3], feed_path=out / "feed.xml", show=show())
+    publish([mp3], feed_path=out / "feed.xml", show=show(base_url="http://127.0.0.1:8000/"))
     (root / "secret.txt").write_text("do not serve")
     (out / "link.txt").symlink_to(root / "secret.txt")
     port = _free_port()
@@ -120,3 +120,95 @@ def test_paths_outside_the_folder_are_refused(served: tuple[str, Path], path: st
 def test_create_app_needs_a_folder(tmp_path: Path) -> None:
     with pytest.raises(ServeError, match="not a folder"):
         create_app(tmp_path / "missing")
+
+
+# ------------------------------------------------------------ only what is published (issue 15)
+
+UNPUBLISHED = (".env", ".git/config", "feed.xml.bak", ".feed.xml.lock", ".night-one.pcm",
+               "sub/other.mp3", "draft.mp3", "draft.episode.json", "night-one.episode.json",
+               "notes.txt")
+
+
+@pytest.mark.parametrize("name", UNPUBLISHED)
+def test_files_the_feed_does_not_publish_are_not_served(served: tuple[str, Path],
+                                                        name: str) -> None:
+    base, out = served
+    path = out / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text("SECRET=1")
+    for method in ("GET", "HEAD"):
+        r = httpx.request(method, f"{base}/{name}", timeout=5)
+        assert r.status_code == 404, (method, name)
+        assert b"SECRET" not in r.content
+
+
+@pytest.mark.parametrize("name", ["", "index.html", "feed.xml", "night-one.mp3", "night-one.vtt",
+                                  "night-one.srt", "night-one.chapters.json", "night-one.jpg",
+                                  "cover-placeholder.jpg"])
+def test_what_the_feed_and_page_publish_is_served(served: tuple[str, Path], name: str) -> None:
+    base, _ = served
+    assert _get(f"{base}/{name}").status_code == 200
+
+
+def test_feed_urls_follow_where_it_is_served(served: tuple[str, Path]) -> None:
+    """The feed was published for the default http://127.0.0.1:8000/; served on another port
+    (or address) its URLs name where it was fetched from, so an app can download."""
+    import feedparser
+
+    base, out = served
+    assert "127.0.0.1:8000" in (out / "feed.xml").read_text()
+    parsed = feedparser.parse(_get(f"{base}/feed.xml").content)
+    urls = [e.enclosures[0].href for e in parsed.entries]
+    assert urls == [f"{base}/night-one.mp3"]
+    r = _get(f"{base}/feed.xml", Host="studio.local:9999")
+    assert "http://studio.local:9999/night-one.mp3" in r.text
+    assert "127.0.0.1:8000" not in r.text
+    bad = _get(f"{base}/feed.xml", Host='x"><evil a="')
+    assert feedparser.parse(bad.content).entries[0].enclosures[0].href.startswith(base)
+
+
+def test_a_podcast_app_subscribes_and_downloads_from_narrate_serve(tmp_path: Path) -> None:
+    """What gPodder does: fetch the feed from `narrate serve --port N` (not 8000), parse it, and
+    download the enclosure it names; the bytes are the file on disk."""
+    import io
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import feedparser
+    import podcastparser
+
+    out = tmp_path / "output"
+    mp3 = make_episode(out, "night-one", seconds=3.0)
+    publish([mp3], feed_path=out / "feed.xml", show=show(base_url="http://127.0.0.1:8000/"))
+    port = _free_port()
+    assert port != 8000
+    proc = subprocess.Popen([sys.executable, "-m", "narrate", "serve", str(out), "--port",
+                             str(port)], stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert f"http://127.0.0.1:{port}/" in line, line
+        feed_url = f"http://127.0.0.1:{port}/feed.xml"
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                body = httpx.get(feed_url, timeout=5).content
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "narrate serve did not answer"
+                time.sleep(0.1)
+        pp = podcastparser.parse(feed_url, io.BytesIO(body))
+        fp = feedparser.parse(body)
+        url = pp["episodes"][0]["enclosures"][0]["url"]
+        assert url == fp.entries[0].enclosures[0].href == f"http://127.0.0.1:{port}/night-one.mp3"
+        with httpx.stream("GET", url, timeout=10) as r:
+            assert r.status_code == 200
+            got = b"".join(r.iter_bytes())
+        assert got == mp3.read_bytes()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=15)

@@ -404,3 +404,97 @@ def test_render_epub_end_to_end(epub: Path, tmp_path: Path) -> None:
         assert cover.size == (1400, 1400)
         assert cover.getpixel((700, 700))[0] > 150  # the book's red cover, not a drawn one
     assert (out / "orchard.jpg").read_bytes() == tags.getall("APIC")[0].data
+
+
+# ------------------------------------------------------------------ hostile files (issue 15)
+
+def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "story.txt"
+    os.mkfifo(fifo)
+    found: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            read_source(fifo)
+        except BaseException as e:
+            found.append(e)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():  # unblock the hung reader so the test ends
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("reading a FIFO hung")
+    assert isinstance(found[0], InputError)
+    assert "not a regular file" in str(found[0])
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_link_to_a_device_is_refused(tmp_path: Path, device: str) -> None:
+    link = tmp_path / "story.txt"
+    link.symlink_to(device)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_source(link)
+
+
+def test_cli_refuses_a_device_in_one_line(tmp_path: Path) -> None:
+    link = tmp_path / "story.md"
+    link.symlink_to("/dev/zero")
+    r = CliRunner().invoke(cli, ["script", str(link)])
+    assert r.exit_code == 1
+    assert r.output.startswith("Error: ") and len(r.output.strip().splitlines()) == 1
+    assert "not a regular file" in r.output
+
+
+def test_a_byte_order_mark_is_not_part_of_the_title(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_bytes("\ufeffThe Kettle\n\nAnna filled the kettle.\n".encode())
+    script, _ = read_script(story)
+    assert script.title == "The Kettle"
+    assert all("\ufeff" not in s.speak for s in script.segments)
+    assert all(not s.spoken or "\ufeff" not in s.text for s in script.segments)
+
+
+def test_a_byte_order_mark_before_markdown_front_matter(tmp_path: Path) -> None:
+    story = tmp_path / "story.md"
+    story.write_bytes("\ufeff---\ntitle: Kettle Song\n---\n\nAnna filled the kettle.\n".encode())
+    assert read_script(story)[0].title == "Kettle Song"
+
+
+PAGE_AS_TXT = ("<!DOCTYPE html>\n<html><head><title>The Kettle</title>\n"
+               "<script>alert('x')</script><style>p{color:red}</style></head>\n"
+               "<body><p>Anna filled the kettle.</p>\n<p>“Is it ready?” asked Ben.</p>"
+               "</body></html>\n")
+
+
+def test_a_web_page_saved_as_txt_is_read_as_html_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(PAGE_AS_TXT, encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        script, _ = read_script(story)
+    spoken = " ".join(s.speak for s in script.segments if s.spoken).lower()
+    assert "alert" not in spoken and "script" not in spoken and "color" not in spoken
+    assert "anna filled the kettle" in spoken
+    assert script.title == "The Kettle"
+    assert any("story.txt is HTML" in r.getMessage() for r in caplog.records)
+
+
+def test_markup_in_a_txt_story_is_warned_about(tmp_path: Path,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("The Kettle\n\nAnna <b>filled</b> the kettle.<br>\n\nBen <i>waited</i>.\n",
+                     encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        read_source(story)
+    assert any("markup" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    plain = tmp_path / "plain.txt"
+    plain.write_text("The Kettle\n\nIf a < b and c > d, Anna said.\n", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        read_source(plain)
+    assert not caplog.records

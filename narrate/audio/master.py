@@ -284,8 +284,8 @@ class PcmWriter:
 
 def gap_before(previous: RenderedSegment | None, current: RenderedSegment) -> int:
     """Pause length (ms) by the kind of boundary between two spoken segments of one story."""
-    if previous is None:
-        return 0
+    if previous is None or previous.index == current.index:
+        return 0  # (pieces of one long segment, see narrate.audio.longtext, run on)
     p, c = previous.segment, current.segment
     if c.section != p.section or SegmentKind.HEADING in (c.kind, p.kind):
         return SECTION_GAP_MS

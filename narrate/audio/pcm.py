@@ -104,3 +104,25 @@ def decode(path: str | Path, *, rate: int = MASTER_RATE) -> Audio:
     raw = run_ffmpeg(["-i", str(path), "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1",
                       "-ar", str(rate), "-"])
     return Audio(int16_to_float(raw), rate)
+
+
+def verify_mp3(path: str | Path, *, seconds: float | None = None) -> None:
+    """Raise AudioError unless ``path`` is MPEG layer III audio that ffmpeg decodes without an
+    error (the first ``seconds`` of it, or all). Any file named .mp3 otherwise passes for one:
+    mutagen finds "frames" in a program binary, and ffmpeg guesses MPEG layer I and plays noise."""
+    from mutagen import MutagenError
+    from mutagen.mp3 import MP3
+
+    path = Path(path)
+    try:
+        layer = MP3(path).info.layer  # type: ignore[union-attr,attr-defined]
+    except (MutagenError, OSError) as e:
+        raise AudioError(f"{path.name} is not MP3 audio ({e})") from e
+    if layer != 3:
+        raise AudioError(f"{path.name} is not MP3 audio (MPEG layer {layer} frames, if any)")
+    limit = ["-t", str(seconds)] if seconds else []
+    try:
+        run_ffmpeg(["-xerror", "-i", str(path), *limit, "-map", "0:a:0", "-f", "null", "-"])
+    except AudioError as e:
+        reason = str(e).rsplit(": ", 1)[-1]
+        raise AudioError(f"{path.name} is not MP3 audio that decodes ({reason})") from e

@@ -19,6 +19,7 @@ import numpy as np
 
 from narrate.audio.cache import SegmentCache, segment_key
 from narrate.audio.executors import Executor, SerialExecutor
+from narrate.audio.longtext import RUN_CHUNK_CHARS, cut_run, has_long_run, split_long_segment
 from narrate.audio.pcm import MASTER_RATE, Audio, float_to_int16, int16_to_float, resample
 from narrate.errors import EngineError
 from narrate.script import Script, Segment
@@ -207,14 +208,12 @@ def _pack(pieces: Sequence[str], limit: int) -> list[str]:
     chunks: list[str] = []
     current = ""
     for piece in pieces:
-        while len(piece) > limit:
-            cut = piece.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
+        if len(piece) > limit:  # no sentence or clause end in it: shorter chunks of its own
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(piece[:cut].strip())
-            piece = piece[cut:].strip()
+            chunks += cut_run(piece, limit)
+            continue
         if current and len(current) + 1 + len(piece) > limit:
             chunks.append(current)
             current = piece
@@ -316,25 +315,28 @@ def _plan(scripts: Iterable[Script], cache: SegmentCache | None, speed: float) -
     seen: set[str] = set()
     items = []
     for script in scripts:
-        for index, segment in enumerate(script.segments):
-            if not segment.spoken:
+        for index, whole in enumerate(script.segments):
+            if not whole.spoken:
                 continue
-            job = _job(segment, speed)
-            if job.voice not in fingerprints:
-                fingerprints[job.voice] = voice_fingerprint(job.voice)
-            key = _key(job, fingerprints[job.voice])
-            if cache is None:
-                miss = True
-            else:
-                miss = key not in seen and not cache.claim(key)
-                seen.add(key)
-            items.append(_Item(index, segment, key, job, miss))
+            for segment in split_long_segment(whole):  # a long run: several, same index
+                job = _job(segment, speed)
+                if job.voice not in fingerprints:
+                    fingerprints[job.voice] = voice_fingerprint(job.voice)
+                key = _key(job, fingerprints[job.voice])
+                if cache is None:
+                    miss = True
+                else:
+                    miss = key not in seen and not cache.claim(key)
+                    seen.add(key)
+                items.append(_Item(index, segment, key, job, miss))
     return items
 
 
 def _key(job: SynthesisJob, fingerprint: str) -> str:
+    # a text with a run cut by `cut_run` is chunked unlike before: its own key (others keep theirs)
+    runs = {"run": RUN_CHUNK_CHARS} if has_long_run(job.text, chunk_limit(job.voice)) else {}
     return segment_key(job.text, fingerprint, speed=job.speed,
-                       trim=[TRIM_THRESHOLD, TRIM_PAD_MS], chunk=chunk_limit(job.voice))
+                       trim=[TRIM_THRESHOLD, TRIM_PAD_MS], chunk=chunk_limit(job.voice), **runs)
 
 
 def speak_cached(voice_id: str, text: str, cache: SegmentCache | None, *,

@@ -21,7 +21,9 @@ from narrate.errors import InputError
 from narrate.pipeline.options import RUN_ONLY_OPTIONS, EpisodePlace, RenderOptions
 from narrate.pipeline.produce import (
     announcement_jobs,
+    cast_saved_on_success,
     cast_story,
+    check_input_files,
     episode_title,
     previous_episode,
     produce_with_cues,
@@ -38,6 +40,7 @@ from narrate.voices.voicing import voice_fingerprint
 _LOGGER = logging.getLogger(__name__)
 
 
+@cast_saved_on_success()
 def render_script(script: Script, out_dir: str | Path, *, slug: str | None = None,
                   options: RenderOptions | None = None,
                   progress: ProgressCallback | None = None,
@@ -89,7 +92,9 @@ def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Pa
 
 def _render_cache(options: RenderOptions) -> tuple[SegmentCache, int]:
     """The segment cache a render uses and the cap it prunes it to when done, read before any
-    audio work so that a bad ``$NARRATE_CACHE_MAX`` fails fast, not after hours of speech."""
+    audio work so that a bad ``$NARRATE_CACHE_MAX`` fails fast, not after hours of speech
+    (as do the intro, outro and cover files, checked here too)."""
+    check_input_files(options)
     return SegmentCache(options.cache_dir), cache_cap(options.cache_max)
 
 
@@ -106,6 +111,7 @@ def _prune_cache(store: SegmentCache, cap: int) -> None:
         _LOGGER.warning("could not prune the segment cache in %s: %s", store.root, e)
 
 
+@cast_saved_on_success()
 def render_episode(paths: Sequence[str | Path], out_dir: str | Path, *, title: str,
                    options: RenderOptions | None = None,
                    progress: ProgressCallback | None = None) -> Episode:
@@ -138,13 +144,6 @@ def story_paths(paths: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _remove_stale_temporaries(out_dir: Path, slug: str) -> None:
-    """A render killed while encoding leaves its temporary ``.<slug>.*.mp3``; the final file
-    never existed half-written, but the leftover must not linger."""
-    for leftover in out_dir.glob(f".{slug}.*.mp3"):
-        leftover.unlink(missing_ok=True)
-
-
 def episode_fingerprint(script: Script, options: RenderOptions, slug: str) -> str:
     """What an episode depends on: its cast script, the voices' engines, the options that shape
     the mix, and narrate's own code (any change to it renders again)."""
@@ -174,6 +173,7 @@ def _current_episode(store: SegmentCache, out_dir: Path, slug: str,
     return previous_episode(mp3)
 
 
+@cast_saved_on_success()
 def render_stories(paths: Sequence[str | Path], out_dir: str | Path, *,
                    options: RenderOptions | None = None,
                    progress: ProgressCallback | None = None) -> list[Episode]:
@@ -314,8 +314,6 @@ def _render_planned(planned: Sequence[_Planned], out: Path, *, options: RenderOp
 
     def master(n: int) -> Episode:
         p = planned[n]
-        if out.is_dir():
-            _remove_stale_temporaries(out, p.slug)
         episode = _render_cast(p.original, p.script, p.cast, out, slug=p.slug, options=options,
                                progress=None, executor=SerialExecutor(), store=store,
                                book_cover=p.cover, place=p.place)
@@ -343,6 +341,7 @@ def _render_planned(planned: Sequence[_Planned], out: Path, *, options: RenderOp
     return [episodes[n] for n in range(len(planned))]
 
 
+@cast_saved_on_success()
 def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
                         options: RenderOptions | None = None,
                         progress: ProgressCallback | None = None) -> list[Episode]:

@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,17 +38,94 @@ def episode_title(script: Script, options: RenderOptions, slug: str) -> str:
     return options.episode_title or script.title or slug
 
 
+class _PendingCasts:
+    """The show casts a render has made, saved only once it has succeeded: a render that fails
+    (an offline gTTS voice given with --voice) must not leave its cast for every later render
+    to fail with. Later stories of the same render are cast against these, not the file."""
+
+    def __init__(self) -> None:
+        self.casts: dict[Path, Cast] = {}
+
+    def cast(self, script: Script, options: RenderOptions) -> Cast:
+        from narrate.voices.casting import DEFAULT_NARRATOR, cast_file_path, cast_script, load_cast
+
+        path = cast_file_path(options.show, options.voices_dir)
+        previous = self.casts.get(path) or load_cast(path)
+        narrator = options.narrator
+        if previous and narrator == DEFAULT_NARRATOR:  # as cast_for_show: the saved one
+            narrator = previous.narrator
+        cast = cast_script(script, narrator=narrator, overrides=options.voice_overrides,
+                           previous=previous, show=options.show)
+        if cast != previous:
+            self.casts[path] = cast
+        return cast
+
+    def save(self) -> None:
+        from narrate.voices.casting import save_cast
+
+        for path, cast in self.casts.items():
+            save_cast(cast, path)
+
+
+_PENDING: ContextVar[_PendingCasts | None] = ContextVar("narrate_pending_casts", default=None)
+
+
+@contextmanager
+def cast_saved_on_success() -> Iterator[None]:
+    """Within this block, `cast_story` keeps the show's cast in memory; it is saved when the
+    block ends without an exception (nested blocks join the outermost)."""
+    if _PENDING.get() is not None:
+        yield
+        return
+    pending = _PendingCasts()
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    pending.save()
+
+
 def cast_story(script: Script, options: RenderOptions) -> tuple[Script, Cast]:
-    """Cast a story with the show's saved cast, overrides and lexicon; voices set on segments."""
+    """Cast a story with the show's saved cast, overrides and lexicon; voices set on segments.
+    Inside `cast_saved_on_success` the cast is saved when the render succeeds, else at once."""
     use_voices_dir(options.voices_dir)
-    cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
-                         narrator=options.narrator, overrides=options.voice_overrides)
+    pending = _PENDING.get()
+    cast = (pending.cast(script, options) if pending is not None else
+            cast_for_show(script, show=options.show, folder=options.voices_dir,
+                          narrator=options.narrator, overrides=options.voice_overrides))
     cast = cast.for_script(script)
     if options.fallback_engine:
         cast = with_offline_fallback(cast, options.fallback_engine)
     script = apply_lexicon(apply_cast(script, cast),
                            lexicon_for_show(options.show, options.voices_dir))
     return script, cast
+
+
+def check_input_files(options: RenderOptions) -> None:
+    """The intro, outro and cover files a render was given, checked before any speech is made:
+    each must be a file, the music audio that ffmpeg decodes, the cover an image Pillow reads.
+    (A text file given as --intro failed after the whole synthesis, with ffmpeg's command line
+    for a message.)"""
+    from narrate.audio.pcm import run_ffmpeg
+    from narrate.errors import AudioError
+    from narrate.publish.cover import fit_cover
+
+    for label, path in (("--intro", options.intro), ("--outro", options.outro),
+                        ("--cover", options.cover)):
+        if path is None:
+            continue
+        if not Path(path).is_file():
+            raise InputError(f"{label} {path}: no such file")
+        if label == "--cover":
+            fit_cover(path)
+            continue
+        try:
+            run_ffmpeg(["-i", str(path), "-t", "1", "-map", "0:a:0", "-f", "null", "-"])
+        except AudioError as e:
+            reason = str(e).rsplit(": ", 1)[-1]
+            raise InputError(f"{label} {path} is not audio narrate can read ({reason}); give "
+                             "an MP3, WAV, OGG or FLAC file") from e
 
 
 def previous_episode(mp3: Path) -> Episode | None:
@@ -90,7 +168,54 @@ def produce_episode(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path,
                     store=SegmentCache(options.cache_dir))[0]
 
 
+EPISODE_LOCK_WAIT_S = 3600.0
+"""How long a render waits for another render of the same episode into the same folder."""
+
+
+@contextmanager
+def episode_lock(out_dir: Path, slug: str) -> Iterator[None]:
+    """Hold ``<out>/.<slug>.lock`` while an episode's files are made: a second render of the
+    same episode into the same folder waits (and says so) instead of both writing at once.
+    The lock is an OS file lock, so a render that was killed holds it no longer; the
+    temporary files such a render left are swept once the lock is ours."""
+    from filelock import FileLock, Timeout
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out_dir / f".{slug}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        _LOGGER.warning("another narrate is rendering %s into %s; waiting for it to finish",
+                        slug, out_dir)
+        try:
+            lock.acquire(timeout=EPISODE_LOCK_WAIT_S)
+        except Timeout:
+            raise InputError(f"another narrate has been rendering {slug} into {out_dir} for "
+                             f"over {EPISODE_LOCK_WAIT_S / 60:.0f} minutes; wait for it, or "
+                             "render into another folder") from None
+    try:
+        for leftover in (*out_dir.glob(f".{slug}.*.mp3"), *out_dir.glob(f".{slug}.*.pcm"),
+                         *out_dir.glob(f".{slug}.*.tagged")):
+            leftover.unlink(missing_ok=True)
+        yield
+    finally:
+        lock.release()
+
+
 def produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
+                      title: str, options: RenderOptions, store: SegmentCache,
+                      progress: ProgressCallback | None = None,
+                      executor: Executor | None = None,
+                      book_cover: Cover | None = None,
+                      place: EpisodePlace | None = None) -> tuple[Episode, tuple[Any, ...]]:
+    """`_produce_with_cues`, holding the episode's lock (see `episode_lock`)."""
+    with episode_lock(Path(out_dir), slug):
+        return _produce_with_cues(stories, out_dir, slug=slug, title=title, options=options,
+                                  store=store, progress=progress, executor=executor,
+                                  book_cover=book_cover, place=place)
+
+
+def _produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
              title: str, options: RenderOptions, store: SegmentCache,
              progress: ProgressCallback | None = None,
              executor: Executor | None = None,
@@ -129,7 +254,7 @@ def produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pat
     roles = _roles(stories)
     # ``store`` is the whole render's: it notes the keys used, which pruning afterwards keeps
     parts = _show_parts(options, title, narrator, roles, store)
-    pcm = out_dir / f".{slug}.pcm"
+    pcm = _temporary(out_dir, slug, ".pcm")
     try:
         with _synthesis_executor(options, executor) as run_on:
             inputs = [StoryInput(script.title or title,
@@ -138,7 +263,8 @@ def produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pat
                       for script, _ in stories]
             mix = assemble(inputs, pcm, parts=parts,
                            generated_music=options.intro is None and options.outro is None)
-        description = options.description or _description(stories, title, narrator, roles)
+        description = with_disclosure(
+            options.description or _description(stories, title, narrator, roles), options)
         tags = Tags(title=title, show=options.show, date=published, description=description,
                     cover_jpeg=cover, chapters=mix.chapters, author=author,
                     album=place.series if place else "",
@@ -173,6 +299,16 @@ def produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pat
     )
     episode.save(out_dir)
     return episode, mix.cues
+
+
+def _temporary(folder: Path, slug: str, suffix: str) -> Path:
+    """A new hidden file of this render's own (``.<slug>.<random><suffix>``)."""
+    import os
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{slug}.", suffix=suffix)
+    os.close(fd)
+    return Path(name)
 
 
 def _book_cover(cover: Cover) -> bytes | None:
@@ -260,8 +396,46 @@ def _announcement_texts(options: RenderOptions, title: str, narrator: str,
                         roles: dict[str, str]) -> tuple[str, str]:
     """What the narrator says over the intro and the outro music."""
     generated = options.intro is None and options.outro is None
-    return (f"{options.show} presents: {title}.",
-            _credits_text(title, options.show, narrator, roles, generated))
+    said = _title_for_speech(title)
+    credits = _credits_text(said.rstrip(". "), options.show, narrator, roles, generated)
+    return (f"{options.show} presents: {_one_stop(said)}", f"{credits} {disclosure(options)}")
+
+
+def _title_for_speech(title: str) -> str:
+    """A title in capitals as words ("YOU BELIEVED IN ME" -> "You Believed In Me"): story
+    text normalisation spells a word in capitals letter by letter, as the acronym it usually
+    is. A title with small letters keeps its acronyms."""
+    title = " ".join(title.split())
+    letters = [c for c in title if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters):
+        return title
+    return " ".join(word[:1] + word[1:].lower() for word in title.split())
+
+
+def _one_stop(text: str) -> str:
+    """``text`` ending in one sentence stop: its own (``?``, ``!``, ``…``, ``.``), else a period."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", "…")) else text + "."
+
+
+DISCLOSURE = "Every voice in this episode is synthetic, made with AI text to speech."
+"""Said in the credits and written in each episode's description (Apple asks that synthetic
+voices be disclosed); a show words it its own way with ``disclosure`` in its [show] config."""
+
+
+def disclosure(options: RenderOptions) -> str:
+    """The show's sentence disclosing synthetic voices (``[show] disclosure``, else
+    `DISCLOSURE`)."""
+    from narrate.pipeline.publishing import show_config_for
+
+    own = show_config_for(options.show, voices_dir=options.voices_dir).disclosure.strip()
+    return _one_stop(own) if own else DISCLOSURE
+
+
+def with_disclosure(description: str, options: RenderOptions) -> str:
+    """The description with the disclosure after it (unless it already says it)."""
+    sentence = disclosure(options)
+    return description if sentence in description else f"{description.rstrip()} {sentence}"
 
 
 def announcement_jobs(script: Script, cast: Cast, options: RenderOptions,
@@ -285,18 +459,36 @@ def _announcer(options: RenderOptions, narrator: str) -> Callable[[str], str]:
     return lambda text: lexicon.apply(speakable(text), ipa=ipa)
 
 
+def _opening(script: Script) -> str:
+    """The story's first words for its description, up to ``DESCRIPTION_CHARS``: whole
+    segments, so it never stops inside a quotation (a line of dialogue is one segment); a
+    narration segment that does not fit gives the sentences of it that do."""
+    opening = ""
+    for seg in script.segments:
+        if not seg.spoken or seg.kind.value == "heading":
+            continue
+        piece = " ".join(seg.text.split())
+        if len(opening) + 1 + len(piece) <= DESCRIPTION_CHARS:
+            opening = f"{opening} {piece}".strip()
+            continue
+        if seg.kind.value != "dialogue":
+            for sentence in re.split(r"(?<=[.!?…])\s+", piece):
+                if len(opening) + 1 + len(sentence) > DESCRIPTION_CHARS:
+                    break
+                opening = f"{opening} {sentence}".strip()
+        if not opening:  # the very first segment is too long: its words, cut
+            opening = piece[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
+        break
+    return opening
+
+
 def _description(stories: Sequence[tuple[Script, Cast]], title: str, narrator: str,
                  roles: dict[str, str]) -> str:
     if len(stories) > 1:
         opening = "Stories: " + "; ".join(s.title or f"Story {i + 1}"
                                            for i, (s, _) in enumerate(stories)) + "."
     else:
-        text = " ".join(" ".join(seg.text.split()) for seg in stories[0][0].segments
-                        if seg.spoken and seg.kind.value != "heading")
-        opening = text[:DESCRIPTION_CHARS]
-        if len(text) > DESCRIPTION_CHARS:
-            cut = max(opening.rfind(". "), opening.rfind("? "), opening.rfind("! "))
-            opening = opening[:cut + 1] if cut > 80 else opening.rsplit(" ", 1)[0] + "…"
+        opening = _opening(stories[0][0])
     return f"{opening} Read by {_voice_label(narrator)}." + (
         " With " + ", ".join(f"{_voice_label(v)} as {n}" for n, v in roles.items()) + "."
         if roles else "")

@@ -92,12 +92,15 @@ def fit_cover(image_file: str | Path | bytes) -> bytes:
     """The user's image (a file, or its bytes: an EPUB's cover) as a square RGB JPEG of
     1400-3000 px (centre-cropped, scaled)."""
     name = "" if isinstance(image_file, bytes) else f" {image_file}"
+    source = io.BytesIO(image_file) if isinstance(image_file, bytes) else Path(image_file)
     try:
-        with Image.open(io.BytesIO(image_file) if isinstance(image_file, bytes)
-                        else Path(image_file)) as img:
+        with Image.open(source) as img:
             img.load()
             image = img.convert("RGB")
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as e:
+    except Image.DecompressionBombError as e:
+        raise InputError(f"cover image{name} is {_size_of(source)} px, too large to read "
+                         f"safely; use one of at most {MAX_PX}x{MAX_PX} px") from e
+    except (OSError, UnidentifiedImageError) as e:
         raise InputError(f"cannot read cover image{name}: use a JPEG or PNG file") from e
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
@@ -106,6 +109,22 @@ def fit_cover(image_file: str | Path | bytes) -> bytes:
     if target != side:
         image = image.resize((target, target), Image.Resampling.LANCZOS)
     return _jpeg(image)
+
+
+def _size_of(source: io.BytesIO | Path) -> str:
+    """``WxH`` from the image's header alone (Pillow refuses to open it past its pixel limit;
+    the header says the size without decoding anything)."""
+    limit = Image.MAX_IMAGE_PIXELS
+    try:
+        Image.MAX_IMAGE_PIXELS = None  # only the header is read below
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+        with Image.open(source) as img:
+            return f"{img.width}x{img.height}"
+    except (OSError, UnidentifiedImageError):
+        return "over the pixel limit"
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
 
 
 def _jpeg(image: Image.Image) -> bytes:

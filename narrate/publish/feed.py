@@ -31,6 +31,7 @@ from narrate.errors import FeedError
 from narrate.files import atomic_write_bytes
 from narrate.publish.episode import Episode, episode_metadata_path
 from narrate.publish.show import ShowConfig
+from narrate.publish.xmltext import xml_text
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -349,6 +350,7 @@ def _resolve_source(mp3: Path, folder: Path, show: ShowConfig) -> _Source:
     except ValueError:
         raise FeedError(f"{mp3} is not inside the feed folder {folder}; render with -o "
                         f"{folder} or copy it there (the feed links only files it hosts)") from None
+    _check_audio(mp3)
     meta = episode_metadata_path(mp3)
     if meta.is_file():
         episode = Episode.load(meta)
@@ -361,6 +363,17 @@ def _resolve_source(mp3: Path, folder: Path, show: ShowConfig) -> _Source:
             raise FeedError(f"{label} {mp3.parent / name} named by {meta.name} is missing; "
                             "re-render the episode; the feed was not changed")
     return _Source(episode, mp3, rel)
+
+
+def _check_audio(mp3: Path) -> None:
+    """The file decodes as MP3 audio, all of it: the feed promises apps an episode."""
+    from narrate.audio.pcm import verify_mp3
+    from narrate.errors import AudioError
+
+    try:
+        verify_mp3(mp3)
+    except AudioError as e:
+        raise FeedError(f"{mp3}: {e}; the feed was not changed") from e
 
 
 def _episode_from_mp3(mp3: Path) -> Episode:
@@ -402,9 +415,11 @@ def _url(show: ShowConfig, rel: str) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, attrs)
+    """A child element; its text and attributes pass through `xml_text`, so nothing a user
+    typed (a title with a BEL or a colour code) can make the feed unreadable."""
+    el = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 
@@ -539,9 +554,9 @@ def _build_channel(show: ShowConfig, cover: str | None, items: list[ET.Element])
     _sub(ch, _it("explicit"), "true" if show.explicit else "false")
     if show.category_path:
         # the category name is the `text` attribute, which _sub's text argument would not set
-        cat = ET.SubElement(ch, _it("category"), {"text": show.category_path[0]})
+        cat = ET.SubElement(ch, _it("category"), {"text": xml_text(show.category_path[0])})
         for sub in show.category_path[1:]:
-            cat = ET.SubElement(cat, _it("category"), {"text": sub})
+            cat = ET.SubElement(cat, _it("category"), {"text": xml_text(sub)})
     if show.owner_name or show.owner_email:
         owner = _sub(ch, _it("owner"))
         if show.owner_name:
@@ -619,8 +634,15 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _write_feed(feed_path: Path, old_bytes: bytes | None, root: ET.Element) -> None:
+    """Replace the feed with ``root``, but only once the new document has been parsed back as an
+    RSS feed: a feed no reader can parse never replaces a good one."""
     ET.indent(root, space=" ")
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    try:
+        _parse_feed(data, feed_path)
+    except FeedError as e:
+        raise FeedError(f"the new {feed_path.name} would not be a valid feed ({e.__cause__ or e})"
+                        f"; nothing was changed") from e
     if old_bytes is not None:
         atomic_write_bytes(feed_path.with_name(feed_path.name + ".bak"), old_bytes)
     atomic_write_bytes(feed_path, data)

@@ -148,6 +148,8 @@ def _check_item(item: ET.Element, base: str | None, folder: Path,
         elif length.isdigit() and path.stat().st_size != int(length):
             out.append(Problem(E, where, f"enclosure length {length} but {path.name} is "
                                          f"{path.stat().st_size} bytes; publish it again"))
+        else:
+            out += _check_audio(path, where)
     if entry.image_url:
         out += _check_artwork(entry.image_url, base, folder, where)
     links = [url for url, _ in entry.transcripts]
@@ -158,6 +160,22 @@ def _check_item(item: ET.Element, base: str | None, folder: Path,
         if path is not None and not path.is_file():
             out.append(Problem(E, where, f"linked file {path} is missing"))
     return out
+
+
+CHECK_DECODE_S = 120.0
+"""How much of each enclosure `feed check` decodes: enough to tell audio from anything else,
+without decoding a whole show's hours on every check (publish decodes all of it)."""
+
+
+def _check_audio(path: Path, where: str) -> list[Problem]:
+    from narrate.audio.pcm import verify_mp3
+    from narrate.errors import AudioError
+
+    try:
+        verify_mp3(path, seconds=CHECK_DECODE_S)
+    except AudioError as e:
+        return [Problem(E, where, f"{e}; apps cannot play it")]
+    return []
 
 
 def _local(url: str, base: str | None, folder: Path) -> Path | None:

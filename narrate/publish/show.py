@@ -49,6 +49,9 @@ class ShowConfig:
     copyright: str | None = None
     name: str = ""
     """Short name of the show (the ``voices/<name>.toml`` stem); used in derived guids."""
+    disclosure: str = ""
+    """The sentence that says the voices are synthetic, in each episode's description and its
+    spoken credits; "" says it narrate's way (``narrate.pipeline.produce.DISCLOSURE``)."""
     type: str = ""
     """itunes:type, ``episodic`` or ``serial``; "" decides from the feed: serial when every
     episode is a numbered chapter of a book (``render --split chapters``), else episodic."""

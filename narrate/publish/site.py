@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote
 from narrate.files import atomic_write_text
 from narrate.publish.feed import FeedEntry, _entry, _it, _parse_feed, in_reading_order
 from narrate.publish.show import FEED_FILE
+from narrate.publish.xmltext import xml_text
 
 PAGE_FILE = "index.html"
 _TIMING = re.compile(r"^\s*[\d:.,]+\s*-->\s*[\d:.,]+")
@@ -35,20 +36,20 @@ def write_show_page(folder: str | Path, *, feed_path: str | Path | None = None) 
     cover = _relative(image.get("href", ""), base) if image is not None else ""
     parts = [
         "<!doctype html>",
-        '<html lang="{}">'.format(html.escape((channel.findtext("language") or "en").strip())),
+        '<html lang="{}">'.format(_esc((channel.findtext("language") or "en").strip())),
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title>",
+        f"<title>{_esc(title)}</title>",
         f'<link rel="alternate" type="application/rss+xml" href="{FEED_FILE}" '
-        f'title="{html.escape(title)}">',
+        f'title="{_esc(title)}">',
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
         "<header>",
-        f'<img class="cover" src="{html.escape(cover)}" alt="">' if cover else "",
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p>{html.escape((channel.findtext('description') or '').strip())}</p>",
+        f'<img class="cover" src="{_esc(cover)}" alt="">' if cover else "",
+        f"<h1>{_esc(title)}</h1>",
+        f"<p>{_esc((channel.findtext('description') or '').strip())}</p>",
         f'<p><a href="{FEED_FILE}">Podcast feed (RSS)</a></p>',
         "</header>",
         "<main>",
@@ -62,7 +63,7 @@ def write_show_page(folder: str | Path, *, feed_path: str | Path | None = None) 
 
 
 def _episode_html(entry: FeedEntry, base: str, folder: Path) -> str:
-    audio = html.escape(_relative(entry.url, base))
+    audio = _esc(_relative(entry.url, base))
     when = entry.published.strftime("%d %B %Y") if entry.published else ""
     minutes, seconds = divmod(entry.duration_s, 60)
     tracks = []
@@ -70,21 +71,21 @@ def _episode_html(entry: FeedEntry, base: str, folder: Path) -> str:
     for url, mime in entry.transcripts:
         rel = _relative(url, base)
         if mime == "text/vtt":
-            tracks.append(f'<track kind="captions" src="{html.escape(rel)}" default>')
+            tracks.append(f'<track kind="captions" src="{_esc(rel)}" default>')
         if not transcript or mime == "text/vtt":
             local = folder / unquote(rel)
             if local.is_file() and not rel.startswith(("http:", "https:")):
                 transcript = transcript_text(local.read_text(encoding="utf-8", errors="replace"))
-    image = (f'<img class="art" src="{html.escape(_relative(entry.image_url, base))}" alt="">'
+    image = (f'<img class="art" src="{_esc(_relative(entry.image_url, base))}" alt="">'
              if entry.image_url else "")
-    body = "".join(f"<p>{html.escape(line)}</p>" for line in transcript.splitlines() if line)
+    body = "".join(f"<p>{_esc(line)}</p>" for line in transcript.splitlines() if line)
     return "\n".join(x for x in (
-        f'<article id="{html.escape(quote(entry.slug))}">',
+        f'<article id="{_esc(quote(entry.slug))}">',
         image,
-        f"<h2>{html.escape(entry.title)}</h2>",
-        f'<p class="book">{html.escape(entry.book)}</p>' if entry.book else "",
-        f'<p class="meta">{html.escape(when)} · {minutes}:{seconds:02d}</p>',
-        f"<p>{html.escape(entry.description)}</p>" if entry.description else "",
+        f"<h2>{_esc(entry.title)}</h2>",
+        f'<p class="book">{_esc(entry.book)}</p>' if entry.book else "",
+        f'<p class="meta">{_esc(when)} · {minutes}:{seconds:02d}</p>',
+        f"<p>{_esc(entry.description)}</p>" if entry.description else "",
         f'<audio controls preload="none" src="{audio}">{"".join(tracks)}</audio>',
         f'<p><a href="{audio}" download>Download MP3</a></p>',
         f"<details><summary>Transcript</summary>{body}</details>" if body else "",
@@ -123,6 +124,11 @@ def transcript_text(cues: str) -> str:
             lines.append(f"{speaker}: {words}" if speaker else words)
         last = (timing[1], speaker)
     return "\n".join(lines)
+
+
+def _esc(text: str) -> str:
+    """Escaped for HTML, cleaned as the feed is (a transcript is read from its file)."""
+    return html.escape(xml_text(text))
 
 
 def _base(channel: ET.Element) -> str:

@@ -14,6 +14,7 @@ called, so that ``narrate script story.txt`` starts as fast as before.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from narrate.errors import InputError
 __all__ = ["MAX_STORY_BYTES", "READERS", "SUPPORTED_SUFFIXES", "Cover", "StoryText",
            "decode_text", "markdown_to_text", "read_source", "story_suffix"]
 
+_LOGGER = logging.getLogger(__name__)
 MAX_STORY_BYTES = 64 * 1024 * 1024
 """Bytes: larger story files are refused (a novel is well under 5 MB); for an EPUB, the limit
 applies to the text extracted from it (its images do not count)."""
@@ -79,15 +81,37 @@ Reader = Callable[[Path], StoryText]
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, refused when larger than `MAX_STORY_BYTES`."""
+    """The file's bytes, refused when larger than `MAX_STORY_BYTES`: never more than that is
+    read, whatever the size the file claims (a file under /proc says 0)."""
+    check_story_file(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_STORY_BYTES:
-            raise InputError(f"{path} is {size // 2**20} MB; stories over "
-                             f"{MAX_STORY_BYTES // 2**20} MB are refused (split it into parts)")
-        return path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_STORY_BYTES + 1)
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror}") from e
+    if len(data) > MAX_STORY_BYTES:
+        raise InputError(f"{path} is over {MAX_STORY_BYTES // 2**20} MB; longer stories are "
+                         "refused (split it into parts)")
+    return data
+
+
+def check_story_file(path: Path) -> None:
+    """Refuse what is not a regular file under `MAX_STORY_BYTES` before opening it: opening a
+    FIFO waits forever for a writer, and /dev/zero or /dev/urandom never end."""
+    import stat
+
+    try:
+        st = path.stat()  # follows links: a link to /dev/zero is /dev/zero
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror}") from e
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else
+                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else "not a file")
+        raise InputError(f"{path} is not a regular file ({kind}); give a story file")
+    if st.st_size > MAX_STORY_BYTES:
+        raise InputError(f"{path} is {st.st_size // 2**20} MB; stories over "
+                         f"{MAX_STORY_BYTES // 2**20} MB are refused (split it into parts)")
 
 
 def _non_empty(path: Path, story: StoryText) -> StoryText:
@@ -108,7 +132,10 @@ def read_plain_text(path: Path) -> StoryText:
     except UnicodeDecodeError as e:
         raise InputError(f"{path} is not UTF-8 text (bad byte at offset {e.start}); "
                          f"convert it, e.g. `iconv -f latin1 -t utf-8`") from e
-    # a BOM stays in the text (offsets stay valid for the file) and becomes a space segment
+    # A BOM becomes a space: one character for one, so offsets stay valid, and it is no
+    # longer the first letter of the title (nor of the chapter and the feed's <title>).
+    if text.startswith("\ufeff"):
+        text = " " + text[1:]
     return _non_empty(path, StoryText(text, "text"))
 
 
@@ -137,6 +164,30 @@ def decode_text(data: bytes, what: str) -> str:
                          f"{e.start}); convert it to UTF-8") from e
 
 
+_HTML_DOCUMENT = re.compile(r"\A[\ufeff\s]*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                            re.I | re.S)
+_TAG = re.compile(r"</?(?:[a-z][a-z0-9]*)(?:\s[^<>]*)?/?>", re.I)
+MARKUP_TAGS_TO_WARN = 3
+"""Tags in a .txt story from which on it is said to hold markup (one ``<b>`` may be prose)."""
+
+
+def read_txt(path: Path) -> StoryText:
+    """A ``.txt`` story (or one with an unknown suffix). A web page saved with a .txt name is
+    read as the page it is (its <script> and <title> were read aloud); other markup is read as
+    written, with a warning, since a story may mean its angle brackets."""
+    story = read_plain_text(path)
+    if _HTML_DOCUMENT.match(story.text):
+        _LOGGER.warning("%s is HTML, not plain text: reading it as a web page (name it .html "
+                        "to say so)", path)
+        return read_html(path)
+    tags = _TAG.findall(story.text)
+    if len(tags) >= MARKUP_TAGS_TO_WARN:
+        shown = ", ".join(dict.fromkeys(t[:20] for t in tags[:10]))
+        _LOGGER.warning("%s holds %d markup tags (%s); they will be read aloud as written: "
+                        "remove them, or name the file .html or .md", path, len(tags), shown)
+    return story
+
+
 def read_html(path: Path) -> StoryText:
     """A web page or XHTML document: see `narrate.text.htmltext`."""
     from narrate.text.htmltext import html_to_text
@@ -149,7 +200,7 @@ def read_html(path: Path) -> StoryText:
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)\n?",
                     re.M | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n([A-Za-z_][\w-]*[ \t]*:.*?)\r?\n"
+_FRONT_MATTER = re.compile(r"\A[\ufeff ]?---[ \t]*\r?\n([A-Za-z_][\w-]*[ \t]*:.*?)\r?\n"
                            r"(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 """YAML front matter: a ``---`` line, ``key: value`` lines, a ``---`` (or ``...``) line."""
 _SETEXT = re.compile(r"^([^\n]*\S[^\n]*)\r?\n {0,3}(={2,}|-{2,})[ \t]*\r?$", re.M)
@@ -225,7 +276,7 @@ def read_epub(path: Path) -> StoryText:
 
 
 READERS: Mapping[str, Reader] = {
-    ".txt": read_plain_text,
+    ".txt": read_txt,
     ".md": read_markdown,
     ".markdown": read_markdown,
     ".html": read_html,
@@ -253,4 +304,5 @@ def read_source(path: str | Path) -> StoryText:
     if path.is_dir():
         raise InputError(f"{path} is a directory, not a story file; give a file "
                          f"({', '.join(SUPPORTED_SUFFIXES)})")
-    return READERS.get(path.suffix.lower(), read_plain_text)(path)
+    check_story_file(path)
+    return READERS.get(path.suffix.lower(), read_txt)(path)
