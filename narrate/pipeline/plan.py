@@ -33,6 +33,7 @@ from narrate.text import build_script, read_source
 from narrate.text.formats import SUPPORTED_SUFFIXES, Cover, story_suffix
 from narrate.text.split import SplitMode, split_chapters
 from narrate.voices.casting import Cast
+from narrate.voices.engines.device import set_device
 from narrate.voices.voicing import voice_fingerprint
 
 _LOGGER = logging.getLogger(__name__)
@@ -89,7 +90,10 @@ def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Pa
 
 def _render_cache(options: RenderOptions) -> tuple[SegmentCache, int]:
     """The segment cache a render uses and the cap it prunes it to when done, read before any
-    audio work so that a bad ``$NARRATE_CACHE_MAX`` fails fast, not after hours of speech."""
+    audio work so that a bad ``$NARRATE_CACHE_MAX`` fails fast, not after hours of speech.
+    The device is chosen here too (``--device cuda`` without a GPU fails before any work), and
+    before the workers start: they inherit it."""
+    set_device(options.device)
     return SegmentCache(options.cache_dir), cache_cap(options.cache_max)
 
 

@@ -171,7 +171,8 @@ class KokoroEngine(Engine):
                 if model_path is None:
                     model_path = packaged_model_path()
                 try:
-                    self._models[key] = kokoro_onnx.Kokoro(model_path, voices_path)
+                    self._models[key] = kokoro_onnx.Kokoro.from_session(
+                        _session(model_path), voices_path)
                 except Exception as e:
                     raise EngineError(f"kokoro could not load its model: {e}") from e
             return self._models[key]
@@ -196,6 +197,17 @@ class KokoroEngine(Engine):
         if text.strip() and not len(samples):
             raise EngineError(f"kokoro produced no audio for {text[:40]!r}")
         return Audio(samples, int(rate))
+
+
+def _session(model_path: str) -> Any:
+    """The model's onnxruntime session on this process's device (see ``engines.device``);
+    kokoro-onnx's own choice would take every provider of an onnxruntime-gpu install, GPU or
+    not."""
+    import onnxruntime as ort
+
+    from narrate.voices.engines.device import onnx_providers
+
+    return ort.InferenceSession(model_path, providers=onnx_providers())
 
 
 def packaged_model_path() -> str:
