@@ -237,7 +237,7 @@ def test_an_added_sentence_speaks_only_the_chunks_it_changed(tmp_path, counted):
     counted.clear()
     added = "Nobody said a word."
     (after,) = synthesize_script(make_script([f"{paragraph} {added}"]), cache=cache)
-    first, last = split_for_engine(f"{paragraph} {added}")
+    _first, last = split_for_engine(f"{paragraph} {added}")
     assert counted == [last] and last.endswith(added)
     # the unchanged chunk is the very same audio, and the chunk ends still cut the captions
     start = before.captions[0].end
