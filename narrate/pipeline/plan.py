@@ -330,7 +330,7 @@ def _render_planned(planned: Sequence[_Planned], out: Path, *, options: RenderOp
     with ThreadPoolExecutor(1, thread_name_prefix="narrate-master") as mastering:
         pending: dict[int, Future[Episode]] = {}
         with make_executor(options.executor, jobs=options.jobs,
-                           address=options.address) as executor:
+                           address=options.address, device=options.device) as executor:
             extra = [announcement_jobs(planned[n].script, planned[n].cast, options,
                                        planned[n].slug) for n in order]
             for k in prefetch([planned[n].script for n in order], store, executor=executor,
@@ -381,7 +381,7 @@ def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
                                    options=replace(options, episode_title=None))
     else:
         with make_executor(options.executor, jobs=options.jobs,
-                           address=options.address) as run_on:
+                           address=options.address, device=options.device) as run_on:
             for stem, script in zip(stems, scripts, strict=True):
                 if not script.title:
                     script = titled(script, stem)
