@@ -17,6 +17,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,6 +31,8 @@ def main() -> None:
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: "
                         "one per core)")
+    parser.add_argument("--plain-voices", action="store_true",
+                        help="drop voice variants (@pitch=...: ffmpeg passes on the CPU)")
     parser.add_argument("--narrator", default=None, help="narrator voice (default: narrate's)")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
@@ -47,6 +50,10 @@ def main() -> None:
         story.write_text(text, encoding="utf-8")
         options = RenderOptions(**({"narrator": args.narrator} if args.narrator else {}))
         script, _cast = cast_story(script_story(story), options)
+        if args.plain_voices:  # variants are pitch/tempo passes by ffmpeg, on the CPU anyway
+            script = replace(script, segments=tuple(
+                replace(s, voice=s.voice.split("@")[0]) if s.voice else s
+                for s in script.segments))
         cache = SegmentCache(Path(tmp) / "cache")
         started = time.perf_counter()
         with make_executor("local", jobs=args.jobs) as pool:
