@@ -93,7 +93,10 @@ def _render_cache(options: RenderOptions) -> tuple[SegmentCache, int]:
     audio work so that a bad ``$NARRATE_CACHE_MAX`` fails fast, not after hours of speech.
     The device is chosen here too (``--device cuda`` without a GPU fails before any work), and
     before the workers start: they inherit it."""
+    from narrate.audio.master import import_in_background
+
     set_device(options.device)
+    import_in_background()
     return SegmentCache(options.cache_dir), cache_cap(options.cache_max)
 
 
