@@ -4,10 +4,13 @@
     python bench/run.py --quick    # two seeds and a slice of the book: a few minutes
 
 1. cold render of the seed stories / the raw engines' single-process time for the same segments
+   1b. the same render / the floor (the raw engines on every core), measured in the same run
 2. re-render after editing one paragraph / cold render
+   2b. seed 001 alone: re-render after adding one sentence / its cold render
 3. share of the cold render's wall time outside synthesis (text, casting, the mastering that
    did not overlap synthesis, encoding, start-up)
 4. peak RSS of the whole process tree rendering a ~100k-word book
+   and a book's cost with the default voices and with ``--draft`` (a slice, scaled up)
 5. ``narrate --help`` wall time
 
 Every render is the real ``narrate render`` command in a subprocess. See docs/performance.md
