@@ -204,11 +204,11 @@ def raw_baseline(stories: Path, part: tuple[int, int] | None = None) -> dict[str
     return {"seconds": time.perf_counter() - started, "audio_s": audio_s, "chunks": len(chunks)}
 
 
-def parallel_floor(stories: Path, processes: int) -> float:
+def parallel_floor(stories: Path, processes: int, env: dict[str, str]) -> float:
     """Wall time of the raw engines spread over ``processes`` one-thread processes (each loads
     its engines before its clock starts): what synthesis alone costs with every core busy."""
     procs = [subprocess.Popen([sys.executable, __file__, "--raw-baseline", str(stories),
-                               "--raw-part", f"{i}/{processes}"], env=narrate_env(),
+                               "--raw-part", f"{i}/{processes}"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
              for i in range(processes)]
     times = []
@@ -296,9 +296,10 @@ def edit_loop(work: Path, seed: Path, jobs: list[str]) -> tuple[Run, Run]:
     shutil.copy(seed, story)
     render = ["render", str(story), "-o", str(folder / "out"), "--cache-dir",
               str(folder / "cache"), "-v", *jobs]
-    cold = run_narrate(render)
+    env = {**narrate_env(), "NARRATE_VOICES_DIR": str(fresh_voices(folder / "voices"))}
+    cold = run_narrate(render, env=env)
     edit_one_paragraph(story)
-    return cold, run_narrate(render)
+    return cold, run_narrate(render, env=env)
 
 
 def book_cost(work: Path, text: str, words: int, jobs: list[str]) -> list[dict[str, float]]:
@@ -318,6 +319,15 @@ def book_cost(work: Path, text: str, words: int, jobs: list[str]) -> list[dict[s
         rows.append({"label": label, "wall_s": run.wall_s, "audio_s": audio_s,
                      "book_h": run.wall_s * total / max(1, len(part.read_text().split())) / 3600})
     return rows
+
+
+def fresh_voices(folder: Path) -> Path:
+    """A copy of the repo's voices folder (presets, lexicons) with no saved cast: cast afresh."""
+    shutil.rmtree(folder, ignore_errors=True)
+    if (REPO / "voices").is_dir():
+        shutil.copytree(REPO / "voices", folder, ignore=shutil.ignore_patterns("*.cast.toml"))
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def edit_one_paragraph(path: Path) -> None:
@@ -352,6 +362,8 @@ def main() -> None:
     parser.add_argument("--standin-words", type=int, default=None,
                         help="words of the book rendered with the stand-in engines (default: "
                         "all of it, ~20 min of mastering on 2 cores; 0 skips that run)")
+    parser.add_argument("--book-only", action="store_true",
+                        help="figure 4 and the book's cost alone")
     parser.add_argument("--no-book", action="store_true",
                         help="skip figure 4 (the book renders): figures 1-3 and 5 in minutes")
     parser.add_argument("--jobs", type=int, default=None, help="passed to narrate render -j")
@@ -379,12 +391,12 @@ def main() -> None:
     for seed in seeds:
         shutil.copy(seed, stories / seed.name)
     jobs = ["-j", str(args.jobs)] if args.jobs else []
-    voices = work / "voices"
-    shutil.rmtree(voices, ignore_errors=True)
-    if (REPO / "voices").is_dir():  # presets and lexicons, but no saved cast: cast afresh
-        shutil.copytree(REPO / "voices", voices, ignore=shutil.ignore_patterns("*.cast.toml"))
-    voices.mkdir(exist_ok=True)
+    voices = fresh_voices(work / "voices")
     VOICES["NARRATE_VOICES_DIR"] = str(voices)
+    # The raw baselines cast the same stories afresh in their own folder, as the cold render
+    # does: a render saves the show's cast, and a cast changed under the re-render by another
+    # process's casting would make it master every story again.
+    raw_voices = fresh_voices(work / "voices-raw")
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(work / "out", ignore_errors=True)
@@ -393,21 +405,31 @@ def main() -> None:
     print(f"bench: {len(seeds)} seed stories, {os.cpu_count()} cores, work in {work}, "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
+    if args.book_only:
+        book_peak, book_words, stopped, cost = book_figures(args, work, jobs)
+        print(f"4  peak RSS, {book_words // 1000}k-word book: {gb(book_peak)}"
+              f"{' (stopped: ' + stopped + ')' if stopped else ''}  target <= 2 GB")
+        for row in cost:
+            print(f"   book cost, {row['label']:8} {row['wall_s']:6.1f} s for "
+                  f"{row['audio_s']:5.0f} s of audio: the whole book ~{row['book_h']:.1f} h")
+        return
+
     print("cold render ...", flush=True)
     cold = run_narrate(render)
     synth_s = synthesis_seconds(cold.stderr)
     print(f"  {cold.wall_s:.1f} s wall, synthesis phase {synth_s:.1f} s", flush=True)
 
     print("raw engines, one process ...", flush=True)
+    raw_env = {**narrate_env(), "NARRATE_VOICES_DIR": str(raw_voices)}
     raw_out = subprocess.run([sys.executable, __file__, "--raw-baseline", str(stories)],
-                             env=narrate_env(), capture_output=True, text=True, check=True)
+                             env=raw_env, capture_output=True, text=True, check=True)
     raw = json.loads(raw_out.stdout.strip().splitlines()[-1])
     print(f"  {raw['seconds']:.1f} s for {raw['chunks']} chunks, {raw['audio_s']:.0f} s of audio",
           flush=True)
 
     cores = os.cpu_count() or 1
     print(f"raw engines, {cores} one-thread processes side by side ...", flush=True)
-    raw["floor"] = parallel_floor(stories, cores)
+    raw["floor"] = parallel_floor(stories, cores, raw_env)
     print(f"  {raw['floor']:.1f} s", flush=True)
 
     print("re-render after editing one paragraph ...", flush=True)
@@ -427,6 +449,17 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         return
+    book_peak, book_words, stopped, cost = book_figures(args, work, jobs)
+    print_figures(args, cold, raw, synth_s, again, book_peak, book_words, help_time(),
+                  stopped=stopped, loop=loop, cost=cost)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def book_figures(args: argparse.Namespace, work: Path,
+                 jobs: list[str]) -> tuple[float, int, str, list[dict[str, float]]]:
+    """Figure 4 (the book's peak RSS) and the book's cost: (peak bytes, words, why a run was
+    stopped or "", cost rows)."""
     book = work / "book.txt"
     text = BOOK.read_text(encoding="utf-8")
     if args.quick:
@@ -469,11 +502,7 @@ def main() -> None:
         print(f"book cost: the first {args.book_cost_words} words, default voices and --draft "
               "...", flush=True)
         cost = book_cost(work, text, args.book_cost_words, jobs)
-    print_figures(args, cold, raw, synth_s, again, book_peak,
-                  min(words, standin_words or words), help_time(), stopped=standin.stopped,
-                  loop=loop, cost=cost)
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    return book_peak, min(words, standin_words or words), standin.stopped, cost
 
 
 def print_figures(args: argparse.Namespace, cold: Run, raw: dict[str, float], synth_s: float,
