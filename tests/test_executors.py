@@ -165,3 +165,17 @@ def test_dask_workers_without_gpus_all_take_work(dask_client):
         assert ex.workers == 2
         assert set(dask_client.run(lambda: __import__("os").environ.get("NARRATE_DEVICE"))
                    .values()) == {"auto"}
+
+
+def _narrate_missing_on_the_worker(requested, dask_worker=None):
+    raise ModuleNotFoundError("No module named 'narrate'")
+
+
+def test_dask_workers_that_cannot_say_their_device_all_take_work(dask_client, monkeypatch):
+    from narrate.audio import executors
+
+    monkeypatch.setattr(executors, "worker_device", _narrate_missing_on_the_worker)
+    with DaskExecutor(client=dask_client) as ex:
+        assert ex.workers == 2
+    with pytest.raises(ConfigError, match="--device cuda: cannot ask the Dask workers"):
+        DaskExecutor(client=dask_client, device="cuda")

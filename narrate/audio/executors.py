@@ -267,7 +267,13 @@ class DaskExecutor(Executor):
         from narrate.voices.engines.device import check_device
 
         requested = check_device(device) if device else None
-        chosen: dict[str, str] = self.client.run(worker_device, requested)
+        try:
+            chosen: dict[str, str] = self.client.run(worker_device, requested)
+        except Exception as e:  # workers without narrate fail their tasks anyway, with a reason
+            if requested == "cuda":
+                raise ConfigError(f"--device cuda: cannot ask the Dask workers ({e})") from e
+            _LOGGER.warning("could not ask the Dask workers for their devices: %s", e)
+            return
         problems = sorted({d for d in chosen.values() if d.startswith("error")})
         gpus = sorted(address for address, d in chosen.items() if d == "cuda")
         if requested == "cuda" and not gpus:
