@@ -254,6 +254,9 @@ def _listing(result: Any, only_doubtful: bool = False) -> str:
               "or a Dask cluster.")
 @click.option("--address", envvar="DASK_SCHEDULER_ADDRESS", default=None,
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (env DASK_SCHEDULER_ADDRESS).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
+              help="Where Kokoro and Piper run: cuda needs a GPU and `pip install "
+              "'narrate[gpu]'` [default: $NARRATE_DEVICE, else auto: cuda when there is one].")
 @cache_dir_option
 @click.option("--cache-max", "cache_max", metavar="SIZE", default=None,
               help="When done, prune the segment cache to SIZE, least recently used first and "
@@ -271,7 +274,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
            intro: Path | None, outro: Path | None, loudness_lufs: float, bitrate_kbps: int,
            cover: Path | None, description: str | None, jobs: int | None, executor: str,
            address: str | None, cache_dir: Path | None, cache_max: str | None,
-           force: bool, split: str) -> None:
+           force: bool, split: str, device: str | None = None) -> None:
     """Render story files, or folders of them, to MP3 episodes.
 
     A story is a .txt, .md/.markdown, .html/.htm/.xhtml or .epub file; a folder gives every
@@ -328,6 +331,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
                             loudness_lufs=loudness_lufs, bitrate_kbps=bitrate_kbps, cover=cover,
                             description=description, executor=executor, jobs=jobs,
                             address=address, cache_dir=cache_dir, force=force, split=split,
+                            device=device,
                             cache_max=None if cache_max is None else parse_cache_max(cache_max))
     quiet = ctx.find_root().obj.get("quiet", False)
     progress = None if quiet else _progress_printer()

@@ -230,3 +230,51 @@ def test_sigterm_to_a_render_leaves_no_process_of_it(tmp_path):
     assert _gone_within(tree, 15) == []
     assert proc.returncode != 0
     assert not [p.name for p in out.iterdir() if p.name.endswith(".pcm")] if out.exists() else True
+
+
+def _first_worker_has_a_gpu(requested, dask_worker=None):
+    return "cuda" if dask_worker.name == 0 else "cpu"
+
+
+def _no_worker_has_a_gpu(requested, dask_worker=None):
+    return "error: --device cuda: no CUDA GPU found"
+
+
+def _worker_name(_item):
+    from distributed import get_worker
+
+    return get_worker().name
+
+
+def test_dask_sends_synthesis_to_the_workers_with_a_gpu(dask_client, monkeypatch):
+    from narrate.audio import executors
+
+    monkeypatch.setattr(executors, "worker_device", _first_worker_has_a_gpu)
+    with DaskExecutor(client=dask_client) as ex:
+        assert ex.workers == 1
+        assert set(ex.imap(_worker_name, range(8))) == {0}
+        assert set(ex.imap_unordered(_worker_name, list(range(8)))) == {0}
+    monkeypatch.setattr(executors, "worker_device", _no_worker_has_a_gpu)
+    with pytest.raises(ConfigError, match="no Dask worker has a GPU it can use"):
+        DaskExecutor(client=dask_client, device="cuda")
+
+
+def test_dask_workers_without_gpus_all_take_work(dask_client):
+    with DaskExecutor(client=dask_client, device="auto") as ex:
+        assert ex.workers == 2
+        assert set(dask_client.run(lambda: __import__("os").environ.get("NARRATE_DEVICE"))
+                   .values()) == {"auto"}
+
+
+def _narrate_missing_on_the_worker(requested, dask_worker=None):
+    raise ModuleNotFoundError("No module named 'narrate'")
+
+
+def test_dask_workers_that_cannot_say_their_device_all_take_work(dask_client, monkeypatch):
+    from narrate.audio import executors
+
+    monkeypatch.setattr(executors, "worker_device", _narrate_missing_on_the_worker)
+    with DaskExecutor(client=dask_client) as ex:
+        assert ex.workers == 2
+    with pytest.raises(ConfigError, match="--device cuda: cannot ask the Dask workers"):
+        DaskExecutor(client=dask_client, device="cuda")

@@ -225,3 +225,37 @@ def test_synthesis_keeps_chunk_ends_and_captions_cover_the_audio(tmp_path):
                                                        " ".join(sentences[5:])]
         assert rendered.captions[-1].end == len(rendered.audio.samples)
         assert rendered.captions[0].end == round(marks[0] * MASTER_RATE / rate)
+
+
+def test_an_added_sentence_speaks_only_the_chunks_it_changed(tmp_path, counted):
+    sentences = [f"Sentence number {n} of a paragraph that is long enough to need chunks."
+                 for n in ("one", "two", "three", "four", "five", "six", "seven")]
+    paragraph = " ".join(sentences)
+    cache = SegmentCache(tmp_path)
+    (before,) = synthesize_script(make_script([paragraph]), cache=cache)
+    assert len(counted) == 2
+    counted.clear()
+    added = "Nobody said a word."
+    (after,) = synthesize_script(make_script([f"{paragraph} {added}"]), cache=cache)
+    _first, last = split_for_engine(f"{paragraph} {added}")
+    assert counted == [last] and last.endswith(added)
+    # the unchanged chunk is the very same audio, and the chunk ends still cut the captions
+    start = before.captions[0].end
+    np.testing.assert_array_equal(after.audio.samples[:start], before.audio.samples[:start])
+    assert after.captions[-1].text.endswith(added)
+    assert after.captions[-1].end == len(after.audio.samples)
+
+
+def test_prefetch_speaks_only_missing_chunks_and_reports_whole_segments(tmp_path, counted):
+    sentences = [f"Sentence {n} is a sentence long enough for this paragraph to need chunks."
+                 for n in range(8)]
+    cache = SegmentCache(tmp_path)
+    list(synthesize_script(make_script([" ".join(sentences[:5])]), cache=cache))
+    counted.clear()
+    grown = make_script([" ".join(sentences), LINES[0]])
+    seen = []
+    assert list(prefetch([grown], cache, progress=seen.append)) == [0]
+    assert counted == [split_for_engine(" ".join(sentences))[-1], LINES[0]]
+    assert seen[-1].done == seen[-1].total == 2 and seen[-1].cached == 0
+    counted.clear()
+    assert len(list(synthesize_script(grown, cache=cache))) == 2 and counted == []

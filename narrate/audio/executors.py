@@ -326,7 +326,8 @@ class DaskExecutor(Executor):
 
     name = "dask"
 
-    def __init__(self, address: str | None = None, *, client: Any = None) -> None:
+    def __init__(self, address: str | None = None, *, client: Any = None,
+                 device: str | None = None) -> None:
         self._own_client = client is None
         if client is None:
             address = address or os.environ.get(DASK_ADDRESS_ENV)
@@ -342,16 +343,49 @@ class DaskExecutor(Executor):
             except OSError as e:
                 raise ConfigError(f"cannot reach the Dask scheduler at {address}: {e}") from e
         self.client = client
+        self._only: list[str] | None = None
+        """Addresses of the workers that take the work (those with a GPU), None: any."""
+        self._choose_devices(device)
+
+    def _choose_devices(self, device: str | None) -> None:
+        """Each worker picks its device (``device``, else its own ``$NARRATE_DEVICE`` or auto);
+        when some have a GPU, synthesis goes to them alone: one GPU worker outruns many CPU
+        ones, and a CPU worker holding a book's last chunks would keep the GPU waiting."""
+        from narrate.voices.engines.device import check_device
+
+        requested = check_device(device) if device else None
+        try:
+            chosen: dict[str, str] = self.client.run(worker_device, requested)
+        except Exception as e:  # workers without narrate fail their tasks anyway, with a reason
+            if requested == "cuda":
+                raise ConfigError(f"--device cuda: cannot ask the Dask workers ({e})") from e
+            _LOGGER.warning("could not ask the Dask workers for their devices: %s", e)
+            return
+        problems = sorted({d for d in chosen.values() if d.startswith("error")})
+        gpus = sorted(address for address, d in chosen.items() if d == "cuda")
+        if requested == "cuda" and not gpus:
+            raise ConfigError("--device cuda: no Dask worker has a GPU it can use" +
+                              (f" ({problems[0].removeprefix('error: ')})" if problems else ""))
+        if gpus and len(gpus) < len(chosen):
+            _LOGGER.info("synthesis on the %d Dask workers with a GPU (of %d)", len(gpus),
+                         len(chosen))
+            self._only = gpus
+
+    def _submit(self, fn: Callable[[T], R], item: T) -> Any:
+        if self._only is None:
+            return self.client.submit(fn, item, pure=False, retries=DASK_RETRIES)
+        return self.client.submit(fn, item, pure=False, retries=DASK_RETRIES,
+                                  workers=self._only, allow_other_workers=False)
 
     @property
     def workers(self) -> int:
-        return max(1, sum(self.client.nthreads().values()))
+        threads = self.client.nthreads()
+        return max(1, sum(n for address, n in threads.items()
+                          if self._only is None or address in self._only))
 
     def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        def submit(item: T) -> Any:
-            return self.client.submit(fn, item, pure=False, retries=DASK_RETRIES)
-
-        yield from _ordered_window(submit, items, self.workers * IN_FLIGHT_PER_WORKER,
+        yield from _ordered_window(lambda item: self._submit(fn, item), items,
+                                   self.workers * IN_FLIGHT_PER_WORKER,
                                    lambda f: f.result(), lambda f: f.cancel())
 
     def imap_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
@@ -359,20 +393,31 @@ class DaskExecutor(Executor):
 
         iterator = iter(items)
         window = self.workers * IN_FLIGHT_PER_WORKER
-        first = [self.client.submit(fn, item, pure=False, retries=DASK_RETRIES)
-                 for _, item in zip(range(window), iterator, strict=False)]
+        first = [self._submit(fn, item) for _, item in zip(range(window), iterator, strict=False)]
         if not first:
             return
         finished = as_completed(first)
         for future in finished:
             yield future.result()
             for item in iterator:
-                finished.add(self.client.submit(fn, item, pure=False, retries=DASK_RETRIES))
+                finished.add(self._submit(fn, item))
                 break
 
     def close(self) -> None:
         if self._own_client:
             self.client.close()
+
+
+def worker_device(requested: str | None, dask_worker: Any = None) -> str:
+    """Run on each Dask worker (``client.run``): set its device and say which it resolved to,
+    "cuda" or "cpu", or "error: ..." when ``requested`` cannot be had there."""
+    from narrate.voices.engines.device import resolved_device, set_device
+
+    try:
+        set_device(requested)
+        return resolved_device()
+    except ConfigError as e:
+        return f"error: {e}"
 
 
 EXECUTORS: dict[str, type[Executor]] = {
@@ -383,12 +428,13 @@ EXECUTORS: dict[str, type[Executor]] = {
 
 
 def make_executor(name: str = "local", *, jobs: int | None = None,
-                  address: str | None = None) -> Executor:
-    """The executor called ``name``; ``jobs`` sizes the local pool, ``address`` finds Dask."""
+                  address: str | None = None, device: str | None = None) -> Executor:
+    """The executor called ``name``; ``jobs`` sizes the local pool, ``address`` finds Dask,
+    ``device`` is asked of Dask's workers (local workers inherit this process's choice)."""
     if name == "serial":
         return SerialExecutor()
     if name == "local":
         return SerialExecutor() if jobs == 1 else LocalExecutor(jobs)
     if name == "dask":
-        return DaskExecutor(address)
+        return DaskExecutor(address, device=device)
     raise ConfigError(f"unknown executor {name!r}; choose one of {', '.join(EXECUTORS)}")

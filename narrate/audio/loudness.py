@@ -68,8 +68,7 @@ class LoudnessMeter:
 
     def __init__(self, rate: int) -> None:
         self.rate = rate
-        self._filters = [_biquad_high_shelf(rate), _biquad_high_pass(rate)]
-        self._state = [np.zeros(2) for _ in self._filters]
+        self._state = np.zeros((2, 2))  # the two K-weighting sections' filter memory
         self._hop = round(HOP_S * rate)
         self._pending = np.zeros(0)  # squared K-weighted samples not yet in a full hop
         self._recent: list[float] = []  # sums of the last three hops
@@ -90,16 +89,17 @@ class LoudnessMeter:
     def feed(self, samples: np.ndarray) -> None:
         # Imported here: scipy.signal takes ~0.5-1 s to import, and ``narrate render`` should
         # start its synthesis workers first (mastering, the first user, runs beside them).
-        from scipy.signal import lfilter
+        from scipy.signal import sosfilt
 
         x = np.asarray(samples, dtype=np.float64)
         if not len(x):
             return
         self._seconds += len(x) / self.rate
-        for i, (b, a) in enumerate(self._filters):
-            x, self._state[i] = lfilter(b, a, x, zi=self._state[i])
-        squared = np.concatenate([self._pending, x * x])
-        self._sum_square += float(np.sum(x * x))
+        # both K-weighting sections in one pass, as clip_blocks does; squares made once
+        x, self._state = sosfilt(_k_weighting_sos(self.rate), x, zi=self._state)
+        x *= x
+        squared = np.concatenate([self._pending, x]) if len(self._pending) else x
+        self._sum_square += float(np.sum(x))
         hops = len(squared) // self._hop
         self._pending = squared[hops * self._hop:]
         if not hops:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,12 +37,18 @@ def _note_hz(semitones_from_a4: float) -> float:
     return 440.0 * 2 ** (semitones_from_a4 / 12)
 
 
+@lru_cache(maxsize=256)
 def _tone(freq: float, dur_s: float, rate: int, *, decay: float, harmonics: int = 4,
           attack_s: float = 0.01) -> np.ndarray:
+    """One note. Cached: a theme plays the same few notes bar after bar (its progression
+    repeats), and making each again was most of an episode's music time. Read-only: callers
+    add it into their buffers."""
     t = np.arange(int(dur_s * rate), dtype=np.float64) / rate
     wave = sum(np.sin(2 * np.pi * freq * k * t) / k**1.6 for k in range(1, harmonics + 1))
     attack = np.minimum(1.0, t / attack_s)
-    return (wave * attack * np.exp(-t * decay)).astype(np.float32)
+    note = (wave * attack * np.exp(-t * decay)).astype(np.float32)
+    note.flags.writeable = False
+    return note
 
 
 def _chord(degree: int) -> list[int]:

@@ -299,20 +299,49 @@ def _job(segment: Segment, speed: float) -> SynthesisJob:
 
 
 @dataclass(frozen=True)
+class _Piece:
+    """One engine call of a segment: a chunk of its spoken text and that chunk's cache key.
+
+    The cache holds chunks, not whole segments, so an edit that adds a sentence to a long
+    paragraph speaks again only the chunks whose text changed (the last one, usually), not the
+    paragraph. A segment of one chunk has the key its whole-segment entry had before."""
+
+    key: str
+    job: SynthesisJob
+
+
+@dataclass(frozen=True)
 class _Item:
     index: int
     segment: Segment | None
     """None for free text (an announcement)."""
-    key: str
     job: SynthesisJob
-    miss: bool
+    """The whole segment."""
+    pieces: tuple[_Piece, ...]
 
 
-def _plan(scripts: Iterable[Script], cache: SegmentCache | None, speed: float) -> list[_Item]:
-    """Each spoken segment with its cache key, marking the first occurrence of each missing key
-    (a repeated line is synthesised once)."""
-    fingerprints: dict[str, str] = {}
-    seen: set[str] = set()
+def _pieces(job: SynthesisJob, fingerprint: str) -> tuple[_Piece, ...]:
+    pieces = []
+    for chunk in engine_chunks(job.voice, job.text):
+        piece = SynthesisJob(job.voice, chunk, job.speed)
+        pieces.append(_Piece(_key(piece, fingerprint), piece))
+    if not pieces:
+        raise EngineError(f"nothing to speak in {job.text[:40]!r}")
+    return tuple(pieces)
+
+
+class _Fingerprints(dict[str, str]):
+    """Voice id -> fingerprint, each worked out once per plan (it may read voice files)."""
+
+    def __missing__(self, voice: str) -> str:
+        self[voice] = voice_fingerprint(voice)
+        return self[voice]
+
+
+def _plan(scripts: Iterable[Script], speed: float,
+          fingerprints: _Fingerprints | None = None) -> list[_Item]:
+    """Each spoken segment with the chunks it is spoken in and their cache keys."""
+    fingerprints = _Fingerprints() if fingerprints is None else fingerprints
     items = []
     for script in scripts:
         for index, whole in enumerate(script.segments):
@@ -320,15 +349,7 @@ def _plan(scripts: Iterable[Script], cache: SegmentCache | None, speed: float) -
                 continue
             for segment in split_long_segment(whole):  # a long run: several, same index
                 job = _job(segment, speed)
-                if job.voice not in fingerprints:
-                    fingerprints[job.voice] = voice_fingerprint(job.voice)
-                key = _key(job, fingerprints[job.voice])
-                if cache is None:
-                    miss = True
-                else:
-                    miss = key not in seen and not cache.claim(key)
-                    seen.add(key)
-                items.append(_Item(index, segment, key, job, miss))
+                items.append(_Item(index, segment, job, _pieces(job, fingerprints[job.voice])))
     return items
 
 
@@ -339,53 +360,90 @@ def _key(job: SynthesisJob, fingerprint: str) -> str:
                        trim=[TRIM_THRESHOLD, TRIM_PAD_MS], chunk=chunk_limit(job.voice), **runs)
 
 
+def _joined(entries: Sequence[Synthesis]) -> Synthesis:
+    """A segment's speech from its chunks' (in order): samples end to end, the chunk ends
+    counted from the segment's start. All chunks of a voice share its rate."""
+    rate = entries[0][1]
+    parts = [samples if r == rate else
+             float_to_int16(resample(int16_to_float(samples), r, rate))
+             for samples, r, _ in entries]
+    if len(parts) == 1:
+        return parts[0], rate, (len(parts[0]),)
+    marks = tuple(int(end) for end in np.cumsum([len(p) for p in parts]))
+    return np.concatenate(parts), rate, marks
+
+
+def _stored(piece: _Piece, cache: SegmentCache | None) -> Synthesis:
+    """A chunk's speech from the cache, or spoken now (and stored) when it is not there."""
+    entry = cache.get(piece.key) if cache is not None else None
+    if entry is None:
+        entry = synthesize_job(piece.job)
+        if cache is not None:
+            cache.put(piece.key, *entry)
+    return entry
+
+
 def speak_cached(voice_id: str, text: str, cache: SegmentCache | None, *,
                  speed: float = 1.0) -> Audio:
     """Speak free text (the spoken title, the credits) through the same cache as segments, so
     a resumed or repeated render does not synthesise it again. Trimmed, at ``MASTER_RATE``."""
-    job = SynthesisJob(voice_id, text, speed)
-    key = _key(job, voice_fingerprint(voice_id))
-    entry = cache.get(key) if cache is not None else None
-    if entry is None:
-        entry = synthesize_job(job)
-        if cache is not None:
-            cache.put(key, *entry)
-    samples, rate, _marks = entry
-    return to_master(samples, rate)
+    return speak_through_cache(voice_id, text, cache, speed=speed)[0]
+
+
+def speak_through_cache(voice_id: str, text: str, cache: SegmentCache | None, *,
+                        speed: float = 1.0) -> tuple[Audio, bool]:
+    """`speak_cached`, and whether every chunk came from the cache (nothing was synthesised).
+    A render and a line heard in the studio share these entries, chunk by chunk."""
+    pieces = _pieces(SynthesisJob(voice_id, text, speed), voice_fingerprint(voice_id))
+    hit = cache is not None and all(piece.key in cache for piece in pieces)
+    samples, rate, _marks = _joined([_stored(piece, cache) for piece in pieces])
+    return to_master(samples, rate), hit
 
 
 def _run(items: Sequence[_Item], cache: SegmentCache | None, executor: Executor | None,
          progress: ProgressCallback | None) -> Iterator[tuple[_Item, Synthesis]]:
-    """Each item's int16 audio, rate and chunk ends in order: misses from the executor (then
-    stored), hits from the cache."""
+    """Each item's int16 audio, rate and chunk ends in order: chunks missing from the cache
+    from the executor (then stored), the others from the cache. A chunk said twice is spoken
+    once."""
     executor = executor or SerialExecutor()
-    misses = [item for item in items if item.miss]
-    chars_todo = sum(len(item.job.text) for item in misses)
-    results = executor.imap(synthesize_job, (item.job for item in misses))
+    seen: set[str] = set()
+    misses: set[int] = set()  # id() of the pieces that are spoken, not read
+    work = []
+    for item in items:
+        for piece in item.pieces:
+            if piece.key in seen:
+                continue
+            seen.add(piece.key)
+            if cache is None or not cache.claim(piece.key):
+                misses.add(id(piece))
+                work.append(piece.job)
+    chars_todo = sum(len(job.text) for job in work)
+    results = executor.imap(synthesize_job, work)
     started = time.monotonic()
     done = cached = chars_done = 0
     audio_s = 0.0
     try:
         for item in items:
-            entry: Synthesis | None
-            if item.miss:
-                entry = next(results)
-                if cache is not None:
-                    cache.put(item.key, *entry)
-                chars_done += len(item.job.text)
-            else:
-                entry = cache.get(item.key) if cache is not None else None
-                if entry is None:  # removed under us (cache clear in another shell)
-                    entry = synthesize_job(item.job)
+            entries = []
+            spoken = False
+            for piece in item.pieces:
+                if id(piece) in misses:
+                    entry = next(results)
                     if cache is not None:
-                        cache.put(item.key, *entry)
-                cached += 1
+                        cache.put(piece.key, *entry)
+                    chars_done += len(piece.job.text)
+                    spoken = True
+                else:  # a hit, or removed under us (cache clear in another shell): spoken now
+                    entry = _stored(piece, cache)
+                entries.append(entry)
+            joined = _joined(entries)
+            cached += not spoken
             done += 1
-            audio_s += len(entry[0]) / entry[1]
+            audio_s += len(joined[0]) / joined[1]
             if progress:
                 progress(Progress(done, len(items), audio_s, cached, chars_done, chars_todo,
                                   time.monotonic() - started))
-            yield item, entry
+            yield item, joined
     finally:
         close = getattr(results, "close", None)
         if close:
@@ -397,10 +455,10 @@ def synthesize_script(script: Script, *, progress: ProgressCallback | None = Non
                       speed: float = 1.0) -> Iterator[RenderedSegment]:
     """Yield each spoken segment's audio in script order.
 
-    With a ``cache`` only segments it lacks are synthesised (and then stored); ``executor``
+    With a ``cache`` only the chunks it lacks are synthesised (and then stored); ``executor``
     decides where (default: this process). Only a few segments are held at a time.
     """
-    items = _plan([script], cache, speed)
+    items = _plan([script], speed)
     for item, (samples, rate, marks) in _run(items, cache, executor, progress):
         assert item.segment is not None  # plans of scripts hold segments only
         audio = to_master(samples, rate)
@@ -429,47 +487,54 @@ def prefetch(scripts: Sequence[Script], cache: SegmentCache, *,
              executor: Executor | None = None, progress: ProgressCallback | None = None,
              speed: float = 1.0,
              extra: Sequence[Sequence[SynthesisJob]] | None = None) -> Iterator[int]:
-    """Synthesise every segment of ``scripts`` that ``cache`` lacks, as one stream of work so
+    """Synthesise every chunk of ``scripts`` that ``cache`` lacks, as one stream of work so
     all workers stay busy across story boundaries, yielding each script's position as soon as
     all of its segments are in the cache (so it can be mastered while the rest is spoken).
 
     ``extra[n]`` is more free text for script ``n`` (its spoken title and credits), cached as
     :func:`speak_cached` looks it up. Work is submitted script by script and taken back as it
-    completes, so one slow segment never holds the others back.
+    completes, so one slow chunk never holds the others back. Progress counts segments: one is
+    done when its last missing chunk is in.
     """
     executor = executor or SerialExecutor()
-    plans = [_plan([script], None, speed) for script in scripts]
+    fingerprints = _Fingerprints()
+    plans = [_plan([script], speed, fingerprints) for script in scripts]
     for plan, jobs_for_script in zip(plans, extra or (), strict=False):
-        plan += [_Item(-1, None, _key(job, voice_fingerprint(job.voice)), job, True)
+        plan += [_Item(-1, None, job, _pieces(job, fingerprints[job.voice]))
                  for job in jobs_for_script]
     waiting: dict[str, list[int]] = {}  # missing key -> scripts that need it
+    needed_by: dict[str, list[int]] = {}  # missing key -> segments (numbered across plans)
+    segment_left: list[int] = []  # missing chunks per segment
+    segment_audio: list[float] = []  # seconds of speech in it so far
     jobs: list[tuple[str, SynthesisJob]] = []
     remaining = [0] * len(scripts)
     total = cached = 0
-    audio_s = 0.0
     for n, plan in enumerate(plans):
         story_jobs = []
         for item in plan:
+            seg = total
             total += 1
-            if item.key in waiting:
-                if n not in waiting[item.key]:
-                    waiting[item.key].append(n)
+            segment_left.append(0)
+            segment_audio.append(0.0)
+            for piece in item.pieces:
+                if piece.key in waiting:
+                    if n not in waiting[piece.key]:
+                        waiting[piece.key].append(n)
+                        remaining[n] += 1
+                elif cache.claim(piece.key):
+                    continue
+                else:
+                    waiting[piece.key] = [n]
                     remaining[n] += 1
-            elif cache.claim(item.key):
-                cached += 1
-            else:
-                waiting[item.key] = [n]
-                remaining[n] += 1
-                story_jobs.append((item.key, item.job))
+                    story_jobs.append((piece.key, piece.job))
+                if seg not in needed_by.setdefault(piece.key, []):
+                    needed_by[piece.key].append(seg)
+                    segment_left[seg] += 1
+            cached += not segment_left[seg]
         # Dearest first within a story: the story's last jobs are then short ones, so no worker
-        # sits idle long while another finishes a long Kokoro paragraph (the story's mastering
-        # waits for its last segment).
+        # sits idle long while another finishes a long Kokoro chunk (the story's mastering
+        # waits for its last one).
         jobs += sorted(story_jobs, key=lambda pair: -_cost(pair[1]))
-    uses = {key: 0 for key in waiting}
-    for plan in plans:
-        for item in plan:
-            if item.key in uses:
-                uses[item.key] += 1
     for n, left in enumerate(remaining):
         if not left:
             yield n
@@ -477,12 +542,17 @@ def prefetch(scripts: Sequence[Script], cache: SegmentCache, *,
     chars_todo = sum(lengths.values())
     chars_done = 0
     done = cached
+    audio_s = 0.0
     started = time.monotonic()
     for key, samples, rate, marks in executor.imap_unordered(synthesize_keyed, jobs):
         cache.put(key, samples, rate, marks)
         chars_done += lengths[key]
-        done += uses[key]
-        audio_s += uses[key] * len(samples) / rate
+        for seg in needed_by.pop(key):
+            segment_audio[seg] += len(samples) / rate
+            segment_left[seg] -= 1
+            if not segment_left[seg]:
+                done += 1
+                audio_s += segment_audio[seg]
         if progress:
             progress(Progress(done, total, audio_s, cached, chars_done, chars_todo,
                               time.monotonic() - started))

@@ -52,6 +52,9 @@ class RenderOptions:
     """Local worker processes; None: one per core."""
     address: str | None = None
     """Dask scheduler address; None: ``$DASK_SCHEDULER_ADDRESS``."""
+    device: str | None = None
+    """Where the ONNX engines run: "cpu", "cuda" or "auto" (CUDA when a GPU and onnxruntime-gpu
+    are there); None: ``$NARRATE_DEVICE``, else "auto"."""
     cache_dir: str | Path | None = None
     """Segment cache; None: ``$NARRATE_CACHE_DIR`` or the user cache directory."""
     cache_max: int | None = None
@@ -81,7 +84,7 @@ class EpisodePlace:
     book's first render time plus ``number - 1`` seconds, so dates sort in reading order."""
 
 
-RUN_ONLY_OPTIONS = ("executor", "jobs", "address", "cache_dir", "cache_max", "force",
+RUN_ONLY_OPTIONS = ("executor", "jobs", "address", "device", "cache_dir", "cache_max", "force",
                     "check_retry")
 
 

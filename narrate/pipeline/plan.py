@@ -35,6 +35,7 @@ from narrate.text import build_script, read_source
 from narrate.text.formats import SUPPORTED_SUFFIXES, Cover, story_suffix
 from narrate.text.split import SplitMode, split_chapters
 from narrate.voices.casting import Cast
+from narrate.voices.engines.device import set_device
 from narrate.voices.voicing import voice_fingerprint
 
 _LOGGER = logging.getLogger(__name__)
@@ -93,8 +94,14 @@ def _render_cast(original: Script, script: Script, cast: Cast, out_dir: str | Pa
 def _render_cache(options: RenderOptions) -> tuple[SegmentCache, int]:
     """The segment cache a render uses and the cap it prunes it to when done, read before any
     audio work so that a bad ``$NARRATE_CACHE_MAX`` fails fast, not after hours of speech
-    (as do the intro, outro and cover files, checked here too)."""
+    (as do the intro, outro and cover files, checked here too). The device is chosen here too
+    (``--device cuda`` without a GPU fails before any work), and before the workers start:
+    they inherit it."""
+    from narrate.audio.master import import_in_background
+
     check_input_files(options)
+    set_device(options.device)
+    import_in_background()
     return SegmentCache(options.cache_dir), cache_cap(options.cache_max)
 
 
@@ -324,7 +331,7 @@ def _render_planned(planned: Sequence[_Planned], out: Path, *, options: RenderOp
     with ThreadPoolExecutor(1, thread_name_prefix="narrate-master") as mastering:
         pending: dict[int, Future[Episode]] = {}
         with make_executor(options.executor, jobs=options.jobs,
-                           address=options.address) as executor:
+                           address=options.address, device=options.device) as executor:
             extra = [announcement_jobs(planned[n].script, planned[n].cast, options,
                                        planned[n].slug) for n in order]
             for k in prefetch([planned[n].script for n in order], store, executor=executor,
@@ -376,7 +383,7 @@ def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
                                    options=replace(options, episode_title=None))
     else:
         with make_executor(options.executor, jobs=options.jobs,
-                           address=options.address) as run_on:
+                           address=options.address, device=options.device) as run_on:
             for stem, script in zip(stems, scripts, strict=True):
                 if not script.title:
                     script = titled(script, stem)

