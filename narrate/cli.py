@@ -71,10 +71,19 @@ def verbosity_options(func: F) -> F:
     return func
 
 
+def accent_option(func: F) -> F:
+    return click.option("--accent", type=click.Choice(["american", "british", "auto"]),
+                        default=None, help="English of the narrator and characters [default: "
+                        "the show's [casting] accent or saved cast, else the story's spelling]."
+                        )(func)
+
+
 def cast_options(func: F) -> F:
     """Casting options shared by `script` (read-only) and others."""
-    func = click.option("--narrator", default=None, help="Narrator voice id (default piper:joe, "
-                        "or the show's saved narrator).")(func)
+    func = click.option("--narrator", default=None, help="Narrator voice id (default: the "
+                        "show's saved narrator, else kokoro:af_heart, kokoro:bf_emma for "
+                        "British; piper:joe until `narrate voices install`).")(func)
+    func = accent_option(func)
     func = click.option("--voices-dir", type=click.Path(path_type=Path, file_okay=False),
                         help="Folder of voice presets, user voices, casts and lexicons "
                              "[default: ./voices or $NARRATE_VOICES_DIR].")(func)
@@ -123,7 +132,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @reports_errors
 def script(story: Path, fmt: str, extract: bool, characters: Path | None,
            output: Path | None, show: str | None, voice: tuple[str, ...],
-           voices_dir: Path | None, narrator: str | None) -> None:
+           voices_dir: Path | None, narrator: str | None, accent: str | None) -> None:
     """Split a story into narration and dialogue, show who speaks each line and with which
     voice (the show's saved cast is read, not changed).
 
@@ -146,6 +155,7 @@ def script(story: Path, fmt: str, extract: bool, characters: Path | None,
         parse_voice_overrides,
     )
     from narrate.voices.config import use_voices_dir
+    from narrate.voices.traits import parse_accent
 
     source = read_source(story)
     if extract:
@@ -157,7 +167,8 @@ def script(story: Path, fmt: str, extract: bool, characters: Path | None,
     use_voices_dir(voices_dir)
     voices = cast_for_show(result, show=show or DEFAULT_SHOW, folder=voices_dir,
                            narrator=narrator or DEFAULT_NARRATOR,
-                           overrides=parse_voice_overrides(voice), save=False)
+                           overrides=parse_voice_overrides(voice), save=False,
+                           accent=parse_accent(accent))
     result = apply_cast(result, voices)
     if output:
         from narrate.text.script_file import save_script
@@ -199,7 +210,12 @@ def _listing(result: Any) -> str:
 @click.option("--publish", "publish_feed", is_flag=True,
               help="Add the episodes to OUTPUT/feed.xml (show config: voices/<show>.toml or "
                    "narrate.toml) and update the show page.")
-@click.option("--narrator", default=None, help="Narrator voice id (default piper:joe).")
+@click.option("--narrator", default=None, help="Narrator voice id (default: kokoro:af_heart, "
+              "kokoro:bf_emma for British; piper:joe until `narrate voices install`).")
+@accent_option
+@click.option("--draft", is_flag=True, help="Quick proof listen with the fastest voices: Piper's "
+              "joe narrates, variants of it speak for the characters (the show's cast is "
+              "kept).")
 @click.option("--show", default=None, help="Show name (seeds the music; groups the cast).")
 @click.option("--no-music", is_flag=True, help="Leave out the intro and outro music.")
 @click.option("--voice", multiple=True, metavar="NAME=VOICE",
@@ -252,6 +268,7 @@ def _listing(result: Any) -> str:
 @reports_errors
 def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
            script_files: tuple[Path, ...], publish_feed: bool, narrator: str | None,
+           accent: str | None, draft: bool,
            show: str | None, no_music: bool, voice: tuple[str, ...], voices_dir: Path | None,
            fallback_engine: str | None, check_audio: bool, episode_title: str | None,
            intro: Path | None, outro: Path | None, loudness_lufs: float, bitrate_kbps: int,
@@ -279,7 +296,8 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
       narrate render a.txt b.txt --episode "Two Tales" --loudness -19
       narrate render --script story.script.txt
       narrate render stories/ -j 2
-      narrate render book.epub --narrator kokoro:jf_alpha
+      narrate render book.epub --narrator kokoro:bm_george --accent british
+      narrate render story.txt --draft
       narrate render book.epub --split chapters --publish
       narrate render --script book.script.txt --split chapters
       narrate render book.txt --executor dask --address tcp://scheduler:8786
@@ -294,6 +312,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
     )
     from narrate.script import NARRATOR
     from narrate.voices.casting import DEFAULT_NARRATOR, parse_voice_overrides
+    from narrate.voices.traits import parse_accent
 
     if bool(stories) == bool(script_files):
         raise click.UsageError("give story files (or folders), or --script FILE, not both")
@@ -314,7 +333,8 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
                             loudness_lufs=loudness_lufs, bitrate_kbps=bitrate_kbps, cover=cover,
                             description=description, executor=executor, jobs=jobs,
                             address=address, cache_dir=cache_dir, force=force, split=split,
-                            cache_max=None if cache_max is None else parse_cache_max(cache_max))
+                            cache_max=None if cache_max is None else parse_cache_max(cache_max),
+                            draft=draft, accent=parse_accent(accent))
     quiet = ctx.find_root().obj.get("quiet", False)
     progress = None if quiet else _progress_printer()
     episodes = (render_script_files(list(script_files), out_dir, options=options,
@@ -359,7 +379,7 @@ def _progress_printer() -> Callable[[Any], None]:
     return show
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--sample", "sample_voice", metavar="VOICE",
               help="Speak a short sample with VOICE (needs -o).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -369,16 +389,21 @@ def _progress_printer() -> Callable[[Any], None]:
               help="Folder of voice presets and user voices [default: ./voices].")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @verbosity_options
+@click.pass_context
 @reports_errors
-def voices(sample_voice: str | None, output: Path | None, text: str | None,
+def voices(ctx: click.Context, sample_voice: str | None, output: Path | None, text: str | None,
            voices_dir: Path | None, as_json: bool) -> None:
-    """List the voices this machine can use now, and why others cannot be used.
+    """List the voices this machine can use now, by accent and gender, and why others cannot
+    be used; `narrate voices install` adds the 28 native English Kokoro voices.
 
     \b
     Examples:
       narrate voices
-      narrate voices --sample kokoro:jf_alpha -o alpha.mp3
+      narrate voices install
+      narrate voices --sample kokoro:af_heart -o heart.mp3
     """
+    if ctx.invoked_subcommand:
+        return
     from narrate.voices.config import use_voices_dir
 
     use_voices_dir(voices_dir)
@@ -407,12 +432,24 @@ def voices(sample_voice: str | None, output: Path | None, text: str | None,
         return
     usable = [s for s in statuses if s.reason is None and s.voice]
     width = max((len(s.id) for s in usable), default=10)
+    groups: dict[tuple[str, str], list[Any]] = {}
     for s in usable:
-        v = s.voice
-        assert v is not None
-        where = "offline" if v.offline else "online"
-        click.echo(f"{s.id:<{width}}  {v.gender.value:<7} {v.language:<14} {v.sample_rate:>5} Hz"
-                   f"  {where:<7}  {v.description}")
+        assert s.voice is not None
+        groups.setdefault((s.voice.language, s.voice.gender.value), []).append(s)
+    languages = {"en-US": "American English", "en-GB": "British English"}
+    from narrate.voices.choice import grade
+
+    for (language, gender), members in sorted(
+            groups.items(), key=lambda kv: (list(languages).index(kv[0][0])
+                                            if kv[0][0] in languages else 9, kv[0])):
+        # the native English voices best first, then the others as their engines list them
+        members.sort(key=lambda s: (s.voice.engine != "kokoro" or "(grade" not in
+                                    s.voice.description, -grade(s.voice)))
+        click.echo(f"{languages.get(language, language)}, {gender} ({len(members)}):")
+        for s in members:
+            v = s.voice
+            where = "" if v.offline else "  [online]"
+            click.echo(f"  {s.id:<{width}}  {v.description}{where}")
     missing = [s for s in statuses if s.reason is not None]
     if missing:
         click.echo("\nNot available here:")
@@ -420,7 +457,31 @@ def voices(sample_voice: str | None, output: Path | None, text: str | None,
             click.echo(f"  {s.id}: {s.reason}")
     offline = sum(1 for s in usable if s.voice and s.voice.offline)
     click.echo(f"\n{len(usable)} voices usable ({offline} offline). Variants: VOICE@pitch=-2,"
-               "tempo=0.95,timbre=warm; Kokoro blends: kokoro:jf_alpha+jf_tebukuro.")
+               "tempo=0.95,timbre=warm; Kokoro blends: kokoro:af_heart+af_bella.")
+
+
+@voices.command("install")
+@click.option("--from", "tarball", type=click.Path(path_type=Path, dir_okay=False),
+              help="Install from an already packed kokoro-js .tgz (`npm pack kokoro-js@1.2.1`) "
+                   "instead of fetching it with npm.")
+@click.option("--force", is_flag=True, help="Install again even when the voices are there.")
+@verbosity_options
+@reports_errors
+def voices_install(tarball: Path | None, force: bool) -> None:
+    """Install Kokoro's 28 native English voices (American and British) from the npm package
+    kokoro-js 1.2.1 (Apache-2.0) into narrate's data folder ($NARRATE_DATA_DIR overrides it).
+
+    Fetched once with npm, which checks the package's integrity; idempotent, and offline from
+    then on. The voices already installed keep working if this fails.
+
+    \b
+    Examples:
+      narrate voices install
+      narrate voices install --from kokoro-js-1.2.1.tgz
+    """
+    from narrate.voices.install import install_voices
+
+    click.echo(install_voices(tarball, force=force).summary())
 
 
 @cli.command()

@@ -24,7 +24,13 @@ from narrate.pipeline.options import EPISODE_NAMESPACE, EpisodePlace, RenderOpti
 from narrate.publish.episode import CastCredit, Episode, episode_metadata_path
 from narrate.script import Script
 from narrate.text.formats import Cover
-from narrate.voices.casting import Cast, apply_cast, cast_for_show, with_offline_fallback
+from narrate.voices.casting import (
+    Cast,
+    apply_cast,
+    cast_for_show,
+    draft_cast,
+    with_offline_fallback,
+)
 from narrate.voices.config import use_voices_dir
 from narrate.voices.lexicon import apply_lexicon, lexicon_for_show
 
@@ -41,10 +47,13 @@ def cast_story(script: Script, options: RenderOptions) -> tuple[Script, Cast]:
     """Cast a story with the show's saved cast, overrides and lexicon; voices set on segments."""
     use_voices_dir(options.voices_dir)
     cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
-                         narrator=options.narrator, overrides=options.voice_overrides)
+                         narrator=options.narrator, overrides=options.voice_overrides,
+                         accent=options.accent)
     cast = cast.for_script(script)
     if options.fallback_engine:
         cast = with_offline_fallback(cast, options.fallback_engine)
+    if options.draft:
+        cast = draft_cast(cast, script)
     script = apply_lexicon(apply_cast(script, cast),
                            lexicon_for_show(options.show, options.voices_dir))
     return script, cast
@@ -203,18 +212,13 @@ def _roles(stories: Sequence[tuple[Script, Cast]]) -> dict[str, str]:
 
 
 def _voice_label(voice_id: str) -> str:
-    """A speakable name for a voice: ``kokoro:jf_alpha`` -> ``Alpha``; a variant
-    (``kokoro:jm_kumo@pitch=-3``) -> ``Kumo, lower``; a blend (``a+b``) -> ``A and B``."""
-    name, _, variant = voice_id.split(":", 1)[-1].partition("@")
-    parts = [re.sub(r"^[a-z]{2}_", "", p).replace("_", " ").replace("-", " ").title()
-             for p in name.split("+") if p]
-    label = " and ".join(parts) or voice_id
-    pitch = re.search(r"pitch=([-+]?\d+(?:\.\d+)?)", variant)
-    if pitch and float(pitch.group(1)):
-        label += ", lower" if float(pitch.group(1)) < 0 else ", higher"
-    elif variant:
-        label += ", varied"
-    return label
+    """The voice's plain, speakable name: ``kokoro:af_heart`` -> ``Heart``; a variant
+    (``kokoro:am_michael@pitch=-3``) is still ``Michael`` (credits never read settings aloud);
+    a blend (``a+b``, weights or not) -> ``A and B``."""
+    name = voice_id.split(":", 1)[-1].partition("@")[0]
+    parts = [re.sub(r"^[a-z]{2}_", "", p.split("*")[0].strip()).replace("_", " ")
+             .replace("-", " ").title() for p in name.split("+") if p.strip()]
+    return " and ".join(dict.fromkeys(parts)) or voice_id
 
 
 def _credits_text(title: str, show: str, narrator: str, roles: dict[str, str],
