@@ -29,6 +29,7 @@ from narrate.voices.casting import (
     apply_cast,
     cast_for_show,
     draft_cast,
+    warn_if_fallback,
     with_offline_fallback,
 )
 from narrate.voices.config import use_voices_dir
@@ -50,6 +51,8 @@ def cast_story(script: Script, options: RenderOptions) -> tuple[Script, Cast]:
                          narrator=options.narrator, overrides=options.voice_overrides,
                          accent=options.accent)
     cast = cast.for_script(script)
+    if not options.draft:
+        warn_if_fallback(cast)
     if options.fallback_engine:
         cast = with_offline_fallback(cast, options.fallback_engine)
     if options.draft:

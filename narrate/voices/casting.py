@@ -24,12 +24,14 @@ from narrate.script import NARRATOR, Character, Gender, Script, SegmentKind
 from narrate.voices.choice import (
     CHARACTER_ENGINES,
     DRAFT_NARRATOR,
+    FALLBACK_NARRATOR,
     Profile,
     candidate_voices,
     casting_pool,
     choose_voice,
     default_narrator,
     draft_voices,
+    english_voices,
     profile,
 )
 from narrate.voices.config import CAST_SUFFIX, load_voice_config, read_toml, voices_dir
@@ -388,6 +390,19 @@ def with_offline_fallback(cast: Cast, engine: str) -> Cast:
 
     return replace(cast, narrator=offline(cast.narrator),
                    roles={n: offline(v) for n, v in cast.roles.items()})
+
+
+_WARNED: list[bool] = []
+
+
+def warn_if_fallback(cast: Cast) -> None:
+    """Say so when the default narrator stood in for the English voices that are missing."""
+    if not _WARNED and not cast.narrator_pinned and cast.narrator == FALLBACK_NARRATOR and \
+            not english_voices():
+        _WARNED.append(True)  # once per run, not once per story
+        _LOGGER.warning("the English voices are not installed: narrating with %s; "
+                        "`narrate voices install` adds the clearer default narrator",
+                        FALLBACK_NARRATOR)
 
 
 def draft_cast(cast: Cast, script: Script) -> Cast:

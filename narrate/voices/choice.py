@@ -267,8 +267,9 @@ def default_narrator(accent: str | None) -> str:
     name = split_voice_id(wanted)[1]
     if any(v.name == name for v in english_voices()):
         return wanted
-    _LOGGER.warning("the English voices are not installed (run `narrate voices install`); "
-                    "narrating with %s instead of %s", FALLBACK_NARRATOR, wanted)
+    # `render` warns (narrate.voices.casting.warn_if_fallback); `script` only lists the cast
+    _LOGGER.info("the English voices are not installed (run `narrate voices install`); "
+                 "narrating with %s instead of %s", FALLBACK_NARRATOR, wanted)
     return FALLBACK_NARRATOR
 
 
