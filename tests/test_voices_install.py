@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from voicekit import build_kokoro_tgz, style_bytes
 
 from narrate.cli import cli
 from narrate.voices import install
 from narrate.voices.catalog import ENGLISH_STYLES
 from narrate.voices.install import STYLE_BYTES, install_voices, installed_styles, voices_path
-from voicekit import build_kokoro_tgz, style_bytes
 
 
 def test_install_from_a_packed_file_adds_the_28_english_styles_only(tmp_path: Path) -> None:
