@@ -150,3 +150,11 @@ def test_npm_pack_is_used_and_checked(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.exit_code == 0, result.output
     assert installed_styles() == ["af_heart", "bm_george"]
     assert STYLE_BYTES == 522_240  # the size DESIGN.md measured for kokoro-js's .bin files
+
+
+def test_a_damaged_voices_file_is_installed_again(tmp_path: Path) -> None:
+    tgz = build_kokoro_tgz(tmp_path / "k.tgz")
+    install_voices(tgz)
+    voices_path().write_bytes(b"truncated")
+    assert install_voices(tgz).changed
+    assert len(np.load(voices_path()).files) == 28

@@ -12,17 +12,10 @@ already work. Nothing is ever fetched at render time.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
 import json
 import os
 import re
-import shutil
-import subprocess
-import tarfile
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,10 +75,24 @@ def manifest_path() -> Path:
 
 
 def installed_styles() -> list[str]:
-    """Styles in the installed English voices file (read from the zip index: no arrays
-    loaded); [] when none is installed or the file is unreadable."""
+    """Styles in the installed English voices file; [] when none is installed or the file is
+    unreadable. Cheap (`narrate script` casts with it): the manifest's list, else the zip
+    index; no arrays loaded."""
+    path = voices_path()
+    if not path.is_file():
+        return []
+    styles = _manifest().get("styles")
+    if isinstance(styles, list) and all(isinstance(s, str) for s in styles):
+        return sorted(styles)
+    return _zip_styles(path)
+
+
+def _zip_styles(path: Path) -> list[str]:
+    """The styles the voices file really holds (its zip index)."""
+    import zipfile
+
     try:
-        with zipfile.ZipFile(voices_path()) as z:
+        with zipfile.ZipFile(path) as z:
             return sorted(n.removesuffix(".npy") for n in z.namelist() if n.endswith(".npy"))
     except (OSError, zipfile.BadZipFile):
         return []
@@ -100,6 +107,9 @@ def _manifest() -> dict[str, Any]:
 
 
 def _integrity(data: bytes) -> str:
+    import base64
+    import hashlib
+
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
@@ -107,7 +117,8 @@ def install_voices(tarball: str | Path | None = None, *, force: bool = False) ->
     """Install the English styles of kokoro-js: from ``tarball`` (an already packed
     ``kokoro-js-*.tgz``), else by ``npm pack kokoro-js@1.2.1``. Idempotent: with the same
     voices already installed, nothing is fetched or written (unless ``force``)."""
-    current = installed_styles()
+    # what the file holds, not what the manifest says: a damaged file is installed again
+    current = _zip_styles(voices_path()) if voices_path().is_file() else []
     manifest = _manifest()
     if tarball is None and current and not force and \
             manifest.get("version") == VERSION and manifest.get("styles") == current:
@@ -134,6 +145,10 @@ def install_voices(tarball: str | Path | None = None, *, force: bool = False) ->
 
 
 def _npm_pack() -> bytes:
+    import shutil
+    import subprocess
+    import tempfile
+
     npm = shutil.which("npm")
     if npm is None:
         raise InstallError("npm is not installed: install it (e.g. `apt-get install npm`) and run "
@@ -183,6 +198,8 @@ def _npm_failure(output: str) -> str:
 
 def _read_package(data: bytes, source: str) -> tuple[str, dict[str, Any]]:
     """The package's version and its validated English styles (name -> float32 array)."""
+    import tarfile
+
     import numpy as np
 
     styles: dict[str, Any] = {}
@@ -219,7 +236,8 @@ def _read_package(data: bytes, source: str) -> tuple[str, dict[str, Any]]:
     return version, styles
 
 
-def _extract(tar: tarfile.TarFile, member: tarfile.TarInfo, limit: int) -> bytes:
+def _extract(tar: Any, member: Any, limit: int) -> bytes:
+    """A member's bytes (``tarfile`` objects), refusing more than ``limit``."""
     f = tar.extractfile(member)
     if f is None:
         raise InstallError(f"{member.name} cannot be read")
