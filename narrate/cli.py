@@ -81,7 +81,7 @@ def accent_option(func: F) -> F:
 def cast_options(func: F) -> F:
     """Casting options shared by `script` (read-only) and others."""
     func = click.option("--narrator", default=None, help="Narrator voice id (default: the "
-                        "show's saved narrator, else kokoro:af_heart, kokoro:bf_emma for "
+                        "show's saved narrator, else kokoro:af_heart, kokoro:bm_george for "
                         "British; piper:joe until `narrate voices install`).")(func)
     func = accent_option(func)
     func = click.option("--voices-dir", type=click.Path(path_type=Path, file_okay=False),
@@ -211,7 +211,7 @@ def _listing(result: Any) -> str:
               help="Add the episodes to OUTPUT/feed.xml (show config: voices/<show>.toml or "
                    "narrate.toml) and update the show page.")
 @click.option("--narrator", default=None, help="Narrator voice id (default: kokoro:af_heart, "
-              "kokoro:bf_emma for British; piper:joe until `narrate voices install`).")
+              "kokoro:bm_george for British; piper:joe until `narrate voices install`).")
 @accent_option
 @click.option("--draft", is_flag=True, help="Quick proof listen with the fastest voices: Piper's "
               "joe narrates, variants of it speak for the characters (the show's cast is "

@@ -26,7 +26,7 @@ _LOGGER = logging.getLogger(__name__)
 CHARACTER_ENGINES = ("kokoro", "piper")
 """Engines whose voices are offered to characters, in order of preference (natural-sounding
 offline voices only; flite, espeak and gtts are cast by hand or via ``[casting] engines``)."""
-NARRATORS = {AMERICAN: "kokoro:af_heart", BRITISH: "kokoro:bf_emma"}
+NARRATORS = {AMERICAN: "kokoro:af_heart", BRITISH: "kokoro:bm_george"}
 """The narrator per accent, chosen by measurement (docs/voices.md)."""
 FALLBACK_NARRATOR = "piper:joe"
 """The narrator when the English voices are not installed."""
@@ -101,7 +101,7 @@ def casting_pool(engines: Sequence[str] = CHARACTER_ENGINES, accent: str | None 
     if english:
         accent = accent or AMERICAN
         order = list(ENGLISH_STYLES)
-        # best graded first; within a grade, the catalogue's order (most intelligible first)
+        # best graded first; within a grade, the catalogue's order (measured voices first)
         base = sorted((v for v in english if v.language == accent),
                       key=lambda v: (-grade(v), order.index(v.name)))
         # other engines the show asked for by name ([casting] engines) still take part; Piper's
