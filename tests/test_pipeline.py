@@ -21,10 +21,25 @@ def test_file_name_title_unless_it_is_an_id() -> None:
         "Rain fell on the harbour all night long,…".replace(",…", "…"))
 
 
-def test_voice_labels_are_speakable() -> None:
+def test_voice_labels_are_the_plain_names() -> None:
+    assert _voice_label("kokoro:af_heart") == "Heart"
     assert _voice_label("kokoro:jf_alpha") == "Alpha"
-    assert _voice_label("kokoro:jm_kumo@pitch=-3,timbre=warm") == "Kumo, lower"
+    assert _voice_label("piper:joe") == "Joe"
+    # credits never read variant settings aloud ("Kumo, lower as Mr. Abernathy" was)
+    assert _voice_label("kokoro:jm_kumo@pitch=-3,timbre=warm") == "Kumo"
+    assert _voice_label("kokoro:am_michael@pitch=5,tempo=1.05") == "Michael"
     assert _voice_label("kokoro:jf_alpha+jf_tebukuro") == "Alpha and Tebukuro"
+    assert _voice_label("kokoro:af_heart*0.7+bf_emma*0.3@pitch=2") == "Heart and Emma"
+
+
+def test_credits_name_the_voice_as_the_character() -> None:
+    from narrate.pipeline.produce import _credits_text
+
+    text = _credits_text("Gold", "The Show", "kokoro:af_heart",
+                         {"Witney Carson": "kokoro:af_bella@pitch=2.5,tempo=1.05",
+                          "Carson McAllister": "kokoro:am_michael"}, generated_music=False)
+    assert text == ("Gold was read by Heart. With Bella as Witney Carson and Michael as Carson "
+                    "McAllister. This has been The Show.")
 
 
 def test_slugify() -> None:

@@ -22,6 +22,7 @@ class RenderOptions:
     """Choices that apply to every story of one render."""
 
     narrator: str = DEFAULT_NARRATOR
+    """A voice id, or ``DEFAULT_NARRATOR`` ("auto"): the measured best voice for the accent."""
     show: str = DEFAULT_SHOW
     music: bool = True
     voice_overrides: Mapping[str, str] = field(default_factory=dict)
@@ -67,6 +68,12 @@ class RenderOptions:
     chapter (see `narrate.text.split`); with one story, ``episode_title`` then names the book."""
     chapter_min_words: int = MIN_CHAPTER_WORDS
     """With ``split="chapters"``: a chapter with fewer spoken words joins the next one."""
+    draft: bool = False
+    """A quick proof listen: the fastest voices (Piper's joe narrating, variants of it for the
+    characters), ~7x less synthesis time than the Kokoro cast; the show's cast is untouched."""
+    accent: str | None = None
+    """"en-US" or "en-GB" for the narrator and characters; None: the show's ``[casting]
+    accent``, else its saved cast's, else the story's spelling."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from narrate.pipeline.options import EPISODE_NAMESPACE, EpisodePlace, RenderOpti
 from narrate.publish.episode import CastCredit, Episode, episode_metadata_path
 from narrate.script import Script
 from narrate.text.formats import Cover
-from narrate.voices.casting import Cast, apply_cast, cast_for_show, with_offline_fallback
+from narrate.voices.casting import (
+    Cast,
+    apply_cast,
+    cast_for_show,
+    draft_cast,
+    warn_if_fallback,
+    with_offline_fallback,
+)
 from narrate.voices.config import use_voices_dir
 from narrate.voices.lexicon import apply_lexicon, lexicon_for_show
 
@@ -47,24 +54,22 @@ class _PendingCasts:
         self.casts: dict[Path, Cast] = {}
 
     def cast(self, script: Script, options: RenderOptions) -> Cast:
-        from narrate.voices.casting import DEFAULT_NARRATOR, cast_file_path, cast_script, load_cast
+        from narrate.voices.casting import cast_file_path, cast_for_show
 
         path = cast_file_path(options.show, options.voices_dir)
-        previous = self.casts.get(path) or load_cast(path)
-        narrator = options.narrator
-        if previous and narrator == DEFAULT_NARRATOR:  # as cast_for_show: the saved one
-            narrator = previous.narrator
-        cast = cast_script(script, narrator=narrator, overrides=options.voice_overrides,
-                           previous=previous, show=options.show)
-        if cast != previous:
-            self.casts[path] = cast
+        cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
+                             narrator=options.narrator, overrides=options.voice_overrides,
+                             accent=options.accent, save=False, previous=self.casts.get(path))
+        self.casts[path] = cast
         return cast
 
     def save(self) -> None:
-        from narrate.voices.casting import save_cast
+        from narrate.voices.casting import cast_to_toml, load_cast, save_cast
 
         for path, cast in self.casts.items():
-            save_cast(cast, path)
+            saved = load_cast(path)
+            if saved is None or cast_to_toml(saved) != cast_to_toml(cast):
+                save_cast(cast, path)
 
 
 _PENDING: ContextVar[_PendingCasts | None] = ContextVar("narrate_pending_casts", default=None)
@@ -93,10 +98,15 @@ def cast_story(script: Script, options: RenderOptions) -> tuple[Script, Cast]:
     pending = _PENDING.get()
     cast = (pending.cast(script, options) if pending is not None else
             cast_for_show(script, show=options.show, folder=options.voices_dir,
-                          narrator=options.narrator, overrides=options.voice_overrides))
+                          narrator=options.narrator, overrides=options.voice_overrides,
+                          accent=options.accent))
     cast = cast.for_script(script)
+    if not options.draft:
+        warn_if_fallback(cast)
     if options.fallback_engine:
         cast = with_offline_fallback(cast, options.fallback_engine)
+    if options.draft:
+        cast = draft_cast(cast, script)
     script = apply_lexicon(apply_cast(script, cast),
                            lexicon_for_show(options.show, options.voices_dir))
     return script, cast
@@ -340,18 +350,13 @@ def _roles(stories: Sequence[tuple[Script, Cast]]) -> dict[str, str]:
 
 
 def _voice_label(voice_id: str) -> str:
-    """A speakable name for a voice: ``kokoro:jf_alpha`` -> ``Alpha``; a variant
-    (``kokoro:jm_kumo@pitch=-3``) -> ``Kumo, lower``; a blend (``a+b``) -> ``A and B``."""
-    name, _, variant = voice_id.split(":", 1)[-1].partition("@")
-    parts = [re.sub(r"^[a-z]{2}_", "", p).replace("_", " ").replace("-", " ").title()
-             for p in name.split("+") if p]
-    label = " and ".join(parts) or voice_id
-    pitch = re.search(r"pitch=([-+]?\d+(?:\.\d+)?)", variant)
-    if pitch and float(pitch.group(1)):
-        label += ", lower" if float(pitch.group(1)) < 0 else ", higher"
-    elif variant:
-        label += ", varied"
-    return label
+    """The voice's plain, speakable name: ``kokoro:af_heart`` -> ``Heart``; a variant
+    (``kokoro:am_michael@pitch=-3``) is still ``Michael`` (credits never read settings aloud);
+    a blend (``a+b``, weights or not) -> ``A and B``."""
+    name = voice_id.split(":", 1)[-1].partition("@")[0]
+    parts = [re.sub(r"^[a-z]{2}_", "", p.split("*")[0].strip()).replace("_", " ")
+             .replace("-", " ").title() for p in name.split("+") if p.strip()]
+    return " and ".join(dict.fromkeys(parts)) or voice_id
 
 
 def _credits_text(title: str, show: str, narrator: str, roles: dict[str, str],

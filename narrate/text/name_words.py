@@ -285,6 +285,9 @@ _ARTICLE_BEFORE = re.compile(r"(?:\b[Tt]he|\ban?|\bAn?)\s+(?:[A-Z][a-z]+\s+(?:or
 Norwegian"): the word names a thing, a group or a nationality, not a person."""
 
 _SENT_BREAK = re.compile(r"(?:[.!?…][”\"’']?\s+|\n)")
+_NEXT_SENTENCE_PRONOUN = re.compile(r"[^.!?\n]*[.!?][\"”’]?\s+(He|She)\b")
+"""The rest of the sentence, then "He" or "She" opening the next one (in the next paragraph
+too)."""
 _SHE_WORDS = re.compile(r"\b(?:she|hers|herself|her(?!\s*[.,;:!?]|\s+(?:to|and|that|in|with|"
                         r"for|as|at|by|from|of|on|up|out|down|away|back|again|so)\b))\b",
                         re.IGNORECASE)

@@ -23,6 +23,7 @@ from narrate.text.name_words import (
     _COMPOUND_WORD,
     _IMAGE_OF,
     _KIN_OF,
+    _NEXT_SENTENCE_PRONOUN,
     _NEXT_WORD,
     _NOT_NAMES,
     _OBJECT_PREPOSITIONS,
@@ -73,6 +74,10 @@ class Entity:
     child: bool = False
     he: int = 0
     she: int = 0
+    he_lead: int = 0
+    she_lead: int = 0
+    """Sentences opened by "He"/"She" right after a sentence the name is the subject of ("Carson
+    didn't wait. He ran."): the pronoun is the name's, whatever "her" the sentences hold."""
     name_gender: Gender = Gender.UNKNOWN
     """The usual gender of the given name ("Tom"), a weaker hint than a title or pronouns."""
 
@@ -82,6 +87,10 @@ class Entity:
         if self.name_gender is Gender.MALE and not (self.she >= 2 and self.she >= 3 * self.he):
             return Gender.MALE
         if self.name_gender is Gender.FEMALE and not (self.he >= 2 and self.he >= 3 * self.she):
+            return Gender.FEMALE
+        if self.he_lead >= 2 and not self.she_lead:
+            return Gender.MALE
+        if self.she_lead >= 2 and not self.he_lead:
             return Gender.FEMALE
         if self.he >= 2 * self.she + 1:
             return Gender.MALE
@@ -572,6 +581,12 @@ class Registry:
                 e.he += 1
             elif she and not he:
                 e.she += 1
+            lead = _NEXT_SENTENCE_PRONOUN.match(window) if m.subject else None
+            if lead:
+                if lead.group(1) == "He":
+                    e.he_lead += 1
+                else:
+                    e.she_lead += 1
 
     def link_description(self, phrase: str, key: str) -> None:
         """"the parson" turned out to be Parson Tringham (a tag said so): from now on the

