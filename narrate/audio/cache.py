@@ -74,6 +74,15 @@ def segment_key(text: str, fingerprint: str, **settings: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def memo_key(kind: str, **inputs: Any) -> str:
+    """The key of a :meth:`SegmentCache.put_arrays` entry: ``kind`` names what it holds, and
+    ``inputs`` (JSON values) are everything its content depends on, the code that makes it
+    included. Never equal to a segment's key (that blob has no ``kind``)."""
+    blob = json.dumps({"format": CACHE_FORMAT, "kind": kind, "inputs": inputs}, sort_keys=True,
+                      ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 def parse_size(text: str, *, what: str = "size") -> int:
     """Bytes from ``500M``, ``2G``, ``1.5GB``, ``750MiB`` or plain bytes; case does not matter.
 
@@ -211,6 +220,40 @@ class SegmentCache:
     def put(self, key: str, samples: np.ndarray, rate: int, marks: Sequence[int] = ()) -> None:
         """Store int16 ``samples`` at ``rate`` Hz and the chunk ends ``marks`` (sample offsets);
         the entry appears only when complete."""
+        arrays = [np.array([rate], dtype=np.int32), np.ascontiguousarray(samples, dtype="<i2")]
+        if len(marks):
+            arrays.append(np.asarray(marks, dtype="<i8"))
+        self._write(key, arrays)
+
+    def get_arrays(self, key: str) -> list[np.ndarray] | None:
+        """The arrays of an entry written by :meth:`put_arrays`, or None on a miss.
+
+        For what else a render makes the same way every time (the show's themes, the drawn
+        cover, each segment's levelling: see narrate.audio.memo). These entries share the
+        segments' folder, so pruning, ``cache clear`` and ``cache info`` treat them alike."""
+        path = self._path(key)
+        arrays = []
+        try:
+            with open(path, "rb") as f:
+                while f.peek(1):
+                    arrays.append(np.load(f, allow_pickle=False))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, EOFError) as e:
+            _LOGGER.warning("dropping unreadable cache entry %s: %s", path, e)
+            path.unlink(missing_ok=True)
+            return None
+        self._used.add(key)
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return arrays
+
+    def put_arrays(self, key: str, arrays: Sequence[np.ndarray]) -> None:
+        """Store ``arrays`` (any numeric dtypes) under ``key``, which must not be a segment's
+        (make it with :func:`memo_key`); the entry appears only when complete."""
+        self._write(key, [np.ascontiguousarray(a) for a in arrays])
+
+    def _write(self, key: str, arrays: Sequence[np.ndarray]) -> None:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,10 +263,8 @@ class SegmentCache:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:12]}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                np.save(f, np.array([rate], dtype=np.int32))
-                np.save(f, np.ascontiguousarray(samples, dtype="<i2"))
-                if len(marks):
-                    np.save(f, np.asarray(marks, dtype="<i8"))
+                for array in arrays:
+                    np.save(f, array, allow_pickle=False)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

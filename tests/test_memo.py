@@ -1,0 +1,90 @@
+"""The memo entries in the segment cache: a hit skips the work, a changed input misses."""
+
+import numpy as np
+import pytest
+
+from narrate.audio import memo, music
+from narrate.audio.cache import SegmentCache
+from narrate.publish import cover as covers
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    calls = []
+    theme, draw = music.generate_theme, covers.draw_cover
+
+    def counting_theme(*a, **k):
+        calls.append("theme")
+        return theme(*a, **k)
+
+    def counting_cover(*a, **k):
+        calls.append("cover")
+        return draw(*a, **k)
+
+    monkeypatch.setattr(music, "generate_theme", counting_theme)
+    monkeypatch.setattr(covers, "draw_cover", counting_cover)
+    return calls
+
+
+def test_theme_hit_skips_generation_and_is_the_same(tmp_path, counted):
+    cache = SegmentCache(tmp_path)
+    made = memo.theme(cache, "Night Tales", seconds=9.25)
+    again = memo.theme(SegmentCache(tmp_path), "Night Tales", seconds=9.25)
+    assert counted == ["theme"]
+    assert again.sample_rate == made.sample_rate
+    assert again.samples.dtype == np.float32
+    assert np.array_equal(again.samples, made.samples)
+    assert np.array_equal(made.samples, music.generate_theme("Night Tales", seconds=9.25).samples)
+
+
+@pytest.mark.parametrize("show, seconds", [("Night Tales", 9.3), ("Day Tales", 9.25)])
+def test_theme_other_input_misses(tmp_path, counted, show, seconds):
+    cache = SegmentCache(tmp_path)
+    memo.theme(cache, "Night Tales", seconds=9.25)
+    other = memo.theme(cache, show, seconds=seconds)
+    assert counted == ["theme", "theme"]
+    assert len(other.samples) == len(music.generate_theme(show, seconds=seconds).samples)
+
+
+def test_changed_code_misses(tmp_path, counted, monkeypatch):
+    cache = SegmentCache(tmp_path)
+    memo.theme(cache, "Night Tales", seconds=4.0)
+    memo.cover(cache, "Night Tales", "One")
+    monkeypatch.setattr(memo, "code_digest", lambda *modules: "edited")
+    memo.theme(cache, "Night Tales", seconds=4.0)
+    memo.cover(cache, "Night Tales", "One")
+    assert counted == ["theme", "cover", "theme", "cover"]
+
+
+def test_cover_hit_skips_drawing(tmp_path, counted):
+    cache = SegmentCache(tmp_path)
+    made = memo.cover(cache, "Night Tales", "One")
+    assert memo.cover(cache, "Night Tales", "One") == made
+    assert counted == ["cover"]
+    assert memo.cover(cache, "Night Tales", "Two") != made
+    assert counted == ["cover", "cover"]
+    assert made == covers.draw_cover("Night Tales", "One")
+
+
+def test_entries_are_pruned_and_cleared_like_segments(tmp_path):
+    cache = SegmentCache(tmp_path)
+    memo.cover(cache, "Night Tales", "One")
+    assert cache.info().entries == 1
+    assert len(cache.used) == 1
+    cache.prune(0)
+    assert cache.info().entries == 0
+
+
+def test_no_cache_makes_it_each_time(counted):
+    memo.theme(None, "Night Tales", seconds=3.0)
+    memo.theme(None, "Night Tales", seconds=3.0)
+    assert counted == ["theme", "theme"]
+
+
+def test_unreadable_entry_is_made_again(tmp_path, counted):
+    cache = SegmentCache(tmp_path)
+    made = memo.cover(cache, "Night Tales", "One")
+    (entry,) = (tmp_path / "segments").rglob("*.npy")
+    entry.write_bytes(b"garbage")
+    assert memo.cover(cache, "Night Tales", "One") == made
+    assert counted == ["cover", "cover"]
