@@ -264,7 +264,7 @@ def _produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pa
                                  synthesize_script(script, progress=progress, cache=store,
                                                    executor=run_on))
                       for script, _ in stories]
-            mix = assemble(inputs, pcm, parts=parts,
+            mix = assemble(inputs, pcm, parts=parts, memo=store,
                            generated_music=options.intro is None and options.outro is None)
         description = with_disclosure(
             options.description or _description(stories, title, narrator, roles), options)
