@@ -69,10 +69,18 @@ def test_cover_hit_skips_drawing(tmp_path, counted):
 def test_entries_are_pruned_and_cleared_like_segments(tmp_path):
     cache = SegmentCache(tmp_path)
     memo.cover(cache, "Night Tales", "One")
-    assert cache.info().entries == 1
-    assert len(cache.used) == 1
-    cache.prune(0)
-    assert cache.info().entries == 0
+    cache.put("a" * 64, np.zeros(100, "<i2"), 16_000)
+    info = cache.info()
+    assert (info.entries, info.memos) == (1, 1)  # speech segments are counted apart
+    assert len(cache.used) == 2
+    kept = cache.prune(0, keep=cache.used)
+    assert (kept.removed.entries, kept.removed.memos) == (0, 0)
+    result = cache.prune(0)
+    assert (result.removed.entries, result.removed.memos) == (1, 1)
+    assert (result.left.entries, result.left.memos, result.left.bytes) == (0, 0, 0)
+    memo.cover(cache, "Night Tales", "One")
+    assert cache.clear().memos == 1
+    assert cache.info().memos == 0 and not (tmp_path / "memo").exists()
 
 
 def test_no_cache_makes_it_each_time(counted):
@@ -84,7 +92,7 @@ def test_no_cache_makes_it_each_time(counted):
 def test_unreadable_entry_is_made_again(tmp_path, counted):
     cache = SegmentCache(tmp_path)
     made = memo.cover(cache, "Night Tales", "One")
-    (entry,) = (tmp_path / "segments").rglob("*.npy")
+    (entry,) = (tmp_path / "memo").rglob("*.npy")
     entry.write_bytes(b"garbage")
     assert memo.cover(cache, "Night Tales", "One") == made
     assert counted == ["cover", "cover"]
