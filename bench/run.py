@@ -492,6 +492,9 @@ def edit_loop_only(args: argparse.Namespace, work: Path, seeds: list[Path],
               f"the edit {again.wall_s:.2f} s wall ({again.cpu_s:.2f} s CPU): ratio "
               f"{ratios[-1]:.3f} wall, {again.cpu_s / cold.cpu_s:.3f} CPU; load average "
               f"{load:.1f} -> {os.getloadavg()[0]:.1f}", flush=True)
+        for line in again.stderr.replace("\r", "\n").splitlines():
+            if re.search(r"levelling:|synthesis done|render done|encoded|corrected", line):
+                print(f"   {line.strip()}")
     print(f"2b median ratio {statistics.median(ratios):.3f}  target <= {TARGETS[12]:.2f}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
