@@ -119,8 +119,11 @@ def run_narrate(args: list[str], *, env: dict[str, str] | None = None, sample_rs
         # SIGINT back to its default: a bench started in the background (nohup, ``&`` in a
         # script) passes SIGINT ignored to its children, and Python then never raises
         # KeyboardInterrupt, so the timed stop below would hang.
+        # cwd: ``python -m`` puts the working directory first on sys.path, so run from the
+        # repository it would import the checkout, not the snapshot on PYTHONPATH
         proc = subprocess.Popen([sys.executable, "-m", "narrate", *args], stdout=subprocess.DEVNULL,
                                 stderr=err, env=env or narrate_env(), start_new_session=True,
+                                cwd=code_dir(),
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         run = Run(0.0, None, "")
         try:
@@ -355,7 +358,7 @@ def help_time(repeats: int = 7) -> float:
     for _ in range(repeats):
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "narrate", "--help"], env=narrate_env(),
-                       stdout=subprocess.DEVNULL, check=True)
+                       cwd=code_dir(), stdout=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
