@@ -1,5 +1,7 @@
 """The memo entries in the segment cache: a hit skips the work, a changed input misses."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -96,3 +98,26 @@ def test_unreadable_entry_is_made_again(tmp_path, counted):
     entry.write_bytes(b"garbage")
     assert memo.cover(cache, "Night Tales", "One") == made
     assert counted == ["cover", "cover"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_cache_still_serves(tmp_path, counted):
+    cache = SegmentCache(tmp_path)
+    (tmp_path / "memo").mkdir()
+    (tmp_path / "memo").chmod(0o500)
+    try:
+        assert memo.cover(cache, "Night Tales", "One") == covers.draw_cover("Night Tales", "One")
+    finally:
+        (tmp_path / "memo").chmod(0o700)
+
+
+def test_a_cache_that_cannot_be_written_still_serves(tmp_path, counted, monkeypatch):
+    cache = SegmentCache(tmp_path)
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache, "_write", full)
+    made = memo.theme(cache, "Night Tales", seconds=3.0)
+    assert len(made.samples) and counted == ["theme"]
+    assert cache.info().memos == 0

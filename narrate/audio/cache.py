@@ -256,8 +256,13 @@ class SegmentCache:
 
     def put_arrays(self, key: str, arrays: Sequence[np.ndarray]) -> None:
         """Store ``arrays`` (any numeric dtypes) under ``key``, which must not be a segment's
-        (make it with :func:`memo_key`); the entry appears only when complete."""
-        self._write(self._path(key, _MEMO), key, [np.ascontiguousarray(a) for a in arrays])
+        (make it with :func:`memo_key`); the entry appears only when complete. Best effort: a
+        memo only saves time, so a cache that cannot be written (read-only, disk full) still
+        serves the render."""
+        try:
+            self._write(self._path(key, _MEMO), key, [np.ascontiguousarray(a) for a in arrays])
+        except (OSError, ConfigError) as e:
+            _LOGGER.debug("memo entry %s not stored: %s", key[:12], e)
 
     def _write(self, path: Path, key: str, arrays: Sequence[np.ndarray]) -> None:
         try:
