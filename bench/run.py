@@ -2,6 +2,7 @@
 
     python bench/run.py            # the full run (about 20-30 minutes on 2 cores)
     python bench/run.py --quick    # two seeds and a slice of the book: a few minutes
+    python bench/run.py --edit-loop-only --repeats 3   # figure 2b alone, three times
 
 1. cold render of the seed stories / the raw engines' single-process time for the same segments
    1b. the same render / the floor (the raw engines on every core), measured in the same run
@@ -63,6 +64,9 @@ class Run:
     peak_main_with_workers: int = 0
     """The main process's peak while it had worker processes (the synthesis phase)."""
     stopped: str = ""
+    cpu_s: float = 0.0
+    """User + system CPU time of the render and every process it waited for (workers,
+    ffmpeg): steadier than wall time on a shared machine."""
 
 
 VOICES: dict[str, str] = {}
@@ -80,10 +84,10 @@ def code_dir() -> str:
     return os.environ.get(CODE_ENV, str(REPO))
 
 
-def snapshot_code(work: Path) -> None:
+def snapshot_code(work: Path, source: Path = REPO) -> None:
     snapshot = work / "code"
     shutil.rmtree(snapshot, ignore_errors=True)
-    shutil.copytree(REPO / "narrate", snapshot / "narrate",
+    shutil.copytree(source / "narrate", snapshot / "narrate",
                     ignore=shutil.ignore_patterns("__pycache__"))
     os.environ[CODE_ENV] = str(snapshot)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(snapshot)], check=True,
@@ -101,15 +105,25 @@ def run_narrate(args: list[str], *, env: dict[str, str] | None = None, sample_rs
                 stop_after_s: float | None = None) -> Run:
     """Run ``python -m narrate ARGS``; optionally sample the tree's RSS and stop it (SIGINT)
     after ``stop_after_s``."""
+    import resource
+
     import psutil
 
+    def children_cpu() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    cpu_before = children_cpu()
     started = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         # SIGINT back to its default: a bench started in the background (nohup, ``&`` in a
         # script) passes SIGINT ignored to its children, and Python then never raises
         # KeyboardInterrupt, so the timed stop below would hang.
+        # cwd: ``python -m`` puts the working directory first on sys.path, so run from the
+        # repository it would import the checkout, not the snapshot on PYTHONPATH
         proc = subprocess.Popen([sys.executable, "-m", "narrate", *args], stdout=subprocess.DEVNULL,
                                 stderr=err, env=env or narrate_env(), start_new_session=True,
+                                cwd=code_dir(),
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         run = Run(0.0, None, "")
         try:
@@ -148,6 +162,7 @@ def run_narrate(args: list[str], *, env: dict[str, str] | None = None, sample_rs
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         run.wall_s = time.perf_counter() - started
+        run.cpu_s = children_cpu() - cpu_before
         run.code = proc.returncode
         err.seek(0)
         run.stderr = err.read().decode("utf-8", "replace")
@@ -343,7 +358,7 @@ def help_time(repeats: int = 7) -> float:
     for _ in range(repeats):
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "narrate", "--help"], env=narrate_env(),
-                       stdout=subprocess.DEVNULL, check=True)
+                       cwd=code_dir(), stdout=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -371,6 +386,14 @@ def main() -> None:
                         help="words of the book rendered with the default voices and with "
                         "--draft, scaled to the whole book (0 skips)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--edit-loop-only", action="store_true",
+                        help="figure 2b alone: seed 001 cold, then re-rendered after adding one "
+                        "sentence (wall and CPU time)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="with --edit-loop-only: run the edit loop this many times")
+    parser.add_argument("--code", type=Path, default=REPO,
+                        help="bench the narrate package of this checkout (default: this one), "
+                        "e.g. main's, for a before/after in one session")
     parser.add_argument("--raw-baseline", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--raw-part", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -381,7 +404,7 @@ def main() -> None:
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="narrate-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    snapshot_code(work)
+    snapshot_code(work, args.code)
     stories = work / "stories"
     shutil.rmtree(stories, ignore_errors=True)
     stories.mkdir()
@@ -405,6 +428,9 @@ def main() -> None:
     print(f"bench: {len(seeds)} seed stories, {os.cpu_count()} cores, work in {work}, "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
+    if args.edit_loop_only:
+        edit_loop_only(args, work, seeds, jobs)
+        return
     if args.book_only:
         book_peak, book_words, stopped, cost = book_figures(args, work, jobs)
         print(f"4  peak RSS, {book_words // 1000}k-word book: {gb(book_peak)}"
@@ -452,6 +478,27 @@ def main() -> None:
     book_peak, book_words, stopped, cost = book_figures(args, work, jobs)
     print_figures(args, cold, raw, synth_s, again, book_peak, book_words, help_time(),
                   stopped=stopped, loop=loop, cost=cost)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def edit_loop_only(args: argparse.Namespace, work: Path, seeds: list[Path],
+                   jobs: list[str]) -> None:
+    """Figure 2b alone, ``--repeats`` times: wall and CPU (render and its children)."""
+    seed = next((p for p in seeds if p.name.startswith(EDIT_SEED)), seeds[0])
+    ratios = []
+    for n in range(max(1, args.repeats)):
+        load = os.getloadavg()[0]
+        cold, again = edit_loop(work, seed, jobs)
+        ratios.append(again.wall_s / cold.wall_s)
+        print(f"2b run {n + 1}: cold {cold.wall_s:.1f} s wall ({cold.cpu_s:.1f} s CPU), after "
+              f"the edit {again.wall_s:.2f} s wall ({again.cpu_s:.2f} s CPU): ratio "
+              f"{ratios[-1]:.3f} wall, {again.cpu_s / cold.cpu_s:.3f} CPU; load average "
+              f"{load:.1f} -> {os.getloadavg()[0]:.1f}", flush=True)
+        for line in again.stderr.replace("\r", "\n").splitlines():
+            if re.search(r"levelling:|synthesis done|render done|encoded|corrected", line):
+                print(f"   {line.strip()}")
+    print(f"2b median ratio {statistics.median(ratios):.3f}  target <= {TARGETS[12]:.2f}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -275,3 +275,67 @@ def test_peaky_voice_is_limited_and_still_levelled(tmp_path):
         ceiling = 10 ** ((SPEECH_LUFS + MAX_PLR_DB) / 20)
         assert max(np.abs(p).max() for p in parts) <= ceiling + 1e-4
     assert abs(levels["tone:low"] - levels["tone:high"]) <= 0.5
+
+
+def _peaky_story(edit_at: int | None = None) -> list[RenderedSegment]:
+    """Two voices, one peaky enough that the limiter bites; ``edit_at`` makes that clip louder
+    (an edited line)."""
+    items = []
+    for i in range(8):
+        peaky = i % 2 == 0
+        plain = item(i, 900 + 50 * i, voice="tone:low" if peaky else "tone:high", paragraph=i,
+                     freq=200 if peaky else 500, amp=0.05 if peaky else 0.2)
+        samples = plain.audio.samples.copy()
+        if peaky:
+            samples[:: MASTER_RATE // 20] = 0.95
+        if i == edit_at:
+            samples = samples * np.float32(1.5)
+        items.append(RenderedSegment(i, plain.segment, Audio(samples, MASTER_RATE)))
+    return items
+
+
+def test_levelling_memo_hits_skip_the_work_and_give_the_same_mix(tmp_path, monkeypatch):
+    import narrate.audio.master as master
+    from narrate.audio.cache import SegmentCache
+
+    plain = assemble([StoryInput("S", _peaky_story())], tmp_path / "plain.pcm")
+    memo = SegmentCache(tmp_path / "cache")
+    first = assemble([StoryInput("S", _peaky_story())], tmp_path / "first.pcm", memo=memo)
+    weighed = []
+    real = master.clip_blocks
+    monkeypatch.setattr(master, "clip_blocks", lambda *a: weighed.append(1) or real(*a))
+    again = assemble([StoryInput("S", _peaky_story())], tmp_path / "again.pcm", memo=memo)
+    assert not weighed  # every clip's levelling was read back, none worked out
+    assert plain.pcm.read_bytes() == first.pcm.read_bytes() == again.pcm.read_bytes()
+    assert (again.loudness_lufs, again.cues) == (plain.loudness_lufs, plain.cues)
+
+
+def test_levelling_memo_misses_from_an_edit_on_for_that_voice(tmp_path, monkeypatch, caplog):
+    import logging
+
+    from narrate.audio.cache import SegmentCache
+
+    memo = SegmentCache(tmp_path / "cache")
+    assemble([StoryInput("S", _peaky_story())], tmp_path / "first.pcm", memo=memo)
+    with caplog.at_level(logging.INFO, logger="narrate.audio.master"):
+        edited = assemble([StoryInput("S", _peaky_story(edit_at=4))], tmp_path / "e.pcm",
+                          memo=memo)
+    # clips 0-3 of both voices and 5, 7 of the other voice come back; 4 and 6 (the edited
+    # voice from the edit on) are levelled again, as the changed history asks
+    assert "levelling: 6 clips as in the last render" in caplog.text
+    fresh = assemble([StoryInput("S", _peaky_story(edit_at=4))], tmp_path / "fresh.pcm")
+    assert edited.pcm.read_bytes() == fresh.pcm.read_bytes()
+
+
+def test_levelling_memo_misses_when_the_code_changes(tmp_path, monkeypatch, caplog):
+    import logging
+
+    import narrate.audio.master as master
+    from narrate.audio.cache import SegmentCache
+
+    memo = SegmentCache(tmp_path / "cache")
+    assemble([StoryInput("S", _peaky_story())], tmp_path / "first.pcm", memo=memo)
+    monkeypatch.setattr(master, "code_digest", lambda *modules: "edited")
+    with caplog.at_level(logging.INFO, logger="narrate.audio.master"):
+        assemble([StoryInput("S", _peaky_story())], tmp_path / "again.pcm", memo=memo)
+    assert "levelling: 0 clips as in the last render" in caplog.text

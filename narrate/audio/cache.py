@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,8 @@ CACHE_ENV = "NARRATE_CACHE_DIR"
 CACHE_FORMAT = 1
 """Bump when the entry layout or the post-processing of engine output changes."""
 _SEGMENTS = "segments"
+_MEMO = "memo"
+"""Other things a render makes the same way every time (narrate.audio.memo), pruned alike."""
 _EPISODES = "episodes"
 """Fingerprints of episodes rendered, so an unchanged story is not mastered again."""
 
@@ -71,6 +73,15 @@ def segment_key(text: str, fingerprint: str, **settings: Any) -> str:
     """The cache key of speaking ``text`` with the voice whose fingerprint is ``fingerprint``."""
     blob = json.dumps({"format": CACHE_FORMAT, "text": text, "voice": fingerprint,
                        "settings": settings}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def memo_key(kind: str, **inputs: Any) -> str:
+    """The key of a :meth:`SegmentCache.put_arrays` entry: ``kind`` names what it holds, and
+    ``inputs`` (JSON values) are everything its content depends on, the code that makes it
+    included. Never equal to a segment's key (that blob has no ``kind``)."""
+    blob = json.dumps({"format": CACHE_FORMAT, "kind": kind, "inputs": inputs}, sort_keys=True,
+                      ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -123,8 +134,11 @@ def format_size(n: int) -> str:
 class CacheInfo:
     path: Path
     entries: int
+    """Segments (speech)."""
     bytes: int
-    """Disk space the entries take."""
+    """Disk space the entries take, memo entries included."""
+    memos: int = 0
+    """Memo entries (themes, covers, levelling: small)."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +162,7 @@ class _Entry:
     key: str
     size: int
     mtime_ns: int
+    memo: bool = False
 
 
 class SegmentCache:
@@ -163,8 +178,8 @@ class SegmentCache:
         """Keys this object has read (hits) or written: what a render pruning afterwards keeps."""
         return frozenset(self._used)
 
-    def _path(self, key: str) -> Path:
-        return self.root / _SEGMENTS / key[:2] / f"{key}.npy"
+    def _path(self, key: str, folder: str = _SEGMENTS) -> Path:
+        return self.root / folder / key[:2] / f"{key}.npy"
 
     def __contains__(self, key: str) -> bool:
         return self._path(key).is_file()
@@ -211,7 +226,45 @@ class SegmentCache:
     def put(self, key: str, samples: np.ndarray, rate: int, marks: Sequence[int] = ()) -> None:
         """Store int16 ``samples`` at ``rate`` Hz and the chunk ends ``marks`` (sample offsets);
         the entry appears only when complete."""
-        path = self._path(key)
+        arrays = [np.array([rate], dtype=np.int32), np.ascontiguousarray(samples, dtype="<i2")]
+        if len(marks):
+            arrays.append(np.asarray(marks, dtype="<i8"))
+        self._write(self._path(key), key, arrays)
+
+    def get_arrays(self, key: str) -> list[np.ndarray] | None:
+        """The arrays of an entry written by :meth:`put_arrays`, or None on a miss.
+
+        For what else a render makes the same way every time (the show's themes, the drawn
+        cover, each segment's levelling: see narrate.audio.memo). They live beside the segments
+        (``root/memo/``) and are pruned and cleared with them, least recently used first."""
+        path = self._path(key, _MEMO)
+        arrays = []
+        try:
+            with open(path, "rb") as f:
+                while f.peek(1):
+                    arrays.append(np.load(f, allow_pickle=False))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, EOFError) as e:
+            _LOGGER.warning("dropping unreadable cache entry %s: %s", path, e)
+            path.unlink(missing_ok=True)
+            return None
+        self._used.add(key)
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return arrays
+
+    def put_arrays(self, key: str, arrays: Sequence[np.ndarray]) -> None:
+        """Store ``arrays`` (any numeric dtypes) under ``key``, which must not be a segment's
+        (make it with :func:`memo_key`); the entry appears only when complete. Best effort: a
+        memo only saves time, so a cache that cannot be written (read-only, disk full) still
+        serves the render."""
+        try:
+            self._write(self._path(key, _MEMO), key, [np.ascontiguousarray(a) for a in arrays])
+        except (OSError, ConfigError) as e:
+            _LOGGER.debug("memo entry %s not stored: %s", key[:12], e)
+
+    def _write(self, path: Path, key: str, arrays: Sequence[np.ndarray]) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -220,10 +273,8 @@ class SegmentCache:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:12]}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                np.save(f, np.array([rate], dtype=np.int32))
-                np.save(f, np.ascontiguousarray(samples, dtype="<i2"))
-                if len(marks):
-                    np.save(f, np.asarray(marks, dtype="<i8"))
+                for array in arrays:
+                    np.save(f, array, allow_pickle=False)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -263,18 +314,18 @@ class SegmentCache:
             raise
 
     def info(self) -> CacheInfo:
-        entries = self._entries()
-        return CacheInfo(self.root, len(entries), sum(e.size for e in entries))
+        return _info(self.root, self._entries())
 
     def _files(self) -> list[Path]:
         """Every file in the shards and the episode records (entries and temporaries)."""
         found = []
         folders = [self.root / _EPISODES]
-        try:
-            with os.scandir(self.root / _SEGMENTS) as shards:
-                folders += [Path(d.path) for d in shards if d.is_dir(follow_symlinks=False)]
-        except FileNotFoundError:
-            pass
+        for kind in (_SEGMENTS, _MEMO):
+            try:
+                with os.scandir(self.root / kind) as shards:
+                    folders += [Path(d.path) for d in shards if d.is_dir(follow_symlinks=False)]
+            except FileNotFoundError:
+                pass
         for folder in folders:
             try:
                 with os.scandir(folder) as files:
@@ -293,7 +344,8 @@ class SegmentCache:
                 stat = path.stat()
             except FileNotFoundError:
                 continue  # pruned or cleared by another process meanwhile
-            entries.append(_Entry(path, path.stem, stat.st_size, stat.st_mtime_ns))
+            entries.append(_Entry(path, path.stem, stat.st_size, stat.st_mtime_ns,
+                                  path.parent.parent.name == _MEMO))
         return entries
 
     def prune(self, max_bytes: int | None = None, *, older_than_days: float | None = None,
@@ -318,7 +370,8 @@ class SegmentCache:
         kept = frozenset(keep)
         cutoff_ns = (now_ns - int(older_than_days * _DAY_S * 1e9)
                      if older_than_days is not None else None)
-        removed = removed_bytes = gone = 0
+        removed: list[_Entry] = []
+        gone: list[_Entry] = []
         for entry in sorted((e for e in entries if e.key not in kept),
                             key=lambda e: (e.mtime_ns, e.key)):
             too_old = cutoff_ns is not None and entry.mtime_ns < cutoff_ns
@@ -329,18 +382,18 @@ class SegmentCache:
             if outcome is not _Outcome.USED:
                 total -= entry.size
             if outcome is _Outcome.REMOVED:
-                removed += 1
-                removed_bytes += entry.size
+                removed.append(entry)
             elif outcome is _Outcome.GONE:
-                gone += 1
-        result = PruneResult(CacheInfo(self.root, removed, removed_bytes),
-                             CacheInfo(self.root, len(entries) - removed - gone, total),
-                             temporaries)
+                gone.append(entry)
+        out = set(removed) | set(gone)
+        left = [e for e in entries if e not in out]
+        result = PruneResult(_info(self.root, removed),
+                             replace(_info(self.root, left), bytes=total), temporaries)
         if removed or temporaries:
             _LOGGER.info("pruned the segment cache %s: removed %d segments (%s) and %d stale "
-                         "temporary files; %d segments (%s) left", self.root, removed,
-                         format_size(removed_bytes), temporaries, result.left.entries,
-                         format_size(total))
+                         "temporary files; %d segments (%s) left", self.root,
+                         result.removed.entries, format_size(result.removed.bytes), temporaries,
+                         result.left.entries, format_size(total))
         return result
 
     @staticmethod
@@ -372,6 +425,11 @@ class SegmentCache:
     def clear(self) -> CacheInfo:
         """Delete every entry; returns what was removed."""
         before = self.info()
-        shutil.rmtree(self.root / _SEGMENTS, ignore_errors=True)
-        shutil.rmtree(self.root / _EPISODES, ignore_errors=True)
+        for folder in (_SEGMENTS, _MEMO, _EPISODES):
+            shutil.rmtree(self.root / folder, ignore_errors=True)
         return before
+
+
+def _info(root: Path, entries: Sequence[_Entry]) -> CacheInfo:
+    memos = sum(e.memo for e in entries)
+    return CacheInfo(root, len(entries) - memos, sum(e.size for e in entries), memos)

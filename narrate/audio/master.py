@@ -12,8 +12,10 @@ in a loop (quadratic); raw data is joined once per chunk.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,10 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+import narrate.audio.loudness as loudness_module
+from narrate.audio.cache import SegmentCache, memo_key
 from narrate.audio.loudness import LoudnessMeter, clip_blocks
+from narrate.audio.memo import code_digest
 from narrate.audio.pcm import (
     MASTER_RATE,
     SAMPLE_WIDTH,
@@ -214,16 +219,31 @@ class VoiceLeveller:
     than a smooth one. Limiting lowers loudness, so the gain is found by a few trials against
     the voice's meter: a clip is K-weighted once and a trial gain just scales its gating blocks;
     only a gain that makes the limiter bite costs a limiter pass and a new weighting. Levels
-    match without seeing the whole episode first."""
+    match without seeing the whole episode first.
 
-    def __init__(self, target_lufs: float = SPEECH_LUFS) -> None:
+    With a ``memo`` cache each clip's outcome (its weighting, its gain, what it added to the
+    voice's meters) is kept under a key made of the clip's samples and everything the voice said
+    before it in this episode: re-mastering an edited episode levels the clips before the edit
+    by a lookup and one multiply (and a limiter pass where it bites), and comes out the same to
+    the sample, since the same inputs in the same order give the same state."""
+
+    def __init__(self, target_lufs: float = SPEECH_LUFS, *,
+                 memo: SegmentCache | None = None) -> None:
         self.target_lufs = target_lufs
         self.ceiling = float(10 ** ((target_lufs + MAX_PLR_DB) / 20))
         self._raw: dict[str, LoudnessMeter] = {}
         self._out: dict[str, LoudnessMeter] = {}
         self._loss: dict[str, float] = {}
+        self._memo = memo
+        self._history: dict[str, str] = {}
+        self.hits = 0
 
     def level(self, voice: str, samples: np.ndarray) -> np.ndarray:
+        key = self._advance(voice, samples) if self._memo is not None else ""
+        found = self._memo.get_arrays(key) if key and self._memo is not None else None
+        if found is not None and len(found) == 3 and len(found[2]) == 2:
+            self.hits += 1
+            return self._replay(voice, samples, *found)
         blocks = clip_blocks(samples, MASTER_RATE)
         raw = self._raw.setdefault(voice, LoudnessMeter(MASTER_RATE))
         raw.add_blocks(blocks)
@@ -237,13 +257,8 @@ class VoiceLeveller:
         last: tuple[float, float] | None = None
         for _ in range(LEVEL_TRIALS):
             gain = max(-MAX_VOICE_GAIN_DB, min(MAX_VOICE_GAIN_DB, gain))
-            scale = float(10 ** (gain / 20))
-            out = samples * np.float32(scale)
-            if peak * scale > self.ceiling:
-                out = peak_limit(out, self.ceiling)
-                levelled = clip_blocks(out, MASTER_RATE)
-            else:
-                levelled = blocks * (scale * scale)
+            used = gain
+            out, levelled = self._apply(samples, peak, gain, blocks)
             reached = meter.integrated_with(levelled)
             if not math.isfinite(reached) or abs(self.target_lufs - reached) < LEVEL_TOLERANCE_LU:
                 break
@@ -254,7 +269,43 @@ class VoiceLeveller:
         meter.add_blocks(levelled)
         # Start the voice's next clip from what limiting has cost it so far.
         self._loss[voice] = gain - (self.target_lufs - loudness)
+        if key and self._memo is not None:
+            self._memo.put_arrays(key, [blocks, levelled,
+                                        np.array([used, self._loss[voice]], dtype=np.float64)])
         return out.astype(np.float32, copy=False)
+
+    def _apply(self, samples: np.ndarray, peak: float, gain: float,
+               blocks: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The clip at ``gain`` dB, limited where that makes it pass the ceiling, and its
+        levelled gating blocks (from ``blocks``, the clip's own, when the limiter is idle; not
+        worked out without them)."""
+        scale = float(10 ** (gain / 20))
+        out = samples * np.float32(scale)
+        if peak * scale > self.ceiling:
+            out = peak_limit(out, self.ceiling)
+            return out, clip_blocks(out, MASTER_RATE) if blocks is not None else np.zeros(0)
+        return out, blocks * (scale * scale) if blocks is not None else np.zeros(0)
+
+    def _replay(self, voice: str, samples: np.ndarray, blocks: np.ndarray, levelled: np.ndarray,
+                numbers: np.ndarray) -> np.ndarray:
+        """A memo hit: the meters and the voice's loss as the levelling left them, and the
+        clip at the gain it chose."""
+        self._raw.setdefault(voice, LoudnessMeter(MASTER_RATE)).add_blocks(blocks)
+        self._out.setdefault(voice, LoudnessMeter(MASTER_RATE)).add_blocks(levelled)
+        used, self._loss[voice] = float(numbers[0]), float(numbers[1])
+        out, _ = self._apply(samples, float(np.max(np.abs(samples))), used, None)
+        return out.astype(np.float32, copy=False)
+
+    def _advance(self, voice: str, samples: np.ndarray) -> str:
+        """The memo key of levelling ``samples`` now: a chain over the voice's clips so far
+        (their samples, in order), the settings and the levelling code."""
+        previous = self._history.get(voice) or memo_key(
+            "level-start", voice=voice, target=repr(self.target_lufs),
+            code=code_digest(sys.modules[__name__], loudness_module))
+        audio = hashlib.blake2b(np.ascontiguousarray(samples, dtype=np.float32).tobytes(),
+                                digest_size=16).hexdigest()
+        self._history[voice] = key = memo_key("level", previous=previous, audio=audio)
+        return key
 
     def loudness(self) -> dict[str, float]:
         """Each voice's loudness as it arrived, before levelling."""
@@ -369,13 +420,15 @@ def music_block(music: Audio | None, words: Audio | None, *, lead_ms: int,
 
 
 def assemble(stories: Sequence[StoryInput], pcm: str | Path, *, parts: ShowParts | None = None,
-             generated_music: bool = True, speech_lufs: float = SPEECH_LUFS) -> Mix:
+             generated_music: bool = True, speech_lufs: float = SPEECH_LUFS,
+             memo: SegmentCache | None = None) -> Mix:
     """Write the whole show to ``pcm`` (mono s16le at MASTER_RATE) and return its timing.
 
-    One story: a chapter per section heading. Several: a chapter per story."""
+    One story: a chapter per section heading. Several: a chapter per story. ``memo`` keeps each
+    clip's levelling for the next render of the episode (see `VoiceLeveller`)."""
     parts = parts or ShowParts()
     pcm = Path(pcm)
-    leveller = VoiceLeveller(speech_lufs)
+    leveller = VoiceLeveller(speech_lufs, memo=memo)
     cues: list[Cue] = []
     marks: list[tuple[int, str]] = []  # chapter (start ms, title)
     with pcm.open("wb") as out:
@@ -412,6 +465,8 @@ def assemble(stories: Sequence[StoryInput], pcm: str | Path, *, parts: ShowParts
                 cues.append(Cue(start + offset, start + offset + round(words.duration_ms),
                                 NARRATOR, credits.text, credits.voice))
         writer.flush()
+        if memo is not None:
+            _LOGGER.info("levelling: %d clips as in the last render", leveller.hits)
         duration = writer.position_ms
         program = writer.meter.integrated()
         peak = 20 * math.log10(writer.peak) if writer.peak > 0 else -math.inf

@@ -239,9 +239,10 @@ def _produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pa
     Writes ``<slug>.mp3`` with tags, cover and chapters, ``<slug>.jpg``, ``<slug>.vtt``,
     ``<slug>.srt``, ``<slug>.chapters.json`` and ``<slug>.episode.json``. Audio streams through a
     temp PCM file beside the output, so memory does not grow with the episode's length."""
+    from narrate.audio import memo
     from narrate.audio.master import StoryInput, assemble
     from narrate.audio.transcript import to_chapters_json, to_srt, to_vtt
-    from narrate.publish.cover import draw_cover, fit_cover
+    from narrate.publish.cover import fit_cover
 
     settings = MasterSettings(target_lufs=options.loudness_lufs,
                               bitrate_kbps=options.bitrate_kbps)
@@ -260,7 +261,8 @@ def _produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pa
                  datetime.now(UTC).isoformat(timespec="seconds"))
     author = _author(stories)
     cover = (fit_cover(options.cover) if options.cover else
-             _book_cover(book_cover) if book_cover else None) or draw_cover(options.show, title)
+             _book_cover(book_cover) if book_cover else None) or memo.cover(store, options.show,
+                                                                            title)
     narrator = stories[0][1].narrator
     roles = _roles(stories)
     # ``store`` is the whole render's: it notes the keys used, which pruning afterwards keeps
@@ -272,7 +274,7 @@ def _produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pa
                                  synthesize_script(script, progress=progress, cache=store,
                                                    executor=run_on))
                       for script, _ in stories]
-            mix = assemble(inputs, pcm, parts=parts,
+            mix = assemble(inputs, pcm, parts=parts, memo=store,
                            generated_music=options.intro is None and options.outro is None)
         description = with_disclosure(
             options.description or _description(stories, title, narrator, roles), options)
@@ -374,8 +376,8 @@ def _credits_text(title: str, show: str, narrator: str, roles: dict[str, str],
 
 def _show_parts(options: RenderOptions, title: str, narrator: str,
                 roles: dict[str, str], cache: SegmentCache) -> Any:
+    from narrate.audio import memo
     from narrate.audio.master import Announcement, ShowParts
-    from narrate.audio.music import generate_theme
     from narrate.audio.pcm import decode
     from narrate.audio.render import speak_cached
 
@@ -387,12 +389,12 @@ def _show_parts(options: RenderOptions, title: str, narrator: str,
     if options.music:
         # The generated bed is as long as its words need; bars repeat, the theme stays the show's.
         lead_s = 3.5 + spoken_title.duration_ms / 1000 + 3.0
-        intro = decode(options.intro) if options.intro else generate_theme(options.show,
-                                                                             seconds=lead_s)
+        intro = decode(options.intro) if options.intro else memo.theme(cache, options.show,
+                                                                         seconds=lead_s)
         tail_s = 1.5 + spoken_credits.duration_ms / 1000 + 3.0
-        outro = decode(options.outro) if options.outro else generate_theme(
-            options.show + " outro", seconds=tail_s)
-        sting = generate_theme(options.show, seconds=3.0)
+        outro = decode(options.outro) if options.outro else memo.theme(
+            cache, options.show + " outro", seconds=tail_s)
+        sting = memo.theme(cache, options.show, seconds=3.0)
     return ShowParts(intro_music=intro, outro_music=outro,
                      title=Announcement(title_text, spoken_title, narrator),
                      credits=Announcement(credits_text, spoken_credits, narrator), sting=sting)
