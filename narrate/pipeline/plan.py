@@ -377,7 +377,7 @@ def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
             # an EPUB's cover is not in a script file: --cover, else a drawn one
             planned += _plan_chapters(script, stem,
                                       title=options.episode_title or _given_title(script),
-                                      cover=None, options=_with_script_voices(script, options),
+                                      cover=None, options=with_script_voices(script, options),
                                       out=out, name=str(path))
         episodes = _render_planned(planned, out, progress=progress, store=store,
                                    options=replace(options, episode_title=None))
@@ -388,7 +388,7 @@ def render_script_files(paths: Sequence[str | Path], out_dir: str | Path, *,
                 if not script.title:
                     script = titled(script, stem)
                 episodes.append(_render_uncast(script, out_dir, slug=slugify(stem),
-                                               options=_with_script_voices(script, options),
+                                               options=with_script_voices(script, options),
                                                progress=progress, executor=run_on,
                                                store=store))
     _prune_cache(store, cap)
@@ -404,7 +404,7 @@ def _given_title(script: Script) -> str:
     return script.title
 
 
-def _with_script_voices(script: Script, options: RenderOptions) -> RenderOptions:
+def with_script_voices(script: Script, options: RenderOptions) -> RenderOptions:
     """``options`` with the voices an edited script pins as overrides: each speaker's most used
     voice (the narrator's on narration), so the cast, the credits and the show's saved cast say
     what the audio does. The script's voices win over ``--voice``, as they do on its segments."""

@@ -77,7 +77,7 @@ class Voicer:
     def sounding(self, script: Script, index: int) -> Segment:
         """Segment ``index`` as `narrate render --script` would speak it: the file's
         pronunciations, the voices it pins, the show's cast for the rest and its lexicon."""
-        from narrate.pipeline.plan import _with_script_voices
+        from narrate.pipeline.plan import with_script_voices
         from narrate.pipeline.titles import titled
         from narrate.text.script_file import apply_pronunciations
         from narrate.voices.casting import apply_cast, cast_for_show
@@ -88,7 +88,7 @@ class Voicer:
             raise ScriptError(f"no segment {index} (the script has {len(script.segments)})")
         if not script.title:
             script = titled(script, self.stem)
-        options = _with_script_voices(script, self.options)
+        options = with_script_voices(script, self.options)
         use_voices_dir(options.voices_dir)
         cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
                              narrator=options.narrator, overrides=options.voice_overrides,

@@ -64,13 +64,10 @@ def script_path_for(story: Path) -> Path:
 def load_editable(path: Path) -> Script:
     """The script file as written: its pronunciations in ``meta["pronounce"]``, not applied to
     the text to speak (`narrate.text.script_file.load_script` applies them, for a render)."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError as e:
-        raise ScriptError(f"no such script file: {path}") from e
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScriptError(f"cannot read script {path}: {e}") from e
-    if path.suffix.lower() == ".json" or raw.lstrip().startswith("{"):
+    from narrate.text.script_file import is_json_script, read_script_text
+
+    raw = read_script_text(path)
+    if is_json_script(path, raw):
         return Script.from_json(raw)
     pronounce: dict[str, str] = {}
     lines = []

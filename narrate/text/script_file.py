@@ -50,16 +50,26 @@ def save_script(script: Script, path: str | Path) -> Path:
     return path
 
 
-def load_script(path: str | Path) -> Script:
-    """Read a script saved by `save_script` (possibly edited by hand)."""
-    path = Path(path)
+def read_script_text(path: Path) -> str:
+    """A script file's text, or a one-line `ScriptError` saying why it cannot be read."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
         raise ScriptError(f"no such script file: {path}") from e
     except (OSError, UnicodeDecodeError) as e:
         raise ScriptError(f"cannot read script {path}: {e}") from e
-    if path.suffix.lower() == ".json" or raw.lstrip().startswith("{"):
+
+
+def is_json_script(path: Path, raw: str) -> bool:
+    """A full Script as JSON (``narrate script --format json``), not the editable text form."""
+    return path.suffix.lower() == ".json" or raw.lstrip().startswith("{")
+
+
+def load_script(path: str | Path) -> Script:
+    """Read a script saved by `save_script` (possibly edited by hand)."""
+    path = Path(path)
+    raw = read_script_text(path)
+    if is_json_script(path, raw):
         script = Script.from_json(raw)
         pron = script.meta.get("pronounce") or {}
         return apply_pronunciations(script, pron) if pron else script
