@@ -164,3 +164,17 @@ def test_the_one_heard_speaking_is_the_speaker_not_the_hearer():
     text = ("Tobias came in from the rain.\n\n“Who left the door open?” Anna heard him "
             "say.\n")
     assert speakers(text) == ["Tobias"]
+
+
+def test_agent_noun_subject_followed_by_an_adverb():
+    # "continued the ferryman gravely": an occupation noun is the tag's subject even when
+    # an adverb follows it (before, only ", said the ferryman." with a mark after)
+    text = ("Lena waited on the jetty with Marek.\n\n"
+            "“The river is high today,” said the ferryman gravely.\n")
+    assert speakers(text) == ["the ferryman"]
+
+
+def test_agent_noun_followed_by_a_non_adverb_is_not_a_subject():
+    text = ("Lena waited on the jetty with Marek.\n\n"
+            "“The river is high today,” said the ferryman's boy.\n")
+    assert speakers(text) != ["the ferryman"]

@@ -89,8 +89,10 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
                         k += 1
                     return " ".join(tokens[i:k]), k - i
                 return " ".join(tokens[i:j + 1]), j + 1 - i
-            if AGENT_NOUN.match(w) and (j + 1 == len(tokens) or not tokens[j + 1][0].isalnum()):
-                return " ".join(tokens[i:j + 1]), j + 1 - i  # "said the waggoner."
+            if AGENT_NOUN.match(w) and (j + 1 == len(tokens) or not tokens[j + 1][0].isalnum()
+                                        or (tokens[j + 1].islower() and is_adverb(tokens[j + 1]))):
+                # "said the waggoner.", "continued the undertaker solemnly"
+                return " ".join(tokens[i:j + 1]), j + 1 - i
             if not re.match(r"[a-z][a-z-]*$", tokens[j]):
                 return None
     return None
