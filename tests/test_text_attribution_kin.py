@@ -160,3 +160,19 @@ def test_her_daughter_of_her_mother_is_the_one_her_stood_for():
     text = ("Harriet sat by the fire. Her husband came in from the yard with the dog.\n\n"
             "“You are late,” said his wife.\n")
     assert speakers(text) == ["Harriet"]
+
+
+def test_kin_compound_in_a_tag_is_a_speaker():
+    # "-in-law", "step-", "half-", "great-" relatives are people of their base word's gender
+    text = ("Olga set the table while Pavel cut the bread.\n\n"
+            "“The soup is cold,” said her step-mother.\n\n"
+            "“Then heat it,” said his half-brother.\n")
+    s = build_script(text)
+    assert speakers(text) == ["her step-mother", "his half-brother"]
+    assert s.character("her step-mother").gender is Gender.FEMALE
+    assert s.character("his half-brother").gender is Gender.MALE
+
+
+def test_hyphenated_word_that_is_no_relative_is_no_speaker():
+    text = ("Olga set the table.\n\n“The soup is cold,” said the well-known.\n")
+    assert speakers(text) != ["the well-known"]

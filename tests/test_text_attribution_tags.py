@@ -164,3 +164,42 @@ def test_the_one_heard_speaking_is_the_speaker_not_the_hearer():
     text = ("Tobias came in from the rain.\n\n“Who left the door open?” Anna heard him "
             "say.\n")
     assert speakers(text) == ["Tobias"]
+
+
+def test_agent_noun_subject_followed_by_an_adverb():
+    # "continued the ferryman gravely": an occupation noun is the tag's subject even when
+    # an adverb follows it (before, only ", said the ferryman." with a mark after)
+    text = ("Lena waited on the jetty with Marek.\n\n"
+            "“The river is high today,” said the ferryman gravely.\n")
+    assert speakers(text) == ["the ferryman"]
+
+
+def test_agent_noun_followed_by_a_non_adverb_is_not_a_subject():
+    text = ("Lena waited on the jetty with Marek.\n\n"
+            "“The river is high today,” said the ferryman's boy.\n")
+    assert speakers(text) != ["the ferryman"]
+
+
+def test_partitive_subject_is_one_member_of_the_group():
+    # "the eldest of the sisters", "the youngest of the crew": one person picked out of a
+    # group by rank is the tag's subject
+    text = ("Three sisters sat in the kitchen with their guest.\n\n"
+            "“The kettle is boiling,” said the eldest of the sisters.\n")
+    assert speakers(text) == ["the eldest of the sisters"]
+    text = ("The sailors gathered on the deck.\n\n"
+            "The youngest of the crew raised his hand and said, “I will climb the mast.”\n")
+    assert speakers(text) == ["the youngest of the crew"]
+
+
+def test_partitive_member_is_not_another_described_speaker():
+    # "the old horse" is not "the oldest of the colts": a member of a group is told apart
+    # from a description of another kind
+    text = ("The colts grazed near the hedge beside an old horse.\n\n"
+            "“Listen to the hounds!” said the oldest of the colts.\n\n"
+            "“They have lost the scent,” said the old horse.\n")
+    assert speakers(text) == ["the oldest of the colts", "the old horse"]
+
+
+def test_rank_without_a_group_is_no_partitive():
+    text = ("Tom met Ann at the gate.\n\n“It is late,” said the last of the wine.\n")
+    assert "the last of the wine" not in speakers(text)

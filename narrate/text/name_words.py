@@ -55,6 +55,19 @@ NEUTRAL_NOUNS |= {"conductor", "surgeon", "physician", "sergeant", "corporal", "
                   "foreman", "steward", "stewardess", "professor", "schoolmaster",
                   "schoolmistress", "magistrate", "chaplain", "priestess", "parishioner",
                   "neighbour", "neighbor", "companion", "comrade", "captive", "intruder"}
+
+
+def _kin_compounds(bases: set[str]) -> set[str]:
+    """"sister-in-law", "step-mother", "half-brother", "great-aunt", "grand-nephew": a
+    relative named by a compound has the gender of its base word."""
+    return {form for b in bases for form in (
+        f"{b}-in-law", f"step-{b}", f"half-{b}", f"great-{b}", f"grand-{b}", f"great-grand{b}")}
+
+
+_MALE_KIN = {"son", "father", "brother", "uncle", "nephew", "grandfather", "husband"}
+_FEMALE_KIN = {"daughter", "mother", "sister", "aunt", "niece", "grandmother", "wife"}
+MALE_NOUNS |= _kin_compounds(_MALE_KIN)
+FEMALE_NOUNS |= _kin_compounds(_FEMALE_KIN)
 PERSON_NOUNS = MALE_NOUNS | FEMALE_NOUNS | NEUTRAL_NOUNS
 RELATIONS = {"wife", "husband", "mother", "father", "son", "daughter", "brother", "sister",
              "aunt", "uncle", "lady", "mistress", "master", "grandmother", "grandfather",

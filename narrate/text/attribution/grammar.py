@@ -76,6 +76,9 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
         if j - i > 4 and without_office(tokens[i:j]) == tokens[i:j]:
             j = i + 4  # (up to 4 words of a name; more only when an office opens them)
         return " ".join(without_office(tokens[i:j])), j - i
+    part = _partitive(tokens, i)
+    if part:
+        return " ".join(tokens[i:i + part]), part
     if t.lower() in BARE_SUBJECTS and (i + 1 >= len(tokens) or not tokens[i + 1][0].isalpha()):
         return t.lower(), 1  # ", said another." / ", cried one,"
     if t.lower() in DETERMINERS:
@@ -89,11 +92,33 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
                         k += 1
                     return " ".join(tokens[i:k]), k - i
                 return " ".join(tokens[i:j + 1]), j + 1 - i
-            if AGENT_NOUN.match(w) and (j + 1 == len(tokens) or not tokens[j + 1][0].isalnum()):
-                return " ".join(tokens[i:j + 1]), j + 1 - i  # "said the waggoner."
+            if AGENT_NOUN.match(w) and (j + 1 == len(tokens) or not tokens[j + 1][0].isalnum()
+                                        or (tokens[j + 1].islower() and is_adverb(tokens[j + 1]))):
+                # "said the waggoner.", "continued the undertaker solemnly"
+                return " ".join(tokens[i:j + 1]), j + 1 - i
             if not re.match(r"[a-z][a-z-]*$", tokens[j]):
                 return None
     return None
+
+
+_RANKED = re.compile(r"[a-z]{2,}est|first|second|third|last|elder|younger")
+_GROUP_OWNERS = frozenset(("the", "these", "those", "his", "her", "their", "our", "my"))
+GROUP_NOUNS = frozenset(("gang", "party", "crowd", "group", "family", "company", "crew",
+                         "band", "troop", "household", "class", "team", "men", "women",
+                         "children", "people"))
+
+
+def _partitive(tokens: list[str], i: int) -> int:
+    """"the oldest of the colts", "the youngest of the gang": one person picked out of a
+    group by rank; the number of tokens it takes, else 0."""
+    if i + 4 >= len(tokens) or tokens[i].lower() != "the" or \
+            not _RANKED.fullmatch(tokens[i + 1].lower()) or tokens[i + 2] != "of" or \
+            tokens[i + 3].lower() not in _GROUP_OWNERS:
+        return 0
+    group = tokens[i + 4]
+    if re.fullmatch(r"[a-z][a-z-]+", group) and (group.endswith("s") or group in GROUP_NOUNS):
+        return 5
+    return 0
 
 
 def without_office(words: list[str]) -> list[str]:

@@ -241,6 +241,10 @@ def described_name(name: str) -> bool:
 def contrasting(a: str, b: str) -> bool:
     """"the young man" and "the old man": one noun told apart by different words."""
     wa, wb = a.lower().split()[1:], b.lower().split()[1:]
+    for x, y in ((wa, wb), (wb, wa)):
+        # "the oldest of the colts" is one of the colts, not "the old horse"
+        if "of" in x[:-1] and y and "of" not in y and y[-1] not in (x[-1], x[-1].rstrip("s")):
+            return True
     return bool(wa and wb and wa[-1] == wb[-1] and len(wa) > 1 and len(wb) > 1 and wa != wb)
 
 
