@@ -174,9 +174,10 @@ def produce_episode(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path,
                     executor: Executor | None = None) -> Episode:
     """Synthesise, assemble, master and export cast stories as one episode (see
     ``produce_with_cues``). The cache is not pruned: that is for the render this is part of."""
+    check_input_files(options)  # a render checks them once up front; this entry is alone
     return produce_with_cues(stories, out_dir, slug=slug, title=title, options=options,
-                    progress=progress, executor=executor,
-                    store=SegmentCache(options.cache_dir))[0]
+                             progress=progress, executor=executor,
+                             store=SegmentCache(options.cache_dir))[0]
 
 
 EPISODE_LOCK_WAIT_S = 3600.0
@@ -227,11 +228,11 @@ def produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pat
 
 
 def _produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Path, *, slug: str,
-             title: str, options: RenderOptions, store: SegmentCache,
-             progress: ProgressCallback | None = None,
-             executor: Executor | None = None,
-             book_cover: Cover | None = None,
-             place: EpisodePlace | None = None) -> tuple[Episode, tuple[Any, ...]]:
+                       title: str, options: RenderOptions, store: SegmentCache,
+                       progress: ProgressCallback | None = None,
+                       executor: Executor | None = None,
+                       book_cover: Cover | None = None,
+                       place: EpisodePlace | None = None) -> tuple[Episode, tuple[Any, ...]]:
     """Synthesise, assemble, master and export cast stories as one episode. The cover is the
     user's (``options.cover``), else the book's own, else one drawn from the show and title.
     ``place`` makes it a numbered chapter-episode of a book's series.
@@ -246,11 +247,7 @@ def _produce_with_cues(stories: Sequence[tuple[Script, Cast]], out_dir: str | Pa
 
     settings = MasterSettings(target_lufs=options.loudness_lufs,
                               bitrate_kbps=options.bitrate_kbps)
-    check_settings(settings)
-    for label, path in (("intro", options.intro), ("outro", options.outro),
-                        ("cover", options.cover)):
-        if path is not None and not Path(path).is_file():
-            raise InputError(f"no {label} file at {path}")
+    check_settings(settings)  # the intro, outro and cover were checked by check_input_files
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     mp3 = out_dir / f"{slug}.mp3"
