@@ -373,14 +373,16 @@ def _joined(entries: Sequence[Synthesis]) -> Synthesis:
     return np.concatenate(parts), rate, marks
 
 
-def _stored(piece: _Piece, cache: SegmentCache | None) -> Synthesis:
-    """A chunk's speech from the cache, or spoken now (and stored) when it is not there."""
+def _stored(piece: _Piece, cache: SegmentCache | None) -> tuple[Synthesis, bool]:
+    """A chunk's speech from the cache, or spoken now (and stored) when it is not there; and
+    whether it came from the cache."""
     entry = cache.get(piece.key) if cache is not None else None
-    if entry is None:
-        entry = synthesize_job(piece.job)
-        if cache is not None:
-            cache.put(piece.key, *entry)
-    return entry
+    if entry is not None:
+        return entry, True
+    entry = synthesize_job(piece.job)
+    if cache is not None:
+        cache.put(piece.key, *entry)
+    return entry, False
 
 
 def speak_cached(voice_id: str, text: str, cache: SegmentCache | None, *,
@@ -395,9 +397,9 @@ def speak_through_cache(voice_id: str, text: str, cache: SegmentCache | None, *,
     """`speak_cached`, and whether every chunk came from the cache (nothing was synthesised).
     A render and a line heard in the studio share these entries, chunk by chunk."""
     pieces = _pieces(SynthesisJob(voice_id, text, speed), voice_fingerprint(voice_id))
-    hit = cache is not None and all(piece.key in cache for piece in pieces)
-    samples, rate, _marks = _joined([_stored(piece, cache) for piece in pieces])
-    return to_master(samples, rate), hit
+    stored = [_stored(piece, cache) for piece in pieces]
+    samples, rate, _marks = _joined([entry for entry, _ in stored])
+    return to_master(samples, rate), all(hit for _, hit in stored)
 
 
 def _run(items: Sequence[_Item], cache: SegmentCache | None, executor: Executor | None,
@@ -434,7 +436,7 @@ def _run(items: Sequence[_Item], cache: SegmentCache | None, executor: Executor 
                     chars_done += len(piece.job.text)
                     spoken = True
                 else:  # a hit, or removed under us (cache clear in another shell): spoken now
-                    entry = _stored(piece, cache)
+                    entry = _stored(piece, cache)[0]
                 entries.append(entry)
             joined = _joined(entries)
             cached += not spoken
