@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import io
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mutagen import id3
 
 from narrate.audio.timeline import Chapter
+from narrate.printable import one_line, printable
 
 PADDING = 1024  # bytes of ID3 padding, so later tag edits need not rewrite the audio
 _NO_OFFSET = 0xFFFFFFFF  # CHAP byte offsets unused: times are authoritative
@@ -54,7 +55,9 @@ def _frame_bytes(frame: id3.Frame) -> bytes:
 
 
 def frames(tags: Tags) -> list[id3.Frame]:
-    """The tag's frames in the order they are written."""
+    """The tag's frames in the order they are written. Every text is cleaned of control
+    characters first (`narrate.printable`): in ID3v2.4 a NUL separates a frame's values."""
+    tags = _printable(tags)
     utf8 = id3.Encoding.UTF8
     out: list[id3.Frame] = [id3.TIT2(encoding=utf8, text=[tags.title]),
                             id3.TPE1(encoding=utf8, text=[tags.author or tags.show]),
@@ -86,6 +89,15 @@ def frames(tags: Tags) -> list[id3.Frame]:
         out.append(id3.APIC(encoding=utf8, mime="image/jpeg", type=id3.PictureType.COVER_FRONT,
                             desc="Cover", data=tags.cover_jpeg))
     return out
+
+
+def _printable(tags: Tags) -> Tags:
+    return replace(
+        tags, title=one_line(tags.title), show=one_line(tags.show), date=one_line(tags.date),
+        description=printable(tags.description), genre=one_line(tags.genre),
+        author=one_line(tags.author), album=one_line(tags.album),
+        chapters=tuple(replace(c, title=one_line(c.title)) for c in tags.chapters),
+        credits=tuple((one_line(role), one_line(name)) for role, name in tags.credits))
 
 
 def id3_tag(tags: Tags) -> bytes:

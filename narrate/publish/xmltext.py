@@ -1,22 +1,16 @@
-"""Text made safe for XML: the one place where anything bound for the feed or the page is cleaned.
+"""Text made safe for XML: everything bound for the feed or the page passes through `xml_text`.
 
-XML 1.0 forbids most C0 control characters (a title's BEL or ESC makes the whole feed unreadable
-to every parser), lone surrogates and U+FFFE/U+FFFF. Terminal colour codes (``ESC[31m``) are
-dropped whole, not just their ESC, so no stray ``[31m`` is left in a title; a byte-order mark
-is never part of a title either.
+The rules are `narrate.printable`'s, shared with the MP3's tags: what XML 1.0 cannot hold (most
+C0 control characters, lone surrogates, U+FFFE/U+FFFF), DEL, a byte-order mark and terminal
+colour codes are removed.
 """
 
 from __future__ import annotations
 
-import re
-
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ud800-\udfff\ufffe\uffff]")
-_SPACES = re.compile(r"[ ]{2,}")
+from narrate.printable import printable
 
 
 def xml_text(text: str) -> str:
     """``text`` with what XML 1.0 cannot hold removed (and DEL, BOM and ANSI colour codes);
     spaces left doubled by a removal become one."""
-    cleaned = _NOT_XML.sub("", _ANSI.sub("", text))
-    return _SPACES.sub(" ", cleaned) if cleaned != text else text
+    return printable(text)
