@@ -351,3 +351,45 @@ def test_saved_role_matches_the_same_person_by_first_name() -> None:
     assert cast.key_for(["her son"]) is None
     two_anns = Cast(roles={"Ann Lee": "kokoro:jf_alpha", "Ann Smith": "kokoro:jf_nezumi"})
     assert two_anns.key_for(["Ann"]) is None  # which Ann? neither
+
+
+def test_a_cast_saved_by_another_render_meanwhile_is_kept(tmp_path: Path, voices: Path) -> None:
+    """Two renders of one show at once: each cast from the file as it began, and the one that
+    saved last dropped the other's characters (the next episode recast them with new voices).
+    The file is merged instead: the other render's roles, and a voice edited by hand while this
+    render ran, are kept beside this render's new ones."""
+    from narrate.pipeline import RenderOptions, cast_story, script_story
+    from narrate.pipeline.produce import cast_saved_on_success
+
+    (voices / "engines.toml").write_text('[casting]\nengines = ["tone"]\n', encoding="utf-8")
+    path = cast_file_path("Tea Time", voices)
+    save_cast(Cast(narrator="tone:deep", roles={"Ben": "tone:low"}, show="Tea Time",
+                   narrator_pinned=True), path)
+    story = tmp_path / "one.txt"
+    story.write_text("“Tea?” asked Ben.\n\n“Yes,” Anna said.\n", encoding="utf-8")
+    options = RenderOptions(show="Tea Time", voices_dir=str(voices))
+    with cast_saved_on_success():
+        _, ours = cast_story(script_story(story), options)
+        assert set(ours.roles) == {"Ben", "Anna"}
+        # meanwhile another render saves Carl, and the user gives Ben another voice
+        save_cast(Cast(narrator="tone:deep", roles={"Ben": "tone:high", "Carl": "tone:mid"},
+                       show="Tea Time", narrator_pinned=True), path)
+    saved = load_cast(path)
+    assert saved is not None
+    assert saved.roles["Carl"] == "tone:mid" and saved.roles["Ben"] == "tone:high"
+    assert saved.roles["Anna"] == ours.roles["Anna"] and saved.narrator == "tone:deep"
+
+
+def test_merge_casts_keeps_what_changed_on_disk() -> None:
+    from narrate.voices.casting import merge_casts
+
+    base = Cast(narrator="tone:deep", roles={"A": "tone:low"}, narrator_pinned=True)
+    ours = Cast(narrator="tone:deep", roles={"A": "tone:low", "B": "tone:mid"},
+                narrator_pinned=True)
+    current = Cast(narrator="tone:high", roles={"A": "tone:low", "C": "tone:mid"},
+                   narrator_pinned=True, accent="en-GB")
+    merged = merge_casts(ours, base, current)
+    assert dict(merged.roles) == {"A": "tone:low", "B": "tone:mid", "C": "tone:mid"}
+    assert merged.narrator == "tone:high" and merged.accent == "en-GB"
+    # nothing changed on disk: ours as it is
+    assert merge_casts(ours, base, base) == ours

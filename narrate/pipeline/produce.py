@@ -52,24 +52,30 @@ class _PendingCasts:
 
     def __init__(self) -> None:
         self.casts: dict[Path, Cast] = {}
+        self.bases: dict[Path, Cast | None] = {}
+        """Each cast file as this render first read it: what it changed is merged into the file
+        as it is when saved (another render may have saved it meanwhile)."""
 
     def cast(self, script: Script, options: RenderOptions) -> Cast:
-        from narrate.voices.casting import cast_file_path, cast_for_show
+        from narrate.voices.casting import cast_file_path, cast_for_show, load_cast
 
         path = cast_file_path(options.show, options.voices_dir)
+        if path not in self.bases:
+            self.bases[path] = load_cast(path)
         cast = cast_for_show(script, show=options.show, folder=options.voices_dir,
                              narrator=options.narrator, overrides=options.voice_overrides,
-                             accent=options.accent, save=False, previous=self.casts.get(path))
+                             accent=options.accent, save=False,
+                             previous=self.casts.get(path) or self.bases[path])
         self.casts[path] = cast
         return cast
 
     def save(self) -> None:
-        from narrate.voices.casting import cast_to_toml, load_cast, save_cast
+        from narrate.voices.casting import cast_to_toml, save_cast
 
         for path, cast in self.casts.items():
-            saved = load_cast(path)
-            if saved is None or cast_to_toml(saved) != cast_to_toml(cast):
-                save_cast(cast, path)
+            base = self.bases.get(path)
+            if base is None or cast_to_toml(base) != cast_to_toml(cast):
+                save_cast(cast, path, base=base, merge=True)
 
 
 _PENDING: ContextVar[_PendingCasts | None] = ContextVar("narrate_pending_casts", default=None)

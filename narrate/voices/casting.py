@@ -335,10 +335,49 @@ def cast_to_toml(cast: Cast) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_cast(cast: Cast, path: str | Path) -> None:
+def save_cast(cast: Cast, path: str | Path, *, base: Cast | None = None,
+              merge: bool = False) -> Cast:
+    """Write ``cast`` to ``path`` and return what was written.
+
+    With ``merge``, ``cast`` was made from ``base`` (the file as it was read, None: there was
+    none), and what changed in the file since then is kept: another render of the same show
+    that saved its new characters meanwhile, or a voice the user edited while this one ran.
+    Without it, two renders casting at once each wrote the cast they began from plus their own
+    characters, and the later one dropped the earlier one's (whose voices the next episode then
+    chose again)."""
+    from filelock import FileLock
+
     from narrate.files import atomic_write_text
 
-    atomic_write_text(path, cast_to_toml(cast))
+    path = Path(path)
+    if not merge:
+        atomic_write_text(path, cast_to_toml(cast))
+        return cast
+    with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=60):
+        current = load_cast(path)
+        if current is not None:
+            cast = merge_casts(cast, base, current)
+        if current is None or cast_to_toml(cast) != cast_to_toml(current):
+            atomic_write_text(path, cast_to_toml(cast))
+    return cast
+
+
+def merge_casts(ours: Cast, base: Cast | None, current: Cast) -> Cast:
+    """A three-way merge: ``ours`` was made from ``base``; ``current`` is the file now. What the
+    file changed since ``base`` wins (it was saved first, maybe by hand); the rest is ours."""
+    def changed(name: str) -> bool:
+        return base is None or base.roles.get(name) != current.roles[name]
+
+    roles = dict(ours.roles)
+    for name, voice in current.roles.items():
+        if name not in roles or changed(name):
+            roles[name] = voice
+    narrator_changed = base is None or (current.narrator, current.narrator_pinned) != (
+        base.narrator, base.narrator_pinned)
+    keep = current if narrator_changed and current.narrator_pinned else ours
+    accent = current.accent if base is None or current.accent != base.accent else ours.accent
+    return replace(ours, roles=roles, narrator=keep.narrator,
+                   narrator_pinned=keep.narrator_pinned, accent=accent or ours.accent)
 
 
 def cast_for_show(script: Script, *, show: str, folder: str | Path | None = None,
@@ -357,7 +396,7 @@ def cast_for_show(script: Script, *, show: str, folder: str | Path | None = None
     cast = cast_script(script, narrator=narrator, overrides=overrides, previous=previous,
                        show=show, accent=accent)
     if save and (previous is None or cast_to_toml(cast) != cast_to_toml(previous)):
-        save_cast(cast, path)
+        save_cast(cast, path, base=previous, merge=True)
     return cast
 
 
