@@ -278,3 +278,45 @@ def test_dask_workers_that_cannot_say_their_device_all_take_work(dask_client, mo
         assert ex.workers == 2
     with pytest.raises(ConfigError, match="--device cuda: cannot ask the Dask workers"):
         DaskExecutor(client=dask_client, device="cuda")
+
+
+def _gpu_worker_dies_once(arg):
+    """On the worker that has the GPU (name 0): kill it the first time item 3 runs."""
+    from distributed import get_worker
+
+    marker, x = arg
+    if x == 3 and get_worker().name == 0 and not Path(marker).exists():
+        Path(marker).write_text(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x * 10
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_dask_work_goes_on_when_the_gpu_worker_dies(dask_client, monkeypatch, tmp_path,
+                                                     ordered):
+    """Work restricted to the GPU worker waited forever once it died: Dask's nanny restarts
+    it at a new address, and the old address is what the tasks were tied to. The executor
+    asks the workers again and sends the waiting work where it can run."""
+    import threading
+
+    from narrate.audio import executors
+
+    monkeypatch.setattr(executors, "worker_device", _first_worker_has_a_gpu)
+    monkeypatch.setattr(executors.DaskExecutor, "check_s", 0.5)
+    marker = tmp_path / "killed"
+    items = [(str(marker), x) for x in range(8)]
+    results: list[int] = []
+    with DaskExecutor(client=dask_client) as ex:
+        assert ex.workers == 1
+
+        def consume() -> None:
+            run = ex.imap if ordered else ex.imap_unordered
+            results.extend(run(_gpu_worker_dies_once, items))
+
+        thread = threading.Thread(target=consume, daemon=True)
+        thread.start()
+        thread.join(90)
+        assert not thread.is_alive(), "the render waited for a worker that is gone"
+    assert marker.exists()
+    assert sorted(results) == [x * 10 for x in range(8)]
+    dask_client.wait_for_workers(2, timeout=30)

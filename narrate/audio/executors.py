@@ -325,6 +325,8 @@ class DaskExecutor(Executor):
     """
 
     name = "dask"
+    check_s = 10.0
+    """How often a wait for work tied to the GPU workers checks that they are still there."""
 
     def __init__(self, address: str | None = None, *, client: Any = None,
                  device: str | None = None) -> None:
@@ -345,6 +347,11 @@ class DaskExecutor(Executor):
         self.client = client
         self._only: list[str] | None = None
         """Addresses of the workers that take the work (those with a GPU), None: any."""
+        self._device = device
+        self._tied: dict[str, tuple[Any, Callable[[Any], Any], Any]] = {}
+        """Work tied to ``_only`` not yet taken back: key -> (future, fn, item)."""
+        self._moved: dict[str, Any] = {}
+        """key of a future given up on (its workers left) -> the future submitted instead."""
         self._choose_devices(device)
 
     def _choose_devices(self, device: str | None) -> None:
@@ -374,8 +381,48 @@ class DaskExecutor(Executor):
     def _submit(self, fn: Callable[[T], R], item: T) -> Any:
         if self._only is None:
             return self.client.submit(fn, item, pure=False, retries=DASK_RETRIES)
-        return self.client.submit(fn, item, pure=False, retries=DASK_RETRIES,
-                                  workers=self._only, allow_other_workers=False)
+        future = self.client.submit(fn, item, pure=False, retries=DASK_RETRIES,
+                                    workers=self._only, allow_other_workers=False)
+        self._tied[future.key] = (future, fn, item)
+        return future
+
+    def _current(self, future: Any) -> Any:
+        while future.key in self._moved:
+            future = self._moved[future.key]
+        return future
+
+    def _retie_if_gone(self) -> bool:
+        """Work tied to workers that have all left (died: Dask's nanny restarts a worker at a
+        new address, and the tasks stay tied to the old one) would wait forever: ask the
+        workers for their devices again and submit that work anew where it can run (the GPU
+        worker that came back, else any; ``--device cuda`` with no GPU left is an error)."""
+        if self._only is None:
+            return False
+        alive = set(self.client.scheduler_info().get("workers", {}))
+        if alive & set(self._only):
+            return False
+        _LOGGER.warning("the Dask workers with a GPU have left; asking the workers again")
+        self._only = None
+        tied, self._tied = self._tied, {}
+        self._choose_devices(self._device)
+        for key, (future, fn, item) in tied.items():
+            if not future.done():
+                future.cancel()
+                self._moved[key] = self._submit(fn, item)
+        return True
+
+    def _take(self, future: Any) -> Any:
+        """``future``'s result (or what replaced it), checking every ``check_s`` seconds that
+        the workers it is tied to are still there."""
+        while True:
+            future = self._current(future)
+            try:
+                result = future.result(timeout=self.check_s if self._only else None)
+            except TimeoutError:
+                self._retie_if_gone()
+                continue
+            self._tied.pop(future.key, None)
+            return result
 
     @property
     def workers(self) -> int:
@@ -385,23 +432,34 @@ class DaskExecutor(Executor):
 
     def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         yield from _ordered_window(lambda item: self._submit(fn, item), items,
-                                   self.workers * IN_FLIGHT_PER_WORKER,
-                                   lambda f: f.result(), lambda f: f.cancel())
+                                   self.workers * IN_FLIGHT_PER_WORKER, self._take,
+                                   lambda f: self._current(f).cancel())
 
     def imap_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
-        from distributed import as_completed
+        from distributed import wait
 
         iterator = iter(items)
         window = self.workers * IN_FLIGHT_PER_WORKER
-        first = [self._submit(fn, item) for _, item in zip(range(window), iterator, strict=False)]
-        if not first:
-            return
-        finished = as_completed(first)
-        for future in finished:
-            yield future.result()
-            for item in iterator:
-                finished.add(self._submit(fn, item))
-                break
+        pending = {self._submit(fn, item) for _, item in zip(range(window), iterator,
+                                                             strict=False)}
+        try:
+            while pending:
+                try:
+                    done, left = wait(list(pending), return_when="FIRST_COMPLETED",
+                                      timeout=self.check_s if self._only else None)
+                except TimeoutError:
+                    if self._retie_if_gone():
+                        pending = {self._current(f) for f in pending}
+                    continue
+                pending = set(left)
+                for future in done:
+                    yield self._take(future)
+                    for item in iterator:
+                        pending.add(self._submit(fn, item))
+                        break
+        finally:
+            for future in pending:  # the consumer stopped early or something failed
+                future.cancel()
 
     def close(self) -> None:
         if self._own_client:
