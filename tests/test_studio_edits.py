@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from narrate.script import NARRATOR, SegmentKind
-from narrate.studio.edits import _SCORED, EditError, apply_edits, character_voice
+from narrate.studio.edits import EditError, apply_edits, character_voice
 from narrate.studio.project import Project, load_editable, script_path_for
 from narrate.text.script_file import load_script
 
@@ -194,7 +194,6 @@ def test_a_line_under_an_alias_is_its_characters(project: Project) -> None:
     assert renamed.segments[line].speaker == "Benny"
 
 
-@pytest.mark.skipif(not _SCORED, reason="this narrate's Script keeps no attribution confidence")
 def test_a_speaker_set_or_confirmed_by_hand_is_no_longer_doubtful(project: Project) -> None:
     line = _index(project, "Not yet")
     other = _index(project, "Patience")

@@ -14,7 +14,7 @@ render), so removing a pronunciation gives the words back.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import Any
 
 from narrate.errors import ScriptError
@@ -172,14 +172,10 @@ def _set_speaker(script: Script, op: Mapping[str, Any]) -> Script:
     return replace(script, segments=tuple(segments))
 
 
-_SCORED = "confidence" in {f.name for f in fields(Segment)}
-"""Whether this narrate's Script keeps attribution confidence (`Segment.confidence`)."""
-
-
 def _reviewed(seg: Segment) -> Segment:
     """A line whose speaker a person set or confirmed: no longer a guess to review."""
-    if _SCORED and getattr(seg, "confidence", None) is not None:
-        return replace(seg, confidence=None, reason="set by hand")  # type: ignore[call-arg]
+    if seg.confidence is not None:
+        return replace(seg, confidence=None, reason="set by hand")
     return seg
 
 
