@@ -12,7 +12,7 @@ import hashlib
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -163,8 +163,7 @@ class Project:
         guesses: dict[tuple[int, int], tuple[str | None, float]] = {}
         script = self.script()
         source = self._source_path(script)
-        # scripting a novel again takes seconds: only worth it once attribution scores lines
-        if source is not None and "confidence" in {f.name for f in fields(Segment)}:
+        if source is not None:
             from narrate.text import build_script, read_story
 
             try:
@@ -172,9 +171,8 @@ class Project:
             except (InputError, ScriptError):
                 fresh = None
             for seg in fresh.segments if fresh else ():
-                confidence = getattr(seg, "confidence", None)
-                if seg.kind is SegmentKind.DIALOGUE and confidence is not None:
-                    guesses[(seg.start, seg.end)] = (seg.speaker, float(confidence))
+                if seg.kind is SegmentKind.DIALOGUE and seg.confidence is not None:
+                    guesses[(seg.start, seg.end)] = (seg.speaker, seg.confidence)
         self._guesses = guesses
         return guesses
 
@@ -192,9 +190,8 @@ class Project:
         """How sure attribution was of a dialogue line's speaker (None: not known)."""
         if seg.kind is not SegmentKind.DIALOGUE:
             return None
-        own = getattr(seg, "confidence", None)
-        if own is not None:
-            return float(own)
+        if seg.confidence is not None:
+            return seg.confidence
         guess = self._story_guesses().get((seg.start, seg.end))
         if guess is None or guess[0] != seg.speaker:
             return None
