@@ -202,26 +202,18 @@ class SegmentCache:
     def get(self, key: str) -> tuple[np.ndarray, int, tuple[int, ...]] | None:
         """The int16 samples, their rate (Hz) and the engine chunk ends in them (sample offsets;
         empty for entries written before they were kept), or None on a miss."""
+        # a third array is optional, so entries without it stay valid (no format bump)
         path = self._path(key)
-        try:
-            with open(path, "rb") as f:
-                rate = int(np.load(f)[0])
-                samples = np.load(f)
-                # a third array is optional, so entries without it stay valid (no format bump)
-                marks = tuple(int(m) for m in np.load(f)) if f.peek(1) else ()
-        except FileNotFoundError:
+        arrays = self._read(key, path)
+        if arrays is None:
             return None
-        except (OSError, ValueError, IndexError, EOFError) as e:
-            # Renames are atomic, so this is outside damage (disk full, a hand edit): drop it.
-            _LOGGER.warning("dropping unreadable cache entry %s: %s", path, e)
+        if len(arrays) < 2 or arrays[0].shape != (1,):
+            _LOGGER.warning("dropping unreadable cache entry %s: not a segment", path)
             path.unlink(missing_ok=True)
+            self._used.discard(key)
             return None
-        self._used.add(key)
-        # A hit is a use: pruning goes by modification time. A read-only cache still serves
-        # hits; all a failed touch costs is the entry's place in the pruning order.
-        with contextlib.suppress(OSError):
-            os.utime(path)
-        return samples, rate, marks
+        marks = tuple(int(m) for m in arrays[2]) if len(arrays) > 2 else ()
+        return arrays[1], int(arrays[0][0]), marks
 
     def put(self, key: str, samples: np.ndarray, rate: int, marks: Sequence[int] = ()) -> None:
         """Store int16 ``samples`` at ``rate`` Hz and the chunk ends ``marks`` (sample offsets);
@@ -237,7 +229,10 @@ class SegmentCache:
         For what else a render makes the same way every time (the show's themes, the drawn
         cover, each segment's levelling: see narrate.audio.memo). They live beside the segments
         (``root/memo/``) and are pruned and cleared with them, least recently used first."""
-        path = self._path(key, _MEMO)
+        return self._read(key, self._path(key, _MEMO))
+
+    def _read(self, key: str, path: Path) -> list[np.ndarray] | None:
+        """Every array of the entry at ``path``, or None on a miss."""
         arrays = []
         try:
             with open(path, "rb") as f:
@@ -245,11 +240,14 @@ class SegmentCache:
                     arrays.append(np.load(f, allow_pickle=False))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, EOFError) as e:
+        except (OSError, ValueError, IndexError, EOFError) as e:
+            # Renames are atomic, so this is outside damage (disk full, a hand edit): drop it.
             _LOGGER.warning("dropping unreadable cache entry %s: %s", path, e)
             path.unlink(missing_ok=True)
             return None
         self._used.add(key)
+        # A hit is a use: pruning goes by modification time. A read-only cache still serves
+        # hits; all a failed touch costs is the entry's place in the pruning order.
         with contextlib.suppress(OSError):
             os.utime(path)
         return arrays
