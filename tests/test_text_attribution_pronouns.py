@@ -229,3 +229,12 @@ def test_a_neutral_noun_takes_its_gender_from_its_own_clause():
     text = ("The ward was quiet. Then the surgeon, who had been talking to his son, "
             "washed. The lamp flickered.\n\n“Rest now,” he said.\n")
     assert speakers(text) != ["the surgeon"]
+
+
+def test_a_described_subject_after_an_opening_phrase():
+    # "Inside," opens the sentence; its subject is the clerk, not the last man named
+    text = ("Ruth Allan brought the clerk to the farm. Her son Owen was feeding the hens.\n\n"
+            "“He is a good boy,” said Ruth.\n\n"
+            "Inside, the clerk laid his ledger on the table. “The bank wants the farm,” he "
+            "said.\n")
+    assert speakers(text)[-1] == "the clerk"

@@ -13,7 +13,12 @@ from collections import Counter
 from narrate.script import Gender
 from narrate.text.attribution import cast, descriptions
 from narrate.text.attribution.context import Context
-from narrate.text.attribution.grammar import last_sentence, led_by, subject_at
+from narrate.text.attribution.grammar import (
+    after_opening_phrase,
+    last_sentence,
+    led_by,
+    subject_at,
+)
 from narrate.text.attribution.patterns import (
     CHAIN_SENTENCES,
     CONTEXT_CHARS,
@@ -146,7 +151,7 @@ def _described_subject(ctx: Context, pos: int, want: Gender, exclude: str | None
         while k < len(tokens) and (tokens[k].lower() in OPENERS or
                                    tokens[k].lower() in SUBORDINATORS):
             k += 1
-        found = subject_at(tokens, k)
+        found = subject_at(tokens, after_opening_phrase(tokens, k))
         if (found and found[0].lower() == pronoun) or led_by(tokens, pronoun):
             # "He went to the door." before the quote: the same person as the
             # sentence before it ("As the doctor crossed the room he paused.")
