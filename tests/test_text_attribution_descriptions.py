@@ -2,7 +2,7 @@
 
 from attrkit import speakers
 
-from narrate.script import Character, Gender
+from narrate.script import Character, Gender, SegmentKind
 from narrate.text import build_script
 
 
@@ -224,3 +224,19 @@ def test_an_epithet_is_the_one_named_speaker_of_its_gender_in_the_talk():
             "“Nobody,” said Lena.\n\n"
             "“A traveller,” the tired boy said.\n")
     assert speakers(text)[-1] != "Ansel Brook"
+
+
+def test_a_description_answering_the_one_just_called_by_name_is_them():
+    # the first turn calls Jonah by name; "the lad" answers it: Jonah, not the stranger
+    # (the other described speaker of the scene), and "the lad" does not become his alias
+    text = ("The stranger stood by the forge.\n\n“A cold road,” the stranger said.\n\n"
+            "Ada Kerr set down her basket and looked him over for a long while without a word, "
+            "as she looked over every horse and every buyer that came up the lane. Her grandson "
+            "Jonah was stacking wood by the wall.\n\n"
+            "“Jonah, fetch the gentleman some cider,” said Ada.\n\n"
+            "“There's none left, Gran,” the lad answered.\n")
+    script = build_script(text)
+    lines = [s.speaker for s in script.segments if s.kind is SegmentKind.DIALOGUE]
+    assert lines == ["the stranger", "Ada Kerr", "Jonah"]
+    stranger = next(c for c in script.characters if c.name == "the stranger")
+    assert "the lad" not in stranger.aliases

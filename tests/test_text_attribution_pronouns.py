@@ -226,6 +226,34 @@ def test_a_neutral_noun_takes_its_gender_from_its_own_clause():
     text = ("The ward was quiet. Then the surgeon washed his hands at the basin. The lamp "
             "flickered.\n\n“Rest now,” he said.\n")
     assert speakers(text) == ["the surgeon"]
+    # the "his" after the comma is not counted: the surgeon's gender stays unknown, so a
+    # named man in the scene comes first; alone, a person of no known gender is still "he"
+    text = ("Old Mr. Hale sat by the window. Then the surgeon, who had been talking to his "
+            "son, washed. The lamp flickered.\n\n“Rest now,” he said.\n")
+    assert speakers(text) != ["the surgeon"]
     text = ("The ward was quiet. Then the surgeon, who had been talking to his son, "
             "washed. The lamp flickered.\n\n“Rest now,” he said.\n")
-    assert speakers(text) != ["the surgeon"]
+    assert speakers(text) == ["the surgeon"]
+
+
+def test_a_described_subject_after_an_opening_phrase():
+    # "Inside," opens the sentence; its subject is the clerk, not the last man named
+    text = ("Ruth Allan brought the clerk to the farm. Her son Owen was feeding the hens.\n\n"
+            "“He is a good boy,” said Ruth.\n\n"
+            "Inside, the clerk laid his ledger on the table. “The bank wants the farm,” he "
+            "said.\n")
+    assert speakers(text)[-1] == "the clerk"
+
+
+def test_he_is_a_described_person_whose_gender_the_text_has_not_said_yet():
+    # the only person "he" can be is the constable; Edith is a woman. The line was given to
+    # Edith (a man's "he said" line spoken in a woman's voice)
+    text = ("Edith Crane had run the ferry for thirty years when the constable arrived.\n\n"
+            "“You must be Mrs. Crane,” he said, climbing off the cart.\n\n"
+            "“I must,” said Edith.\n")
+    script = build_script(text)
+    lines = [s.speaker for s in script.segments if s.kind is SegmentKind.DIALOGUE]
+    assert lines == ["the constable", "Edith Crane"]
+    # and the "he" of his tag gives him a man's voice when he is cast
+    constable = next(c for c in script.characters if c.name == "the constable")
+    assert constable.gender is Gender.MALE

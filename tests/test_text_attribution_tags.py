@@ -203,3 +203,11 @@ def test_partitive_member_is_not_another_described_speaker():
 def test_rank_without_a_group_is_no_partitive():
     text = ("Tom met Ann at the gate.\n\n“It is late,” said the last of the wine.\n")
     assert "the last of the wine" not in speakers(text)
+
+
+def test_a_time_word_opening_the_sentence_is_not_the_speaker():
+    # "Late that night Tobias ... spoke at last:" made "Late" a character
+    text = ("The news of the wreck came on a Tuesday. Late that night Tobias went down to his "
+            "grandmother's room and spoke at last: “Gran, I'm going to sea.”\n\n"
+            "“Don't you be a fool,” his grandmother answered.\n")
+    assert speakers(text) == ["Tobias", "his grandmother"]

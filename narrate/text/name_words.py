@@ -104,7 +104,11 @@ _NOT_NAMES = {
     "Till", "Unless", "Whether", "Throughout", "Except", "Meanwhile", "Altogether",
     "However", "Moreover", "Nevertheless", "Therefore", "Thus", "Hence", "Indeed", "Already",
     "Also", "Almost", "Nor", "Like", "Unlike", "Whereupon", "Whenever", "Wherever", "Whatever",
-    "Otherwise", "Poor"}
+    "Otherwise", "Poor",
+    # time words that open a sentence before its subject ("Late that night he went down and
+    # spoke at last:" made "Late" the speaker)
+    "Late", "Early", "Soon", "Afterwards", "Afterward", "Tonight", "Today", "Yesterday",
+    "Tomorrow", "Suddenly", "Next", "Last"}
 
 _COMPOUND_WORD = re.compile(r"^[A-Z][a-z]+-[a-z]{4,}")
 """A capitalised word joined by a hyphen to a lower-case word of four letters or more."""

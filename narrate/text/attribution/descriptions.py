@@ -227,6 +227,9 @@ def same_described_speaker(ctx: Context, i: int, subj: str, key: str) -> str:
     if e is None or not e.description or e.from_cast or getattr(e, "spoke", False) \
             or len(words) < 2 or words[0] not in DEFINITE or words[-1] in RELATIONS:
         return key  # ("the son" is someone's relative, not the one he talks to)
+    called = _answering_the_one_called(ctx, i, words)
+    if called:
+        return called
     if words[-1] == "other" and len(words) == 2:
         # "said the other": the party of the conversation who did not just speak
         prev = ctx.last_speaker_before(ctx.quotes[i].start)
@@ -245,6 +248,28 @@ def same_described_speaker(ctx: Context, i: int, subj: str, key: str) -> str:
         return key
     ctx.reg.merge(key, described[0])
     return described[0]
+
+
+def _answering_the_one_called(ctx: Context, i: int, words: list[str]) -> str | None:
+    """“Tom, put the kettle on,” she said. / “It's on already,” the boy replied.: a generic
+    description ("the boy", "the old man") answering the turn that called someone by name is
+    that someone, not another described speaker of the scene."""
+    q = ctx.quotes[i]
+    if words[-1] not in EPITHET_NOUNS or ctx.prev_in_block[i] is not None or not q.block:
+        return None
+    ids = ctx.by_block.get(q.block - 1)
+    if not ids:
+        return None
+    called = next((k for k in map(ctx.addressee, ids) if k), None)
+    if called is None or called == ctx.narrator:
+        return None
+    e = ctx.reg.entities.get(called)
+    r = ctx.result[ids[-1]]
+    if e is None or e.description or (r is not None and r.speaker == called):
+        return None
+    want = gender_of_noun(words[-1])
+    return called if want is Gender.UNKNOWN or e.resolved_gender() in (want, Gender.UNKNOWN) \
+        else None
 
 
 def _named_at_last(ctx: Context, i: int, key: str) -> str:

@@ -273,6 +273,24 @@ def led_by(tokens: list[str], pronoun: str) -> bool:
     return False
 
 
+def after_opening_phrase(tokens: list[str], k: int) -> int:
+    """Where the subject starts after a short opening phrase set off by a comma ("Inside, the
+    inspector spread his papers", "At the gate, the old man turned"): the phrase is a time or
+    a place, with no person in it (no person noun, no capitalised word after its first);
+    ``k`` itself when there is none."""
+    for c in range(k + 1, min(k + 5, len(tokens))):
+        if tokens[c] == ",":
+            words = tokens[k:c]
+            if all(re.match(r"[A-Za-z][a-z’'-]*$", w) and w.lower() not in PERSON_NOUNS
+                   and w.lower() not in PRONOUNS and (j == 0 or w.islower())
+                   for j, w in enumerate(words)):
+                return c + 1
+            return k
+        if not re.match(r"[A-Za-z]", tokens[c]):
+            return k
+    return k
+
+
 def _sentence_opener(tokens: list[str], i: int) -> str | None:
     """The subject opening the sentence that holds ``tokens[i]``."""
     k = i

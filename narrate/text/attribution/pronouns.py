@@ -13,7 +13,12 @@ from collections import Counter
 from narrate.script import Gender
 from narrate.text.attribution import cast, descriptions
 from narrate.text.attribution.context import Context
-from narrate.text.attribution.grammar import last_sentence, led_by, subject_at
+from narrate.text.attribution.grammar import (
+    after_opening_phrase,
+    last_sentence,
+    led_by,
+    subject_at,
+)
 from narrate.text.attribution.patterns import (
     CHAIN_SENTENCES,
     CONTEXT_CHARS,
@@ -146,7 +151,7 @@ def _described_subject(ctx: Context, pos: int, want: Gender, exclude: str | None
         while k < len(tokens) and (tokens[k].lower() in OPENERS or
                                    tokens[k].lower() in SUBORDINATORS):
             k += 1
-        found = subject_at(tokens, k)
+        found = subject_at(tokens, after_opening_phrase(tokens, k))
         if (found and found[0].lower() == pronoun) or led_by(tokens, pronoun):
             # "He went to the door." before the quote: the same person as the
             # sentence before it ("As the doctor crossed the room he paused.")
@@ -207,25 +212,36 @@ def _speaker_between(ctx: Context, lo: int, hi: int, want: Gender,
 
 def _described_antecedent(ctx: Context, want: Gender, pos: int, exclude: str | None) -> str | None:
     """"One girl stood alone. [...] “Yes?” she said": with no named character of that
-    gender about, he/she is the nearest person the narration describes ("one girl").
-    Not with a cast: the cast lists the speakers, and a described extra would take
-    their lines."""
+    gender about, he/she is the nearest person the narration describes ("one girl"); failing
+    one of that gender, the nearest whose noun and clause say no gender ("... when the
+    inspector came. “You'll be Mrs. Gray,” he said"). Not with a cast: the cast lists the
+    speakers, and a described extra would take their lines."""
     if ctx.reg.has_cast:
         return None
     start = max(0, pos - RECENT_SPEAKER_CHARS)
+    neutral: list[tuple[int, str]] = []
     for ds, de, phrase in reversed(find_descriptions(ctx.text, start, pos)):
-        g = gender_of_noun(phrase.split()[-1].lower())
-        if g is Gender.UNKNOWN and phrase.split()[-1].lower() in PERSON_NOUNS:
+        noun = phrase.split()[-1].lower()
+        g = gender_of_noun(noun)
+        if g is Gender.UNKNOWN and noun in PERSON_NOUNS:
             g = ctx.gender_after(de)  # "the doctor felt his patient's pulse"
-        if g is not want:
+        if g is not want and not (g is Gender.UNKNOWN and noun in PERSON_NOUNS):
             continue
         j = bisect.bisect_right(ctx.quote_ends, ds)
         if j < len(ctx.quotes) and ctx.quotes[j].start <= ds:
             continue  # “Another boy.” is said, not a person in the scene
         if phrase.split()[0].lower() in ("his", "her", "their", "its"):
             continue  # "her husband" needs its owner; that is resolve_description's job
+        if g is not want:
+            neutral.append((ds, phrase))
+            continue
         key = descriptions.resolve_description(ctx, phrase, pos, exclude)
         if key and key != exclude and key != ctx.narrator:
+            return key
+    for _ds, phrase in neutral:
+        key = descriptions.resolve_description(ctx, phrase, pos, exclude)
+        if key and key not in (exclude, ctx.narrator) and \
+                ctx.reg.entities[key].resolved_gender() in (want, Gender.UNKNOWN):
             return key
     return None
 
