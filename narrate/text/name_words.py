@@ -234,6 +234,15 @@ _PLACE_NOUNS = frozenset((
 """Last words that make a name a place ("Wexley Junction"); common surnames (Hall, Green,
 Wood, Hill, Brook) are left out."""
 
+ORG_NOUNS = frozenset((
+    "hardware", "bank", "company", "co", "inc", "corp", "corporation", "store", "stores",
+    "shop", "bakery", "motors", "group", "partners", "associates", "industries", "foods",
+    "labs", "systems", "media", "insurance", "pharmacy", "supply", "services", "holdings",
+    "capital", "foundation", "institute", "enterprises", "ltd", "llc", "plc", "dairy",
+    "garage", "mills", "works"))
+"""Last words that make a name a business or an institution ("Whitaker Hardware", "Kessler
+Motors"), not a person, whatever person's name opens it."""
+
 _QUALIFIED = frozenset((PERSON_NOUNS | _PLACE_NOUNS | {"station", "railway", "house", "town"})
                        - {"one", "other", "cook", "guide", "judge", "nurse", "host", "pilot",
                           "scout", "usher", "master", "private", "keeper", "guard", "friend",

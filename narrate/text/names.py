@@ -41,6 +41,7 @@ from narrate.text.name_words import (
     MALE_TITLES,
     NAME_RE,
     OFFICES,
+    ORG_NOUNS,
     TITLES,
     _at_sentence_start,
     _intro_re,
@@ -361,6 +362,10 @@ class Registry:
             if e.forms & self._office_holders:
                 self._places[key] = False
                 return False
+            if all(len(f.split()) > 1 and f.split()[-1].lower().rstrip(".") in ORG_NOUNS
+                   for f in e.forms):
+                self._places[key] = True  # a business: never a speaker, never "he"
+                return True
             if any(len(words) > 1 and words[-1].lower() in _PLACE_NOUNS
                    for words in (form.split() for form in e.forms if not split_title(form)[0])):
                 self._places[key] = True
@@ -536,10 +541,10 @@ class Registry:
                 people = {keys.get(f) or self._form_index[f] for f in lasts
                           if gender_of_given_name(split_title(f)[1].split()[0])
                           is not Gender.UNKNOWN}
-                if first_keys and len(people) == 1 and \
-                        gender_of_given_name(parts[0]) is Gender.UNKNOWN:
-                    # "Whitaker" beside "Tom Whitaker" and "Whitaker Hardware": a word that
-                    # is no given name is the person's surname, not the start of the shop's
+                if firsts and len(people) == 1 and all(
+                        f.split()[-1].lower().rstrip(".") in ORG_NOUNS for f in firsts):
+                    # "Whitaker" beside "Tom Whitaker" and "Whitaker Hardware": the person's
+                    # surname, not the start of the shop's name
                     target = people.pop()
                 elif len(first_keys) == 1:
                     target = first_keys.pop()
