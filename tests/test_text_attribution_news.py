@@ -43,3 +43,21 @@ def test_a_quote_after_reported_speech_is_the_one_the_sentence_attributes_it_to(
     text = ("Molitor has a point, and the pressure is real, says Sen. Hannah Kessler, a "
             "former teacher.\n\n“It is about balance.”\n")
     assert speakers(text) == ["Hannah Kessler"]
+
+
+def test_an_office_before_a_name_makes_it_a_person_not_a_place() -> None:
+    # "park" is a common word of the story and a kind of place: "Mayor Jane Park" was
+    # dropped as a thing, so her "she said" went to the councilwoman quoted before
+    text = ("The board met on Monday.\n\n"
+            "“We finally have a plan,” said Councilwoman Rosa Iglesias.\n\n"
+            "Some residents wanted a place to park near the river.\n\n"
+            "Mayor Jane Park, who had stayed out of the fight, welcomed the vote. “It is a "
+            "fair deal,” she said.\n")
+    assert speakers(text) == ["Rosa Iglesias", "Jane Park"]
+
+
+def test_a_surname_alone_is_the_person_not_the_business_named_after_them() -> None:
+    # "Whitaker said" meant Tom Whitaker, not Whitaker Hardware, his shop
+    text = ("Tom Kessler runs Kessler Hardware on Front Street.\n\n"
+            "“My customers come by truck,” Kessler said.\n")
+    assert speakers(text) == ["Tom Kessler"]

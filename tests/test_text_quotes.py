@@ -91,3 +91,13 @@ def test_a_verb_of_speaking_after_the_written_word_makes_the_quote_speech():
         assert kinds == [SegmentKind.DIALOGUE], text
     text = "The sign on the gate said “Keep Out” in red letters.\n"
     assert all(s.kind is not SegmentKind.DIALOGUE for s in build_script(text).segments)
+
+
+def test_a_title_case_greeting_after_a_sentence_of_narration_is_speech():
+    # "Evening, Mrs. Ross." is Title Case, but a greeting said after "he smiled." is no title
+    text = ("‘Tickets, please,’ the guard said, and then, seeing the old lady, he smiled. "
+            "‘Evening, Mrs. Wren.’\n")
+    assert [q for q, _ in _dialogue(text)] == ["‘Tickets, please,’", "‘Evening, Mrs. Wren.’"]
+    # a title named inside a sentence stays the narrator's, stop or no stop
+    text = "She had read ‘Goodbye, Mister Chips.’ twice that summer.\n"
+    assert _dialogue(text) == []

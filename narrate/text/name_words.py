@@ -110,6 +110,21 @@ _NOT_NAMES = {
     "Late", "Early", "Soon", "Afterwards", "Afterward", "Tonight", "Today", "Yesterday",
     "Tomorrow", "Suddenly", "Next", "Last"}
 
+_OFFICE_WORDS = (
+    "President Vice Senator Representative Congressman Congresswoman Governor Mayor Secretary "
+    "Chair Chairman Chairwoman Chairperson Fed Chief Justice Attorney Minister Prime "
+    "Chancellor Director Commissioner Speaker Leader Majority Minority Sheriff Deputy "
+    "Assistant Executive Ambassador Treasurer Spokesman Spokeswoman Spokesperson Coach "
+    "Superintendent Councilman Councilwoman Council Member State House Senate Press Defense "
+    "Treasury Federal Reserve National Security Board Surgeon General Rep. Reps. Sen. Sens. "
+    "Gov. Atty. Amb. Pres. Sec. Supt. Insp. Det.")
+OFFICES = frozenset(_OFFICE_WORDS.split())
+"""Words of an office or a rank that news writing puts before a name ("said Sen. Ben Sasse",
+"Fed Chair Janet L. Yellen said"): not part of the person's name."""
+ABBREVIATED_OFFICES = frozenset(("Rep.", "Reps.", "Sen.", "Sens.", "Gov.", "Atty.", "Amb.",
+                                 "Pres.", "Sec.", "Supt.", "Insp.", "Det."))
+"""Offices that are never a name even before a single name ("Gov. Cuomo")."""
+
 _COMPOUND_WORD = re.compile(r"^[A-Z][a-z]+-[a-z]{4,}")
 """A capitalised word joined by a hyphen to a lower-case word of four letters or more."""
 
@@ -218,6 +233,15 @@ _PLACE_NOUNS = frozenset((
     "theatre", "theater"))
 """Last words that make a name a place ("Wexley Junction"); common surnames (Hall, Green,
 Wood, Hill, Brook) are left out."""
+
+ORG_NOUNS = frozenset((
+    "hardware", "bank", "company", "co", "inc", "corp", "corporation", "store", "stores",
+    "shop", "bakery", "motors", "group", "partners", "associates", "industries", "foods",
+    "labs", "systems", "media", "insurance", "pharmacy", "supply", "services", "holdings",
+    "capital", "foundation", "institute", "enterprises", "ltd", "llc", "plc", "dairy",
+    "garage", "mills", "works"))
+"""Last words that make a name a business or an institution ("Whitaker Hardware", "Kessler
+Motors"), not a person, whatever person's name opens it."""
 
 _QUALIFIED = frozenset((PERSON_NOUNS | _PLACE_NOUNS | {"station", "railway", "house", "town"})
                        - {"one", "other", "cook", "guide", "judge", "nurse", "host", "pilot",

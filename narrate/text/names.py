@@ -40,6 +40,8 @@ from narrate.text.name_words import (
     INTRO_CHARS,
     MALE_TITLES,
     NAME_RE,
+    OFFICES,
+    ORG_NOUNS,
     TITLES,
     _at_sentence_start,
     _intro_re,
@@ -146,6 +148,9 @@ class Registry:
                 if split_title(form)[0]:
                     self._add_titled(form)
         self._lower_words = {w for w in re.findall(r"\b[a-z][a-z'’-]+\b", text)}
+        self._office_holders: set[str] = set()
+        """Names the story puts an office before ("Mayor Linda Park"): people, whatever their
+        words ("park" is a common word and a kind of place)."""
         self.mentions: list[Mention] = []
         self._discover(narration)
         self._starts = [m.start for m in self.mentions]
@@ -354,6 +359,13 @@ class Registry:
         place, whatever pronouns follow it."""
         if key not in self._places:
             e = self.entities[key]
+            if e.forms & self._office_holders:
+                self._places[key] = False
+                return False
+            if all(len(f.split()) > 1 and f.split()[-1].lower().rstrip(".") in ORG_NOUNS
+                   for f in e.forms):
+                self._places[key] = True  # a business: never a speaker, never "he"
+                return True
             if any(len(words) > 1 and words[-1].lower() in _PLACE_NOUNS
                    for words in (form.split() for form in e.forms if not split_title(form)[0])):
                 self._places[key] = True
@@ -435,6 +447,15 @@ class Registry:
                     words = words[1:]
                 if not words:
                     continue
+                # "Mayor Linda Park", "Councilwoman Maria Delgado": the office is not part
+                # of the name, and says the name is a person's
+                k = 0
+                while k < len(words) - 2 and words[k] in OFFICES:
+                    k += 1
+                office = bool(k)
+                if office:
+                    start = text.index(words[k], start)
+                    words = words[k:]
                 # "Newland Archer's New York": a possessive ends the name, what follows is
                 # the thing owned
                 for k, w in enumerate(words[:-1]):
@@ -449,7 +470,9 @@ class Registry:
                 if _IMAGE_OF.search(text, max(0, start - 30), start):
                     continue  # "bowed to the portrait of Countess Amelia": she is not here
                 sentence_start = _at_sentence_start(text, start)
-                if not self._is_name(form, sentence_start):
+                if office:
+                    self._office_holders.add(form)
+                elif not self._is_name(form, sentence_start):
                     continue
                 raw.append((start, start + len(form), form, sentence_start))
                 counts[form] += 1
@@ -515,7 +538,15 @@ class Registry:
                 titled_keys = {keys.get(f) or self._form_index[f] for f in known
                                if f.endswith(" " + parts[0]) and split_title(f)[0]
                                and split_title(f)[1] == parts[0]}
-                if len(first_keys) == 1:
+                people = {keys.get(f) or self._form_index[f] for f in lasts
+                          if gender_of_given_name(split_title(f)[1].split()[0])
+                          is not Gender.UNKNOWN}
+                if firsts and len(people) == 1 and all(
+                        f.split()[-1].lower().rstrip(".") in ORG_NOUNS for f in firsts):
+                    # "Whitaker" beside "Tom Whitaker" and "Whitaker Hardware": the person's
+                    # surname, not the start of the shop's name
+                    target = people.pop()
+                elif len(first_keys) == 1:
                     target = first_keys.pop()
                 elif not first_keys and len(titled_keys) == 1:
                     target = titled_keys.pop()

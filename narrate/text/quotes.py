@@ -230,8 +230,12 @@ def speech_rule(text: str, quote: Quote, prev_block_tail: str, attributed: bool,
     # the conversation even in Title Case ("“Old Miss' School.”" answering a question)
     turn = quote.start == block_start and not text[quote.end:quote.end + 2].strip() and \
         ("”" in prev_block_tail or '"' in prev_block_tail)
-    if not attributed and not turn and is_title_case(inner.rstrip(".,!?…"), min_words=3) and \
-            not inner.endswith(("?", "!")):
+    # a Title Case sentence of its own, stop included, said after a sentence of narration
+    # ("he smiled. ‘Evening, Mrs. Ross.’"): a greeting, not a title named in passing
+    said = inner.endswith(".") and "," in inner and quote.start > block_start and \
+        re.search(r"[.!?][’”'\"]?\s*$", text[block_start:quote.start]) is not None
+    if not attributed and not turn and not said and \
+            is_title_case(inner.rstrip(".,!?…"), min_words=3) and not inner.endswith(("?", "!")):
         return "a title in Title Case, read by the narrator"
     if not attributed and len(words) <= 3 and not re.search(r"[.,!?;…—]", inner.rstrip(".,")):
         prev = text[quote.start - 1] if quote.start > 0 else "\n"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from narrate.text.attribution.patterns import (
-    ABBREVIATED_OFFICES,
     ADVERBS,
     AGENT_NOUN,
     AUX,
@@ -19,7 +18,6 @@ from narrate.text.attribution.patterns import (
     INTRODUCING_VERBS,
     LOWER_ADVERB_OK,
     MODALS,
-    OFFICES,
     OPENERS,
     PHRASAL,
     PLAIN_SPEECH_VERBS,
@@ -28,7 +26,7 @@ from narrate.text.attribution.patterns import (
     SPEECH_VERBS,
     TOKEN,
 )
-from narrate.text.name_words import PERSON_NOUNS
+from narrate.text.name_words import ABBREVIATED_OFFICES, OFFICES, PERSON_NOUNS
 
 
 def is_adverb(word: str) -> bool:

@@ -329,20 +329,6 @@ INTRODUCES = re.compile(
 KIN_DESCRIPTION = re.compile(r"(?:his|her|their|my|our|your|the) (\w+)")
 
 
-OFFICES = _words(
-    "President Vice Senator Representative Congressman Congresswoman Governor Mayor Secretary "
-    "Chair Chairman Chairwoman Chairperson Fed Chief Justice Attorney Minister Prime "
-    "Chancellor Director Commissioner Speaker Leader Majority Minority Sheriff Deputy "
-    "Assistant Executive Ambassador Treasurer Spokesman Spokeswoman Spokesperson Coach "
-    "Superintendent Councilman Councilwoman Council Member State House Senate Press Defense "
-    "Treasury Federal Reserve National Security Board Surgeon General Rep. Reps. Sen. Sens. "
-    "Gov. Atty. Amb. Pres. Sec. Supt. Insp. Det."
-)
-"""Words of an office or a rank that news writing puts before a name ("said Sen. Ben Sasse",
-"Fed Chair Janet L. Yellen said"): not part of the person's name."""
-ABBREVIATED_OFFICES = frozenset(("Rep.", "Reps.", "Sen.", "Sens.", "Gov.", "Atty.", "Amb.",
-                                 "Pres.", "Sec.", "Supt.", "Insp.", "Det."))
-"""Offices that are never a name even before a single name ("Gov. Cuomo")."""
 
 
 INTRODUCING_VERBS = _words(
