@@ -23,7 +23,9 @@ def test_em_dash_dialogue_tag_inside_the_paragraph():
             "—Not yet! Rudi said. Give me a minute.\n\n"
             "—Now, he said quietly.\n\n"
             "Marek walked off.\n")
-    assert speakers(text) == ["Marek", "Rudi", "Rudi"]
+    # the tags are cut out of the speech (the words after a tag are a second quote of the
+    # same speaker); "he said" opening the turn after Rudi's is not Rudi's
+    assert speakers(text) == ["Marek", "Marek", "Rudi", "Rudi", "Marek"]
 
 
 def test_bare_another_is_a_tag_subject():
@@ -211,3 +213,14 @@ def test_a_time_word_opening_the_sentence_is_not_the_speaker():
             "grandmother's room and spoke at last: “Gran, I'm going to sea.”\n\n"
             "“Don't you be a fool,” his grandmother answered.\n")
     assert speakers(text) == ["Tobias", "his grandmother"]
+
+
+def test_a_participle_opening_the_sentence_before_a_quote_is_not_its_speaker():
+    # "Halted, he peered ... and called out:" made "Halted" a speaker
+    text = ("Bram Tully came up from the cellar with a lamp.\n\n"
+            "Halted, he peered down the dark stairs and called out coarsely:\n\n"
+            "“Come up, Ned! Come up, you lazy dog!”\n")
+    assert speakers(text) == ["Bram Tully"]
+    # a name before the comma stays the subject
+    text = ("Ned, who had been asleep, sat up and said:\n\n“What time is it?”\n")
+    assert speakers(text) == ["Ned"]

@@ -44,6 +44,27 @@ def test_em_dash_dialogue():
     assert len(d) == 3
 
 
+def test_the_tag_of_an_em_dash_paragraph_is_the_narrators():
+    # the whole paragraph was one quote, so "said his sister" was read in the sister's voice
+    from narrate.script import SegmentKind
+    from narrate.text import build_script
+
+    text = ("—You'll miss your train, said his sister.\n\n—Then I'll take the next one.\n\n"
+            "—Mother will be waiting, she said. She always waits.\n\n—No, Paolo said.\n")
+    segs = [(s.kind, s.text.strip()) for s in build_script(text).segments
+            if s.kind in (SegmentKind.DIALOGUE, SegmentKind.NARRATION)]
+    assert segs == [
+        (SegmentKind.DIALOGUE, "—You'll miss your train,"),
+        (SegmentKind.NARRATION, "said his sister."),
+        (SegmentKind.DIALOGUE, "—Then I'll take the next one."),
+        (SegmentKind.DIALOGUE, "—Mother will be waiting,"),
+        (SegmentKind.NARRATION, "she said."),
+        (SegmentKind.DIALOGUE, "She always waits."),
+        (SegmentKind.DIALOGUE, "—No,"),
+        (SegmentKind.NARRATION, "Paolo said."),
+    ]
+
+
 def test_titles_headlines_and_posts_stay_with_narrator():
     text = ("They danced a waltz titled “Falling Slowly,” to a hushed room.\n"
             "The papers ran it: “A Night the Whole City Will Remember Forever.”\n"

@@ -149,8 +149,11 @@ def find_quotes(text: str, blocks: Sequence[Block], style: QuoteStyle,
             prev_open = False
             continue
         if style is QuoteStyle.DASH:
-            spans = [(b.start, b.end, True)] if _DASH_START.match(text, b.start, b.end) else []
-        elif style is QuoteStyle.SINGLE:
+            if _DASH_START.match(text, b.start, b.end):
+                quotes += _dash_quotes(text, b)
+            prev_open = False
+            continue
+        if style is QuoteStyle.SINGLE:
             spans = _scan_single(text, b.start, b.end)
         else:
             spans = _scan_double(text, b.start, b.end)
@@ -167,6 +170,48 @@ def find_quotes(text: str, blocks: Sequence[Block], style: QuoteStyle,
             first = False
         prev_open = bool(spans) and not spans[-1][2]
     return quotes
+
+
+def _dash_quotes(text: str, b: Block) -> list[Quote]:
+    """An em-dash paragraph is speech to its end, but for the speech tag inside it: "—You'll
+    miss your train, said his sister." is the sister's words and the narrator's tag, so the
+    tag is cut out (the words after it, if any, are a second quote of the same speaker)."""
+    inner_s = b.start + (2 if text.startswith("--", b.start) else 1)
+    while inner_s < b.end and text[inner_s].isspace():
+        inner_s += 1
+    if inner_s >= b.end:
+        return []
+    tag = _dash_tag(text, inner_s, b.end)
+    if tag is None:
+        return [Quote(b.start, b.end, inner_s, b.end, b.index)]
+    quotes = [Quote(b.start, tag[0], inner_s, tag[0], b.index)]
+    rest = tag[1]
+    while rest < b.end and text[rest].isspace():
+        rest += 1
+    if rest < b.end:
+        quotes.append(Quote(rest, b.end, rest, b.end, b.index))
+    return quotes
+
+
+_TAG_END = re.compile(r"[.,;:!?…]")
+
+
+def _dash_tag(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(where the speech before the tag ends, where the tag's clause ends), or None."""
+    from narrate.text.attribution.grammar import subject_after
+    from narrate.text.attribution.patterns import CLAUSE_END
+
+    window = text[start:min(end, start + _DASH_TAG_REACH)]
+    for m in CLAUSE_END.finditer(window):
+        if subject_after(window[m.end():]):
+            tag = start + m.end()
+            stop = _TAG_END.search(text, tag, end)
+            return start + m.start() + 1, (stop.end() if stop else end)
+    return None
+
+
+_DASH_TAG_REACH = 400
+"""Characters of an em-dash paragraph searched for its tag (as attribution does)."""
 
 
 # words that announce written, not spoken, text (a set: a regex alternation of them costs

@@ -26,7 +26,7 @@ from narrate.text.attribution.patterns import (
     SPEECH_VERBS,
     TOKEN,
 )
-from narrate.text.name_words import ABBREVIATED_OFFICES, OFFICES, PERSON_NOUNS
+from narrate.text.name_words import _NOT_NAMES, ABBREVIATED_OFFICES, OFFICES, PERSON_NOUNS
 
 
 def is_adverb(word: str) -> bool:
@@ -279,9 +279,13 @@ def after_opening_phrase(tokens: list[str], k: int) -> int:
     for c in range(k + 1, min(k + 5, len(tokens))):
         if tokens[c] == ",":
             words = tokens[k:c]
-            if all(re.match(r"[A-Za-z][a-z’'-]*$", w) and w.lower() not in PERSON_NOUNS
-                   and w.lower() not in PRONOUNS and (j == 0 or w.islower())
-                   for j, w in enumerate(words)):
+            # the phrase opens with a word no name is ("Inside", "At", "Halted", "Slowly"),
+            # so "Tom, who was tired, said" keeps Tom
+            opener = words[0] in _NOT_NAMES or words[0].islower() or \
+                re.search(r"(?:ed|ing|ly)$", words[0]) is not None
+            if opener and all(re.match(r"[A-Za-z][a-z’'-]*$", w)
+                              and w.lower() not in PERSON_NOUNS and w.lower() not in PRONOUNS
+                              and (j == 0 or w.islower()) for j, w in enumerate(words)):
                 return c + 1
             return k
         if not re.match(r"[A-Za-z]", tokens[c]):
@@ -296,7 +300,7 @@ def _sentence_opener(tokens: list[str], i: int) -> str | None:
         k -= 1
     while k < i and tokens[k].lower() in OPENERS:
         k += 1
-    found = subject_at(tokens, k)
+    found = subject_at(tokens, min(i, after_opening_phrase(tokens, k)))
     return found[0] if found else None
 
 
