@@ -2,6 +2,7 @@
 segment's `reason`), and the order `sieves.py` runs them in."""
 
 import pytest
+from attrkit import speakers
 
 from narrate.script import SegmentKind
 from narrate.text import build_script
@@ -83,3 +84,13 @@ def test_turn_taking_sieve_alternates_two_speakers() -> None:
             "“The ferry was slow,” said Tom.\n“It always is.”\n“Not on a Sunday, it is not.”\n")
     assert [s for s, _ in _said(text)] == ["Mary", "Tom", "Mary", "Tom"]
     assert _said(text)[2][1] == "turn_taking"
+
+
+def test_a_diminutive_given_name_before_an_untagged_line_is_its_speaker():
+    # "Milly" and "Babs" were not known as women's names: Milly, the subject of the sentence
+    # before the line, could not speak it, and the turn-taking gave it to Babs
+    text = ("Milly unpacked the basket while Babs and Kate argued about the wasps.\n\n"
+            "“They won't bother us,” said Kate.\n\n"
+            "“That's what you said last year,” Babs said.\n\n"
+            "Milly held up a jar. “Who forgot the mustard?”\n")
+    assert speakers(text)[-1] == "Milly"

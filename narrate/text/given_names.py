@@ -36,6 +36,7 @@ Seth Silas Simon Solomon Stan Stanley Stefan Stephen Steve Steven Stuart Sylvest
 Terence Theo Theodore Thomas Tim Timothy Tobias Toby Tom Tommy Tony Trevor Tristram Uriah Victor
 Vincent Wallace Walt Walter Warren Wilfred Wilhelm Will Willie William Willy Wilson Winston
 Zachary Zeke
+Alfie Algy Benny Ike Jock Lew Mickey Monty Mort Nate Reggie Rob Ronnie Sol Wally
 """
 
 _FEMALE = """
@@ -57,6 +58,8 @@ Pamela Patience Patty Pauline Peggy Penelope Phoebe Polly Priscilla Prudence Rac
 Rose Rosa Rosalind Rosamond Rosie Ruth Sadie Sally Sara Sarah Selina Sophia Sophie Stella Susan
 Susanna Susie Sybil Sylvia Tabitha Theresa Tilly Trixie Ursula Vera Victoria Violet Virginia
 Wilhelmina Winifred Zoe
+Babs Connie Dot Dottie Effie Ettie Flo Flossie Gertie Greta Ina Josie Lettie Libby Lil Lulu
+Milly Myrtle Nan Nettie Pearl Pru Queenie Ruthie Sukey Tess Tessa Tessie Vi Winnie
 """
 
 _TABLE: dict[str, Gender] = {
