@@ -73,6 +73,20 @@ def test_a_young_age_after_the_name_marks_a_child() -> None:
     assert ages["Tom Hale"] is None
 
 
+def test_a_young_age_in_an_appositive_marks_a_child() -> None:
+    # "Their grandson Rufus, who was six, ..." gave Rufus a grown man's voice
+    from narrate.text import build_script
+
+    text = ("The Marlowes ate in silence. Their grandson Rufus, who was six, watched the "
+            "rain.\n\n“Can we go out?” he asked.\n\n"
+            "“No,” said Ida Marlowe, who was six feet tall and sixty-two.\n")
+    script = build_script(text)
+    ages = {c.name: c.age for c in script.characters}
+    assert [s.speaker for s in script.segments if s.kind.value == "dialogue"] == [
+        "Rufus", "Ida Marlowe"]
+    assert ages["Rufus"] == "child" and ages["Ida Marlowe"] is None
+
+
 def test_occupations_and_kinds_of_person_are_tag_subjects():
     text = ("The train slowed. Ilse held out her ticket.\n\n"
             "“Too late for this one,” said the conductor.\n\n"

@@ -92,6 +92,12 @@ _YOUNG_AGE = re.compile(
     r"\b(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"[- ]years?[- ]old\b", re.I)
 """An age a child has ("seven years old", "a nine-year-old")."""
+_AGE_APPOSITIVE = re.compile(
+    r",\s+(?:who\s+(?:was|is)|aged)\s+"
+    r"(?:[2-9]|1[0-2]|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+    r"(?!-|\s+(?:feet|foot|inch|inches|miles?|pounds?|stone|o['’]clock|minutes?|hours?|days?"
+    r"|weeks?|months?|of|hundred|thousand|and\s+(?:twenty|thirty|forty|fifty|sixty)))")
+"""A child's age in an appositive right after the name ("Poppy, who was six, watched")."""
 AGE_WINDOW = 200  # characters after a mention of the name, within its paragraph
 
 
@@ -105,7 +111,8 @@ def _mark_children(text: str, segments: Sequence[Segment],
                if s.kind is SegmentKind.DIALOGUE and _CHILD_CALLS.match(s.text.strip("“”\"'‘’"))}
     folded = text.casefold()
     # most stories state no age in years: then no pattern per name is built and run
-    ages_stated = "year" in folded
+    ages_stated = "year" in folded or "who was " in folded or "who is " in folded or \
+        "aged " in folded
     marked = []
     for c in cast:
         names = {c.name, *c.aliases}
@@ -130,7 +137,7 @@ def _young_by_age(text: str, names: set[str]) -> bool:
             if before.isalnum() or before == "_":
                 continue
             window = text[m.end():m.end() + AGE_WINDOW].split("\n\n")[0]
-            if _YOUNG_AGE.search(window):
+            if _YOUNG_AGE.search(window) or _AGE_APPOSITIVE.match(window):
                 return True
     return False
 

@@ -24,6 +24,7 @@ from narrate.text.attribution.patterns import (
     CONTEXT_CHARS,
     DETERMINERS,
     OPENERS,
+    PRONOUNS,
     RECENT_SPEAKER_CHARS,
     SOFT_REASONS,
     SUBORDINATORS,
@@ -151,7 +152,8 @@ def _described_subject(ctx: Context, pos: int, want: Gender, exclude: str | None
         while k < len(tokens) and (tokens[k].lower() in OPENERS or
                                    tokens[k].lower() in SUBORDINATORS):
             k += 1
-        found = subject_at(tokens, after_opening_phrase(tokens, k))
+        at = after_opening_phrase(tokens, k)
+        found = subject_at(tokens, at)
         if (found and found[0].lower() == pronoun) or led_by(tokens, pronoun):
             # "He went to the door." before the quote: the same person as the
             # sentence before it ("As the doctor crossed the room he paused.")
@@ -169,11 +171,28 @@ def _described_subject(ctx: Context, pos: int, want: Gender, exclude: str | None
     if words[0] not in DETERMINERS or words[-1] not in PERSON_NOUNS or \
             gender_of_noun(words[-1]) not in (want, Gender.UNKNOWN):
         return None
+    named = _named_in_apposition(ctx, tokens, at + found[1], gender_of_noun(words[-1]))
+    if named and named not in (exclude, ctx.narrator):
+        return named
     if ctx.reg.has_cast:
         key = cast.head_member(ctx, found[0])
     else:
         key = descriptions.resolve_description(ctx, found[0], pos, exclude)
     return key if key and key not in (exclude, ctx.narrator, UNKNOWN) else None
+
+
+def _named_in_apposition(ctx: Context, tokens: list[str], k: int, gender: Gender) -> str | None:
+    """"Their granddaughter Poppy, who was six, watched him": the name right after the
+    described subject is the person (and has the noun's gender, when the text gave none)."""
+    if k >= len(tokens) or not tokens[k][:1].isupper() or tokens[k].lower() in PRONOUNS:
+        return None
+    key = ctx.reg.lookup(tokens[k])
+    e = ctx.reg.entities.get(key) if key else None
+    if e is None or e.description or ctx.reg.not_person(e.key):
+        return None
+    if e.resolved_gender() is Gender.UNKNOWN and gender is not Gender.UNKNOWN:
+        e.gender = gender
+    return e.key if e.resolved_gender() in (gender, Gender.UNKNOWN) else None
 
 
 def _unknown_gender_subject(ctx: Context, pos: int, floor: int, exclude: str | None) -> str | None:
