@@ -17,7 +17,7 @@ def _said(text: str) -> list[tuple[str | None, str | None]]:
 def test_the_untagged_sieves_run_in_the_documented_order() -> None:
     assert [s.name for s in sieves.UNTAGGED] == [
         "action_beat", "continued", "continued", "continued", "named_nearby",
-        "kin_vocative", "action_beat", "voice_after", "turn_taking", "previous", "cast_guess"]
+        "kin_vocative", "named_answer", "action_beat", "voice_after", "turn_taking", "previous", "cast_guess"]
 
 
 @pytest.mark.parametrize(("after", "subject"), [
@@ -94,3 +94,12 @@ def test_a_diminutive_given_name_before_an_untagged_line_is_its_speaker():
             "“That's what you said last year,” Babs said.\n\n"
             "Milly held up a jar. “Who forgot the mustard?”\n")
     assert speakers(text)[-1] == "Milly"
+
+
+def test_a_name_given_in_answer_to_a_question_for_it_is_the_answerer():
+    text = ("The clerk looked up from the ledger.\n\n“Your name, please?”\n\n"
+            "“Mrs. Ada Finch.”\n\n“Thank you.”\n")
+    assert speakers(text)[1] == "Mrs. Ada Finch"
+    # a name answering another question is not the answerer's own
+    text = ("“Who broke the window?” asked the clerk.\n\n“Tom Reed.”\n")
+    assert speakers(text)[1] != "Tom Reed"

@@ -2,7 +2,7 @@
 
 from attrkit import speakers
 
-from narrate.script import Character, Gender
+from narrate.script import Character, Gender, SegmentKind
 from narrate.text import build_script
 
 
@@ -214,3 +214,15 @@ def test_a_conjunction_before_a_possessive_is_not_part_of_the_description():
 
     text = "She was surprised to see that her visitor still wore his hat."
     assert [d for _s, _e, d in find_descriptions(text, 0, len(text))] == ["her visitor"]
+
+
+def test_ranks_before_a_full_name_are_not_part_of_it():
+    # the speaker was "Detective Sergeant Nadia Brook", of no known gender; and the name given
+    # in answer to "Name?" is the one answering (the line went to the detective)
+    text = ("Detective Sergeant Nadia Brook sat down across from the boy.\n\n"
+            "“Name?” she asked.\n\n“Liam Doyle.”\n\n“How old are you, Liam?”\n")
+    script = build_script(text)
+    names = {c.name: c for c in script.characters}
+    assert "Nadia Brook" in names and names["Nadia Brook"].gender is Gender.FEMALE
+    assert [s.speaker for s in script.segments if s.kind is SegmentKind.DIALOGUE] == [
+        "Nadia Brook", "Liam Doyle", "Nadia Brook"]

@@ -17,6 +17,7 @@ PRIOR = {
     "named_nearby": (0.85, 0.7), "turn_taking": (0.75, 0.68), "action_beat": (0.68, 0.62),
     "kin_vocative": (0.6, 0.6), "next_paragraph": (0.4, 0.2), "previous": (0.4, 0.25),
     "cast_guess": (0.3, 0.3), "voice_after": (0.8, 0.75), "unknown": (0.0, 0.0),
+    "named_answer": (0.85, 0.85),
 }
 """Where each sieve's answers start, with a cast and without: about the share of its answers
 that were right on LitBank (bench/diag_attr.py --calibrate; a cast narrows the choice, so

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from narrate.script import Gender
 from narrate.text.attribution import (
+    answers,
     beats,
     cast,
     confidence,
@@ -55,6 +56,7 @@ UNTAGGED: tuple[Sieve, ...] = (
     Sieve("continued", continued.tagged_later),      # “…” / “…,” she said (same paragraph)
     Sieve("named_nearby", nearby.named_nearby),      # a name in the sentence beside it
     Sieve("kin_vocative", kin.kin_vocative),         # “Mommy, …” is her son's
+    Sieve("named_answer", answers.named_answer),     # “Name?” / “Liam Doyle.”
     Sieve("action_beat", beats.action_beat),         # “Tom was frowning.” / “No.”
     Sieve("voice_after", nearby.voice_after),        # “…” / "…in the voice of Curtis…"
     Sieve("turn_taking", turns.turn_taking),         # the two last speakers alternate
