@@ -17,7 +17,8 @@ def _said(text: str) -> list[tuple[str | None, str | None]]:
 def test_the_untagged_sieves_run_in_the_documented_order() -> None:
     assert [s.name for s in sieves.UNTAGGED] == [
         "action_beat", "continued", "continued", "continued", "named_nearby",
-        "kin_vocative", "named_answer", "action_beat", "voice_after", "turn_taking", "previous", "cast_guess"]
+        "kin_vocative", "named_answer", "action_beat", "voice_after", "turn_taking", "previous",
+        "cast_guess"]
 
 
 @pytest.mark.parametrize(("after", "subject"), [
