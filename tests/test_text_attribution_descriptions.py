@@ -240,3 +240,12 @@ def test_a_description_answering_the_one_just_called_by_name_is_them():
     assert lines == ["the stranger", "Ada Kerr", "Jonah"]
     stranger = next(c for c in script.characters if c.name == "the stranger")
     assert "the lad" not in stranger.aliases
+
+
+def test_the_animals_of_a_fable_speak_as_described_people():
+    # "said the hare" was no speaker at all: every line went to "Someone"
+    text = ("A hare met a tortoise on the road.\n\n"
+            "“How slowly you walk,” said the hare.\n\n"
+            "“Race me, then,” the tortoise answered.\n\n"
+            "The hare laughed at him. “Gladly,” he said.\n")
+    assert speakers(text) == ["the hare", "the tortoise", "the hare"]

@@ -36,6 +36,18 @@ NEUTRAL_NOUNS = {"child", "kid", "stranger", "voice", "doctor", "judge", "driver
                  "other", "friend", "partner", "host", "crowd", "youth", "newcomer",
                  "speaker", "fisherman", "keeper", "gardener", "beggar", "merchant", "traveller",
                  "traveler", "hunter", "shepherd", "creature", "animal", "horse", "dog", "cat"}
+# the animals of fables and children's stories, who speak as people do ("said the fox",
+# "the crow went on"); those with a sex in the word are with the men's and women's nouns
+NEUTRAL_NOUNS |= {"fox", "crow", "wolf", "bear", "rabbit", "hare", "tortoise", "turtle",
+                  "mouse", "rat", "lion", "tiger", "owl", "frog", "toad", "pig", "piglet",
+                  "goat", "sheep", "lamb", "donkey", "mule", "monkey", "ape", "snake",
+                  "serpent", "eagle", "hawk", "raven", "magpie", "sparrow", "robin",
+                  "squirrel", "badger", "mole", "beaver", "deer", "fawn", "elephant", "camel",
+                  "puppy", "kitten", "pony", "goose", "duck", "swan", "parrot", "beetle",
+                  "spider", "ant", "grasshopper", "bee", "caterpillar", "dragon", "unicorn",
+                  "hedgehog", "otter", "weasel", "stoat", "ferret", "cricket", "bird"}
+MALE_NOUNS |= {"rooster", "cock", "bull", "stallion", "ram", "gander", "drake", "stag"}
+FEMALE_NOUNS |= {"hen", "cow", "mare", "ewe", "vixen", "lioness", "tigress", "doe", "nanny-goat"}
 # more people a story may know only by a description ("said a hard-featured dame",
 # "The conductor squinted"): occupations, ranks and kinds of person
 MALE_NOUNS |= {"male", "clergyman", "horseman", "footman", "butler", "valet", "vicar", "curate",
