@@ -224,3 +224,10 @@ def test_a_participle_opening_the_sentence_before_a_quote_is_not_its_speaker():
     # a name before the comma stays the subject
     text = ("Ned, who had been asleep, sat up and said:\n\n“What time is it?”\n")
     assert speakers(text) == ["Ned"]
+
+
+def test_stated_is_a_speech_verb():
+    # without it the Title Case answer was taken for a title the narrator reads
+    text = ("The riders sat their horses in a row.\n\n"
+            "“A Pair Of Aces,” Pecos stated solemnly.\n")
+    assert speakers(text) == ["Pecos"]

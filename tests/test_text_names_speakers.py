@@ -226,3 +226,17 @@ def test_ranks_before_a_full_name_are_not_part_of_it():
     assert "Nadia Brook" in names and names["Nadia Brook"].gender is Gender.FEMALE
     assert [s.speaker for s in script.segments if s.kind is SegmentKind.DIALOGUE] == [
         "Nadia Brook", "Liam Doyle", "Nadia Brook"]
+
+
+def test_pronouns_in_the_dialogue_paragraph_after_a_name_are_not_its_gender():
+    # "He sits down" in the turn after "Jo is drying glasses." made Jo a man, so her
+    # "she says" lines and the turns after them went wrong
+    text = ("The pub is nearly empty when Marcus comes in. Jo is drying glasses.\n\n"
+            "“You're late,” she says.\n\n"
+            "“Bus broke down.” He sits on the stool nearest the fire.\n\n"
+            "“You look tired,” she says after a while.\n")
+    script = build_script(text)
+    genders = {c.name: c.gender for c in script.characters}
+    assert genders["Jo"] is Gender.FEMALE
+    assert [s.speaker for s in script.segments if s.kind is SegmentKind.DIALOGUE] == [
+        "Jo", "Marcus", "Jo"]

@@ -119,6 +119,10 @@ _DETERMINER_BEFORE = re.compile(r"(?:^|(?<=\W))(an?|one)\s+$")
 """An indefinite determiner and the space right before a phrase (searched in a short window)."""
 
 
+_TURN_AFTER = re.compile(r"\n\s*\n\s*[“\"‘'—–]")
+"""A paragraph break before a paragraph that opens with a quote (a turn of dialogue)."""
+
+
 class Registry:
     """Entities and their mentions in narration, with lookups by form and position."""
 
@@ -604,6 +608,13 @@ class Registry:
             nxt = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(text)
             stop = min(nxt, m.end + (160 if m.subject else 60))
             window = text[m.end:stop]
+            turn = _TURN_AFTER.search(window)
+            if turn:
+                # a paragraph of dialogue ends the evidence: its he/she is whoever speaks
+                # there ("Jo is drying glasses." / "“You're late,” she says. / “Bus broke
+                # down.” He sits down."); narration after a break goes on about the same
+                # person ("Carson is a dancer." / "He has ...")
+                window = window[:turn.start()]
             # not "him": the object of a name's verb is someone else ("Alexandra asked him")
             he = len(re.findall(r"\b(?:he|his|himself)\b", window, re.IGNORECASE))
             she = len(_SHE_WORDS.findall(window))

@@ -19,6 +19,7 @@ SPEECH_VERBS = _words(
     "continued continues added adds began begins returned returns remarked remarks observed "
     "observes repeated responded screamed yelled laughed sighed teased demanded inquired "
     "enquired declared insisted admitted explained urged pleaded begged protested interrupted "
+    "stated states "
     "interposed suggested growled snapped retorted rejoined rejoins concluded sobbed gasped "
     "gasps roared breathed whimpered stammered faltered ventured resumed persisted pursued "
     "echoed told assured grumbled groaned hissed panted wailed mused agreed objected warned "
