@@ -4,6 +4,8 @@ initial is ("Linda K. Moss"), and an appositive after the name does not cut it."
 import pytest
 from attrkit import speakers
 
+from narrate.script import Gender, SegmentKind
+from narrate.text import build_script
 from narrate.text.attribution.grammar import without_office
 
 
@@ -61,3 +63,18 @@ def test_a_surname_alone_is_the_person_not_the_business_named_after_them() -> No
     text = ("Tom Kessler runs Kessler Hardware on Front Street.\n\n"
             "“My customers come by truck,” Kessler said.\n")
     assert speakers(text) == ["Tom Kessler"]
+
+
+def test_the_name_after_an_organisation_and_a_role_is_the_speaker() -> None:
+    # "Pacific Grid spokesperson Karen Liu told reporters": the subject was taken to be the
+    # company, no one, and her lines went to "Someone"; her name now says she is a woman
+    text = ("Thousands lost power overnight.\n\n"
+            "“Our crews worked all night,” North Valley Power spokesperson Jennifer Osei told "
+            "reporters. “Most homes will be back by Friday.”\n\n"
+            "County Supervisor Dana Whitfield urged patience. “Stay away from the lines,” she "
+            "said.\n")
+    script = build_script(text)
+    assert [s.speaker for s in script.segments if s.kind is SegmentKind.DIALOGUE] == [
+        "Jennifer Osei", "Jennifer Osei", "Dana Whitfield"]
+    genders = {c.name: c.gender for c in script.characters}
+    assert genders["Jennifer Osei"] is Gender.FEMALE

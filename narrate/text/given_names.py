@@ -1,4 +1,5 @@
-"""Common English given names by usual gender (a hint for names with no title or pronoun yet).
+"""Common given names by usual gender (a hint for names with no title or pronoun yet): the
+English names of older novels, and the modern and non-English ones that news stories bring.
 
 Only names that are overwhelmingly one gender are listed; unisex names (Jean, Francis,
 Leslie, Marion, Sidney ...) are left out so that the pronouns decide. Lookups are on the
@@ -37,6 +38,14 @@ Terence Theo Theodore Thomas Tim Timothy Tobias Toby Tom Tommy Tony Trevor Trist
 Vincent Wallace Walt Walter Warren Wilfred Wilhelm Will Willie William Willy Wilson Winston
 Zachary Zeke
 Alfie Algy Benny Ike Jock Lew Mickey Monty Mort Nate Reggie Rob Ronnie Sol Wally
+Jason Ryan Brandon Tyler Kyle Dylan Ethan Logan Scott Todd Chad Travis Dustin Cody Shawn Sean
+Jose Juan Carlos Luis Miguel Jorge Liam Aiden Connor Gavin Derrick Terrence Darnell Jamal Tyrone
+Ahmed Mohammed Muhammad Mohamed Raj Rajesh Sanjay Vikram Arjun Rahul Omar Hassan Hussein Mustafa
+Ibrahim Yusuf Sergei Vladimir Alexei Igor Pavel Andrei Mikhail Diego Alejandro Javier Ricardo
+Fernando Rafael Manuel Roberto Eduardo Sergio Marco Giuseppe Giovanni Luca Matteo Jacques Henri
+Klaus Lars Sven Olaf Erik Nils Brett Troy Darren Dwayne Duane Wayne Glenn Craig Randy Ricky
+Curtis Marvin Leroy Lamar Andre Malik Xavier Grant Spencer Blake Garrett Evan Jared Zach Hiroshi
+Kenji Takeshi
 """
 
 _FEMALE = """
@@ -60,6 +69,14 @@ Susanna Susie Sybil Sylvia Tabitha Theresa Tilly Trixie Ursula Vera Victoria Vio
 Wilhelmina Winifred Zoe
 Babs Connie Dot Dottie Effie Ettie Flo Flossie Gertie Greta Ina Josie Lettie Libby Lil Lulu
 Milly Myrtle Nan Nettie Pearl Pru Queenie Ruthie Sukey Tess Tessa Tessie Vi Winnie
+Karen Linda Jennifer Ashley Michelle Lisa Kimberly Melissa Stephanie Nicole Heather Tiffany
+Brittany Megan Lauren Danielle Andrea Kristen Erin Sandra Donna Sharon Debra Brenda Madison Ava
+Mia Natalie Samantha Patricia Diane Cheryl Denise Tammy Wendy Monica Veronica Vanessa Carmen Ana
+Sofia Yolanda Priya Aisha Fatima Courtney Kayla Brianna Jasmine Hailey Kathy Debbie Sue Suzanne
+Valerie Gina Tina Rita Gloria Shirley Marilyn Beverly Lori Kristin Kristina Krista Christy
+Joanne Colleen Kathryn Allison Alyssa Brooke Paige Haley Rebekah Naomi Miriam Yasmin Leila Layla
+Nadia Olga Irina Svetlana Natasha Ingrid Elena Gabriela Mariana Adriana Alejandra Guadalupe
+Juanita Keiko
 """
 
 _TABLE: dict[str, Gender] = {

@@ -130,7 +130,9 @@ _OFFICE_WORDS = (
     "Superintendent Councilman Councilwoman Council Member State House Senate Press Defense "
     "Treasury Federal Reserve National Security Board Surgeon General Rep. Reps. Sen. Sens. "
     "Gov. Atty. Amb. Pres. Sec. Supt. Insp. Det. Detective Sergeant Inspector Constable "
-    "Officer Agent Trooper Corporal Private Lieutenant Commander Admiral Marshal")
+    "Officer Agent Trooper Corporal Private Lieutenant Commander Admiral Marshal "
+    "Supervisor Councillor Alderman Alderwoman Assemblyman Assemblywoman Assemblymember "
+    "Trustee County City")
 OFFICES = frozenset(_OFFICE_WORDS.split())
 """Words of an office or a rank that news writing puts before a name ("said Sen. Ben Sasse",
 "Fed Chair Janet L. Yellen said"): not part of the person's name."""

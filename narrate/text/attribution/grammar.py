@@ -234,6 +234,28 @@ def subject_after(after: str) -> str | None:
                 break
             if w in PLAIN_SPEECH_VERBS and not tokens[j + 1][0].isalnum():
                 return found[0]
+    return _name_before_verb(tokens)
+
+
+_ROLE = re.compile(r"^[a-z][a-z-]*(?:person|man|woman|ist|ian|ant|ent|eer)$")
+"""A lower-case noun for someone's role or job ("spokesperson", "economist", "resident")."""
+
+
+def _name_before_verb(tokens: list[str]) -> str | None:
+    """News style: the name closing a noun phrase that describes its owner, right before the
+    verb (" Pacific Grid spokesperson Karen Liu told reporters"): the phrase's own subject
+    ("Pacific Grid") is an organisation, the speaker is the name after its role word."""
+    for v in range(2, min(len(tokens), 10)):
+        if not tokens[v][:1].isalpha():
+            return None
+        if is_verb(tokens, v) and tokens[v - 1][:1].isupper():
+            s = v - 1
+            while s > 0 and tokens[s - 1][:1].isupper() and v - s < 4:
+                s -= 1
+            role = tokens[s - 1] if s > 0 else ""
+            if role in PERSON_NOUNS or AGENT_NOUN.match(role) or _ROLE.search(role):
+                return " ".join(without_office(tokens[s:v]))
+            return None
     return None
 
 
