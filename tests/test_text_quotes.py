@@ -122,3 +122,10 @@ def test_a_title_case_greeting_after_a_sentence_of_narration_is_speech():
     # a title named inside a sentence stays the narrator's, stop or no stop
     text = "She had read ‘Goodbye, Mister Chips.’ twice that summer.\n"
     assert _dialogue(text) == []
+
+
+def test_the_words_of_an_agency_or_a_report_are_the_narrators():
+    # "According to the National Weather Service, “wind gusts ...”" went to the last speaker
+    text = ("“Stay inside,” said Mayor Ruth Adeyemi.\n\n"
+            "According to the county weather office, “gusts reached 70 miles per hour.”\n")
+    assert _dialogue(text) == [("“Stay inside,”", "Ruth Adeyemi")]

@@ -233,6 +233,12 @@ _SPOKEN = frozenset(_WORD.findall(
 or before "the words" ("articulated the words,"), the quote is spoken."""
 
 
+_ACCORDING_TO_A_BODY = re.compile(r"\baccording to (?:the|a|an|its|their|his|her)\b[^.!?“”\"]*"
+                                  r"[,:]?\s*$", re.I)
+"""'According to the National Weather Service, “wind gusts reached...”': words of an agency
+or a document, not of a person in the story."""
+
+
 def _names_written_text(lead: str) -> bool:
     words = _WORD.findall(lead.lower())
     last = max((k for k, w in enumerate(words) if w in _WRITTEN_WORDS), default=-1)
@@ -270,6 +276,8 @@ def speech_rule(text: str, quote: Quote, prev_block_tail: str, attributed: bool,
         lead = prev_block_tail
     if not attributed and _names_written_text(lead[-120:]):
         return "written text (title, headline or post), read by the narrator"
+    if not attributed and _ACCORDING_TO_A_BODY.search(lead[-160:]):
+        return "a source's words (according to an agency or a report), read by the narrator"
     words = inner.split()
     # a quote that is its whole paragraph, right after a paragraph of dialogue, is a turn of
     # the conversation even in Title Case ("“Old Miss' School.”" answering a question)
