@@ -231,3 +231,14 @@ def test_stated_is_a_speech_verb():
     text = ("The riders sat their horses in a row.\n\n"
             "“A Pair Of Aces,” Pecos stated solemnly.\n")
     assert speakers(text) == ["Pecos"]
+
+
+def test_a_long_clause_ending_in_a_colon_and_an_adverb_after_and_introduce_the_quote():
+    # "She looked perplexed for a moment, and then said, not fiercely, but still loud enough
+    # for the furniture to hear:" - the verb was too far from the colon, and "and then said"
+    # was no coordinated verb; the old woman before it is the "she"
+    text = ("The old woman pushed her glasses up and peered round the kitchen. She never "
+            "wore them for anything so small as a boy.\n"
+            "She frowned for a moment, and then said, not loudly, but still loud enough for "
+            "the whole house to hear:\n\n“Well, if I catch you I'll--”\n")
+    assert speakers(text) == ["the old woman"]

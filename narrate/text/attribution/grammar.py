@@ -264,13 +264,19 @@ def subject_before(before: str) -> str | None:
     tokens = TOKEN.findall(before[-240:])
     if any(t in ".!?" for t in tokens[-1:]):
         return None
-    for i in range(len(tokens) - 1, max(-1, len(tokens) - 14), -1):
+    # a colon introduces the quote even after a long clause ("and then said, not fiercely,
+    # but still loud enough for the furniture to hear:")
+    reach = 24 if tokens[-1:] == [":"] else 14
+    for i in range(len(tokens) - 1, max(-1, len(tokens) - reach), -1):
         if is_verb(tokens, i):
             subj = _subject_before(tokens, i)
             if subj:
                 return subj
-            if i > 0 and tokens[i - 1] == "and":
-                return _sentence_opener(tokens, i - 1)  # "My uncle looked up and said:"
+            j = i - 1  # "and then said", "and quietly said"
+            while j > 0 and (tokens[j].lower() in ("then", "now", "so") or is_adverb(tokens[j])):
+                j -= 1
+            if j > 0 and tokens[j] == "and":
+                return _sentence_opener(tokens, j)  # "My uncle looked up and said:"
     if tokens and tokens[-1] in (":", ","):
         # "he suddenly addressed her with:", "...by leaning towards him and remarking:": a
         # verb that introduces speech only when the quote follows at once
