@@ -104,3 +104,16 @@ def test_a_name_given_in_answer_to_a_question_for_it_is_the_answerer():
     # a name answering another question is not the answerer's own
     text = ("“Who broke the window?” asked the clerk.\n\n“Tom Reed.”\n")
     assert speakers(text)[1] != "Tom Reed"
+
+
+def test_a_voice_calling_out_before_the_story_says_whose_it_is():
+    # "“TOM!” / No answer." before "The old lady ... said:" were no one's
+    text = ("“NED!”\n\nNo answer.\n\n“NED! Where has that boy got to?”\n\nNo answer.\n\n"
+            "The old woman put down her basket and looked round the yard, and then said:\n\n"
+            "“If I catch you I'll tan your hide.”\n")
+    assert speakers(text) == ["the old woman"] * 3
+    # two unknown lines side by side are two voices: they stay unknown
+    text = ("“Who's there?”\n\n“Only me.”\n\n"
+            "The old woman put down her basket and looked round the yard, and then said:\n\n"
+            "“Come in, then.”\n")
+    assert speakers(text)[:2] == ["Someone", "Someone"]

@@ -8,6 +8,7 @@ Known failures: a name in the sentence beside the quote that is its listener or 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from narrate.text.attribution import descriptions, pronouns
@@ -18,7 +19,14 @@ from narrate.text.attribution.grammar import (
     last_sentence,
     subject_at,
 )
-from narrate.text.attribution.patterns import DETERMINERS, OPENERS, TOKEN, UNKNOWN
+from narrate.text.attribution.patterns import (
+    DETERMINERS,
+    NAMED_LATER_CHARS,
+    OPENERS,
+    SOFT_REASONS,
+    TOKEN,
+    UNKNOWN,
+)
 
 _HEARD = re.compile(r"\b(?:heard|hears|overheard)\b")
 
@@ -111,3 +119,48 @@ def voice_after(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
         return None
     key = pronouns.resolve_subject(ctx, m.group(1) or m.group(2), nb.start, exclude=None)
     return Attribution(key, "voice_after") if key and key not in exclude else None
+
+
+def calls_before_a_speaker(ctx: Context) -> None:
+    """Story pass: “TOM!” / No answer. / “TOM!” / [...] The old lady ... said: “Well, I lay
+    ...”: lines no rule could give anyone, each with narration after it, before the first
+    line whose speaker the text tells (within NAMED_LATER_CHARS), with no one else named
+    between them, are that speaker's: a story often lets a voice call out before it says whose
+    it is. Two such lines in paragraphs side by side are a conversation, and stay unknown."""
+    n = len(ctx.quotes)
+    i = 0
+    while i < n:
+        if not _unknown(ctx, i):
+            i += 1
+            continue
+        j = i
+        while j < n and _unknown(ctx, j):
+            j += 1
+        if j < n and _one_voice(ctx, i, j):
+            key = ctx.result[j].speaker  # type: ignore[union-attr]
+            for k in range(i, j):
+                ctx.result[k] = Attribution(key, "next_paragraph")
+        i = j + 1
+
+
+def _unknown(ctx: Context, i: int) -> bool:
+    r = ctx.result[i]
+    return r is None or r.speaker == UNKNOWN
+
+
+def _one_voice(ctx: Context, i: int, j: int) -> bool:
+    """Whether the unknown lines i..j-1 can be the voice of line j."""
+    r = ctx.result[j]
+    if r is None or r.reason in SOFT_REASONS or r.speaker in (UNKNOWN, ctx.narrator) or \
+            ctx.quotes[j].start - ctx.quotes[j - 1].end > NAMED_LATER_CHARS or \
+            ctx.scene_break(ctx.quotes[i].block, ctx.quotes[j].block):
+        return False
+    blocks = [ctx.quotes[k].block for k in range(i, j + 1)]
+    if any(b + 1 == c for b, c in itertools.pairwise(blocks)):
+        return False  # lines in paragraphs side by side: two voices talking
+    # (a description the tag turned out to mean is the speaker too: "The old lady" of
+    # Aunt Polly)
+    speaker = ctx.reg.current(r.speaker)
+    return all(ctx.reg.current(m.key) == speaker or not ctx.reg.candidate(m.key)
+               or ctx.reg.entities[m.key].description
+               for m in ctx.reg.between(ctx.quotes[i].start, ctx.quotes[j].start))

@@ -66,7 +66,8 @@ UNTAGGED: tuple[Sieve, ...] = (
 """Sieves for a quote without an explicit speech tag, in the order they are tried."""
 
 CONVERSATION_PASSES: tuple[Callable[[Context], None], ...] = (turns.conversations,)
-STORY_PASSES: tuple[Callable[[Context], None], ...] = (named_later.named_later,)
+STORY_PASSES: tuple[Callable[[Context], None], ...] = (named_later.named_later,
+                                                      nearby.calls_before_a_speaker)
 
 
 def make_context(text: str, blocks: Sequence[Block], quotes: Sequence[Quote],
