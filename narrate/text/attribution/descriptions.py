@@ -186,10 +186,14 @@ def _plain_description(ctx: Context, desc: str, pos: int, exclude: str | None,
     if not e.description:
         ctx.reg.link_description(desc, key)
     if e.description and ctx.reg.has_cast and gender is not Gender.UNKNOWN:
+        # (not one a turn beside this one tags by name: “…,” asked Dick. / “…,” said the
+        # gentleman. -- a story that names him in one turn and describes the speaker of
+        # the next means someone else)
+        named = ctx.named_beside(pos)
         for m in ctx.reg.recent(pos):
             c = ctx.reg.entities[m.key]
             if c.from_cast and m.key not in (exclude, ctx.narrator) and \
-                    c.resolved_gender() is gender:
+                    c.resolved_gender() is gender and m.key not in named:
                 return m.key
         only = ctx.only_cast_member(gender, exclude, described=True)
         if only:
@@ -252,7 +256,7 @@ def _named_at_last(ctx: Context, i: int, key: str) -> str:
     used before the speech tag that brings it in, in a conversation where one described
     person speaks, names that person."""
     e = ctx.reg.entities[key]
-    if e.from_cast or getattr(e, "spoke", False) or ctx.reg.has_cast:
+    if getattr(e, "spoke", False):
         return key
     para = ctx.blocks[ctx.quotes[i].block].start
     if any(m.key == key for m in ctx.reg.recent(para, limit_chars=para)):
