@@ -203,3 +203,20 @@ def test_partitive_member_is_not_another_described_speaker():
 def test_rank_without_a_group_is_no_partitive():
     text = ("Tom met Ann at the gate.\n\n“It is late,” said the last of the wine.\n")
     assert "the last of the wine" not in speakers(text)
+
+
+def test_somebody_and_one_of_a_group_are_tag_subjects():
+    text = ("The guests sat late around the stove at the inn while the wind rose.\n\n"
+            "“Will the road be open tomorrow?” asked Hendrik.\n\n"
+            "“Not if it snows,” somebody said from the back.\n\n"
+            "“It never snows in April,” said one of the boatmen.\n\n"
+            "“Then you have not lived here long,” somebody else answered.\n")
+    assert speakers(text) == ["Hendrik", "somebody", "one of the boatmen", "somebody else"]
+
+
+def test_adjectives_separated_by_a_comma_still_make_a_described_speaker():
+    text = ("Agnes Moll had been talking about the harvest for a quarter of an hour.\n\n"
+            "“We shall have rain before Sunday,” said Agnes.\n\n"
+            "“Surely not,” broke in a tall, grey-haired farmer. “The swallows fly high.”\n")
+    last = speakers(text)[1]
+    assert last != "Agnes Moll" and last.endswith("tall grey-haired farmer")

@@ -243,8 +243,9 @@ class Registry:
                 (split_title(f)[0].rstrip(".").lower() for f in e.forms) if t)}
             if len(titled) == 1:
                 return titled.pop()
-        norm = " ".join(["the" if det in ("a", "an", "one", "this", "that") else det,
-                         *rest]).lower() if rest else det  # a bare "one" / "another"
+        # (a bare "one" / "another"; "one of the colts" is one of a group, not "the")
+        indefinite = det in ("a", "an", "one", "this", "that") and rest[:1] != ["of"]
+        norm = " ".join(["the" if indefinite else det, *rest]).lower() if rest else det
         if norm not in self.entities:
             e = Entity(norm, norm, {norm}, gender_of_noun(head), description=True,
                        child=bool(CHILD_WORDS & {w.lower() for w in words}))

@@ -79,10 +79,21 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
     part = _partitive(tokens, i)
     if part:
         return " ".join(tokens[i:i + part]), part
-    if t.lower() in BARE_SUBJECTS and (i + 1 >= len(tokens) or not tokens[i + 1][0].isalpha()):
-        return t.lower(), 1  # ", said another." / ", cried one,"
+    if t.lower() in BARE_SUBJECTS:
+        # ", said another." / ", cried one," / "somebody else inquired" / "someone said"
+        n = 2 if i + 1 < len(tokens) and tokens[i + 1] == "else" else 1
+        if i + n >= len(tokens) or not tokens[i + n][0].isalpha() or \
+                (t.lower() not in DETERMINERS and is_verb(tokens, i + n)):
+            return " ".join(w.lower() for w in tokens[i:i + n]), n
     if t.lower() in DETERMINERS:
-        for j in range(i + 1, min(i + 4, len(tokens))):
+        words = [t]
+        for j in range(i + 1, min(i + 5, len(tokens))):
+            if tokens[j] == "," and len(words) > 1 and j + 1 < len(tokens) and \
+                    re.match(r"[a-z][a-z-]*$", tokens[j + 1]):
+                continue  # "a thin, elderly gentleman": adjectives in a row
+            words.append(tokens[j])
+            if len(words) > 4:
+                return None
             w = tokens[j].lower()
             if w in PERSON_NOUNS:
                 if w == "voice" and j + 2 < len(tokens) and tokens[j + 1] == "of" and \
@@ -91,11 +102,11 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
                     while k < len(tokens) and tokens[k][0].isupper() and k - j < 5:
                         k += 1
                     return " ".join(tokens[i:k]), k - i
-                return " ".join(tokens[i:j + 1]), j + 1 - i
+                return " ".join(words), j + 1 - i
             if AGENT_NOUN.match(w) and (j + 1 == len(tokens) or not tokens[j + 1][0].isalnum()
                                         or (tokens[j + 1].islower() and is_adverb(tokens[j + 1]))):
                 # "said the waggoner.", "continued the undertaker solemnly"
-                return " ".join(tokens[i:j + 1]), j + 1 - i
+                return " ".join(words), j + 1 - i
             if not re.match(r"[a-z][a-z-]*$", tokens[j]):
                 return None
     return None
@@ -111,14 +122,19 @@ GROUP_NOUNS = frozenset(("gang", "party", "crowd", "group", "family", "company",
 def _partitive(tokens: list[str], i: int) -> int:
     """"the oldest of the colts", "the youngest of the gang": one person picked out of a
     group by rank; the number of tokens it takes, else 0."""
+    if i + 3 < len(tokens) and tokens[i].lower() == "one" and tokens[i + 1] == "of" and \
+            tokens[i + 2].lower() in _GROUP_OWNERS and _group(tokens[i + 3]):
+        return 4  # "said one of the colts", "cried one of the women"
     if i + 4 >= len(tokens) or tokens[i].lower() != "the" or \
             not _RANKED.fullmatch(tokens[i + 1].lower()) or tokens[i + 2] != "of" or \
             tokens[i + 3].lower() not in _GROUP_OWNERS:
         return 0
-    group = tokens[i + 4]
-    if re.fullmatch(r"[a-z][a-z-]+", group) and (group.endswith("s") or group in GROUP_NOUNS):
-        return 5
-    return 0
+    return 5 if _group(tokens[i + 4]) else 0
+
+
+def _group(word: str) -> bool:
+    return re.fullmatch(r"[a-z][a-z-]+", word) is not None and (
+        word.endswith(("s", "men")) or word in GROUP_NOUNS)
 
 
 def without_office(words: list[str]) -> list[str]:

@@ -64,7 +64,7 @@ PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
 MODALS = frozenset(("would", "will", "could", "might", "shall", "should", "did", "must"))
 
 
-BARE_SUBJECTS = frozenset(("another", "one"))
+BARE_SUBJECTS = frozenset(("another", "one", "somebody", "someone"))
 """Pronoun-like subjects of a tag that stand for a person of a group ("said another")."""
 
 
