@@ -224,3 +224,16 @@ def test_an_epithet_is_the_one_named_speaker_of_its_gender_in_the_talk():
             "“Nobody,” said Lena.\n\n"
             "“A traveller,” the tired boy said.\n")
     assert speakers(text)[-1] != "Ansel Brook"
+
+
+def test_with_a_cast_a_described_speaker_takes_the_member_the_scene_names_next():
+    cast = (Character("Nils Berg", ("Nils Berg", "Nils"), Gender.MALE),
+            Character("Oskar Lind", ("Oskar Lind", "Oskar"), Gender.MALE),
+            Character("Greta", ("Greta",), Gender.FEMALE))
+    text = ("Nils Berg sat on the harbour wall mending a net.\n\n"
+            "A young man in a sailor's jacket came along the quay and stopped beside him.\n\n"
+            "“Is this the boat for Visby?” said the young man.\n\n"
+            "“It is,” said Nils.\n\n"
+            "“Then I am in time,” said the young man. Oskar Lind set down his bag and "
+            "laughed.\n")
+    assert speakers(text, characters=cast) == ["Oskar Lind", "Nils Berg", "Oskar Lind"]

@@ -431,10 +431,12 @@ class Context:
         return self._dialogue_only[block]
 
     def person_name(self, key: str) -> bool:
-        """A name that is surely a person's: titled ("Mr. Abernathy") or a known given name
-        (a capitalised word with pronouns after it may be a thing: "the Elks", "Nature")."""
+        """A name that is surely a person's: a cast member, titled ("Mr. Abernathy") or a
+        known given name (a capitalised word with pronouns after it may be a thing: "the
+        Elks", "Nature")."""
         e = self.reg.entities[key]
-        return any(split_title(f)[0] for f in e.forms) or e.name_gender is not Gender.UNKNOWN
+        return e.from_cast or any(split_title(f)[0] for f in e.forms) or \
+            e.name_gender is not Gender.UNKNOWN
 
     def described_only(self, key: str | None) -> bool:
         e = self.reg.entities.get(key) if key else None
