@@ -220,3 +220,24 @@ def test_adjectives_separated_by_a_comma_still_make_a_described_speaker():
             "“Surely not,” broke in a tall, grey-haired farmer. “The swallows fly high.”\n")
     last = speakers(text)[1]
     assert last != "Agnes Moll" and last.endswith("tall grey-haired farmer")
+
+
+def test_a_possessive_tag_is_the_relative_not_the_owner():
+    text = ("Piet and his mother sat by the stove with Anneke, who was knitting.\n\n"
+            "“It is late,” said Anneke.\n\n"
+            "“Go to bed, both of you,” said Piet's mother.\n")
+    assert speakers(text) == ["Anneke", "Piet's mother"]
+    text = ("Piet Vos sat by the stove with Anneke. Mrs. Vos was sewing.\n\n"
+            "“It is late,” said Anneke.\n\n"
+            "“Go to bed, both of you,” said Piet's mother.\n")
+    assert speakers(text) == ["Anneke", "Mrs. Vos"]
+
+
+def test_a_voice_owned_by_someone_is_theirs():
+    text = ("Piet Vos came up the stairs and knocked at the last door.\n\n"
+            "“Come in,” called a girl's voice.\n\n"
+            "The room was small and warm, and Piet stood in the doorway.\n\n"
+            "“Supper is ready,” said his mother's voice from below.\n")
+    first, second = speakers(text)
+    assert first != "Piet Vos" and "girl" in first
+    assert second == "his mother"

@@ -246,6 +246,8 @@ class Registry:
         # (a bare "one" / "another"; "one of the colts" is one of a group, not "the")
         indefinite = det in ("a", "an", "one", "this", "that") and rest[:1] != ["of"]
         norm = " ".join(["the" if indefinite else det, *rest]).lower() if rest else det
+        if words[0][:1].isupper() and words[0].endswith(("'s", "’s")) and rest:
+            norm = desc  # "Tom's mother": the owner keeps the capitals of a name
         if norm not in self.entities:
             e = Entity(norm, norm, {norm}, gender_of_noun(head), description=True,
                        child=bool(CHILD_WORDS & {w.lower() for w in words}))

@@ -28,7 +28,7 @@ from narrate.text.attribution.patterns import (
     SPEECH_VERBS,
     TOKEN,
 )
-from narrate.text.name_words import PERSON_NOUNS
+from narrate.text.name_words import PERSON_NOUNS, RELATIONS
 
 
 def is_adverb(word: str) -> bool:
@@ -75,6 +75,12 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
             j += 1
         if j - i > 4 and without_office(tokens[i:j]) == tokens[i:j]:
             j = i + 4  # (up to 4 words of a name; more only when an office opens them)
+        if _possessive(tokens[j - 1]) and j < len(tokens) and tokens[j].lower() in PERSON_NOUNS:
+            # "said Tom's mother": the mother, not Tom (someone else's "maid" or "friend"
+            # is left to the other sieves)
+            if tokens[j].lower() not in OWNED_SPEAKERS:
+                return None
+            return " ".join([*without_office(tokens[i:j]), tokens[j]]), j + 1 - i
         return " ".join(without_office(tokens[i:j])), j - i
     part = _partitive(tokens, i)
     if part:
@@ -95,6 +101,9 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
             if len(words) > 4:
                 return None
             w = tokens[j].lower()
+            if _possessive(w) and w[:-2] in PERSON_NOUNS and j + 1 < len(tokens) and \
+                    tokens[j + 1].lower() == "voice":
+                continue  # "called a girl's voice"
             if w in PERSON_NOUNS:
                 if w == "voice" and j + 2 < len(tokens) and tokens[j + 1] == "of" and \
                         tokens[j + 2][0].isupper():
@@ -110,6 +119,14 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
             if not re.match(r"[a-z][a-z-]*$", tokens[j]):
                 return None
     return None
+
+
+OWNED_SPEAKERS = RELATIONS | {"voice"}
+"""Nouns that a named owner's possessive makes a speaker of their own ("Tom's mother")."""
+
+
+def _possessive(word: str) -> bool:
+    return word.endswith(("'s", "’s")) and len(word) > 2
 
 
 _RANKED = re.compile(r"[a-z]{2,}est|first|second|third|last|elder|younger")
@@ -175,6 +192,17 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
         for k in range(j - 1, max(-1, j - 4), -1):
             if tokens[k].lower() in DETERMINERS:
                 return " ".join(tokens[k:j + 1])
+            if _possessive(tokens[k]) and tokens[k][0].isupper() and t.lower() in OWNED_SPEAKERS:
+                # "Tom's mother said": the capitalised owner and the noun
+                o = k
+                while o > 0 and tokens[o - 1][0].isupper() and k - o < 3 and \
+                        tokens[o - 1].lower() not in DETERMINERS and \
+                        tokens[o - 1].lower() not in OPENERS:
+                    o -= 1
+                return " ".join(tokens[o:j + 1])
+            if _possessive(tokens[k]) and tokens[k][:-2].lower() in PERSON_NOUNS and \
+                    t.lower() == "voice":
+                continue  # "a girl's voice called"
             if not re.match(r"[a-z][a-z-]*$", tokens[k]):
                 break
     return None

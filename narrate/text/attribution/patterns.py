@@ -351,3 +351,7 @@ INTRODUCING_VERBS = _words(
 )
 """Verbs that introduce a quote only right before it ("he addressed her with:", "and
 remarking:"): not speech verbs elsewhere ("he addressed the letter")."""
+
+
+POSSESSED = re.compile(r"^(.*\S)['’]s\s+([a-z][\w-]*)$")
+"""A person known by whose they are: "Tom's mother", "my brother's wife" (owner, noun)."""

@@ -16,6 +16,7 @@ from narrate.text.attribution.context import Context
 from narrate.text.attribution.grammar import last_sentence, led_by, subject_at
 from narrate.text.attribution.patterns import (
     CHAIN_SENTENCES,
+    POSSESSED,
     CONTEXT_CHARS,
     DETERMINERS,
     OPENERS,
@@ -101,7 +102,8 @@ def _resolve_subject(ctx: Context, subj: str, pos: int, exclude: str | None) -> 
     if low in ("they", "we"):
         return None
     if word[0].isupper() and low.split()[0] not in ("the", "his", "her", "their", "my",
-                                                      "our", "your", "a", "an"):
+                                                      "our", "your", "a", "an") and \
+            not POSSESSED.search(word):
         key = cast.cast_member(ctx, word, pos, ctx.reg.lookup(word))
         if key is None and word.split()[0] not in _NOT_NAMES and \
                 ctx.reg.common_opener(word.split(), None):
