@@ -218,11 +218,11 @@ def _plain_description(ctx: Context, desc: str, pos: int, exclude: str | None,
         # (not one a turn beside this one tags by name: “…,” asked Dick. / “…,” said the
         # gentleman. -- a story that names him in one turn and describes the speaker of
         # the next means someone else)
-        named = ctx.named_beside(pos)
+        beside = ctx.named_beside(pos)
         for m in ctx.reg.recent(pos):
             c = ctx.reg.entities[m.key]
             if c.from_cast and m.key not in (exclude, ctx.narrator) and \
-                    c.resolved_gender() is gender and m.key not in named:
+                    c.resolved_gender() is gender and m.key not in beside:
                 return m.key
         only = ctx.only_cast_member(gender, exclude, described=True)
         if only:

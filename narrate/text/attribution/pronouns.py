@@ -16,10 +16,10 @@ from narrate.text.attribution.context import Context
 from narrate.text.attribution.grammar import last_sentence, led_by, subject_at
 from narrate.text.attribution.patterns import (
     CHAIN_SENTENCES,
-    POSSESSED,
     CONTEXT_CHARS,
     DETERMINERS,
     OPENERS,
+    POSSESSED,
     RECENT_SPEAKER_CHARS,
     SOFT_REASONS,
     SUBORDINATORS,
