@@ -43,3 +43,17 @@ def test_she_opening_the_next_sentence_gives_hers() -> None:
                                                                      "looking at him")
             .replace("her shaking", "his shaking").replace("ran to her", "ran to him"))
     assert _genders(text)["Carson Lowry"] is Gender.FEMALE
+
+
+def test_title_and_surname_is_not_the_sister_known_by_her_given_name():
+    from attrkit import speakers
+    text = ("The Misses Farrow kept a school for young ladies at Hampstead. Miss Farrow "
+            "was the elder; Miss Lucinda Farrow, her sister, taught the piano.\n\n"
+            "“Is the carriage come?” asked Miss Farrow.\n\n"
+            "“It is at the gate,” said Miss Lucinda, timidly.\n\n"
+            "“Then call the girls,” said Miss Farrow, with great dignity.\n")
+    s = build_script(text)
+    first, second, third = speakers(text)
+    assert first == third and first != second
+    # the elder is "Miss Farrow", never "Miss Lucinda Farrow"
+    assert not any("Lucinda" in a for a in s.character(first).aliases)

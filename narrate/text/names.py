@@ -534,6 +534,8 @@ class Registry:
             elif title and len(parts) == 1:
                 target = _titled_owner(self._titled_forms.get(parts[0], ()), keys,
                                        self._form_index, parts[0], title)
+                if target and self._sister_by_given_name(target, title, parts[0]):
+                    target = None
             elif len(parts) > 1 and not title:
                 # "Sherlock Holmes" beside "Mr. Sherlock Holmes" (longer forms come first): one
                 # person, unless two titled forms share the name ("Mr." and "Mrs. John Dashwood")
@@ -558,6 +560,20 @@ class Registry:
             if title:
                 self._add_titled(form)
         return keys
+
+    def _sister_by_given_name(self, key: str, title: str, surname: str) -> bool:
+        """"Miss Pinkerton" beside "Miss Jemima Pinkerton" is her elder sister when the
+        story also calls the younger one "Miss Jemima": a title with the given name alone
+        tells two of one family apart, and the title with the surname alone is the other."""
+        for f in self.entities[key].forms:
+            t, core = split_title(f)
+            words = core.split()
+            if t and _title_word(t) == _title_word(title) and len(words) > 1 and \
+                    words[-1] == surname and re.search(
+                        rf"\b{re.escape(t)}\s+{re.escape(words[0])}\b(?!\s+{re.escape(surname)})",
+                        self.text):
+                return True
+        return False
 
     def _count_pronouns(self) -> None:
         """Gender evidence: pronouns in the rest of a sentence whose subject is a name."""
