@@ -57,3 +57,13 @@ def test_title_and_surname_is_not_the_sister_known_by_her_given_name():
     assert first == third and first != second
     # the elder is "Miss Farrow", never "Miss Lucinda Farrow"
     assert not any("Lucinda" in a for a in s.character(first).aliases)
+
+
+def test_a_titled_name_that_qualifies_a_noun_is_not_a_person():
+    from attrkit import speakers
+    text = ("Mrs. Dunmore walked slowly past the stalls with her little boy. From "
+            "somewhere came the shouts of the Aunt Sally man and the squeal of the organ.\n\n"
+            "“Can I have a go?” he asked.\n\n"
+            "“Not today,” she said.\n")
+    assert speakers(text)[1] == "Mrs. Dunmore"
+    assert "Aunt Sally" not in {c.name for c in build_script(text).characters}

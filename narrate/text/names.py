@@ -449,6 +449,11 @@ class Registry:
                     _ARTICLE_BEFORE.search(text, max(0, start - 40), start)
                 if art and not self.lookup(" ".join((text[art.start():start] + form).split())):
                     continue  # "the Stars", "a Swede", "the Dane or Norwegian": not a person
+                if split_title(form)[0] and not self.lookup(form) and _ARTICLE_BEFORE.search(
+                        text, max(0, start - 40), start):
+                    nxt = _NEXT_WORD.match(text, start + len(form))
+                    if nxt and nxt.group(1) in _QUALIFIED:
+                        continue  # "shouts of the Aunt Sally man": a game's name, not hers
                 if _IMAGE_OF.search(text, max(0, start - 30), start):
                     continue  # "bowed to the portrait of Countess Amelia": she is not here
                 sentence_start = _at_sentence_start(text, start)
