@@ -241,3 +241,10 @@ def test_a_voice_owned_by_someone_is_theirs():
     first, second = speakers(text)
     assert first != "Piet Vos" and "girl" in first
     assert second == "his mother"
+
+
+def test_the_one_a_pronoun_tag_speaks_to_is_not_the_speaker():
+    text = ("Captain Hale came into the room and sat down by the fire. Young Brand was bent "
+            "over his books at the table.\n\n"
+            "“You work too hard,” said he to Brand. “It will make you ill.”\n")
+    assert speakers(text) == ["Captain Hale", "Captain Hale"]
