@@ -6,7 +6,7 @@ unless the verb continues ("he added"); a he/she answering a turn that calls som
 gender by name is the one called.
 
 Known failures: a pronoun whose antecedent is the listener of an earlier line ("he said
-to Tom. “...” he added"; "said he to Tom" itself excludes Tom); "said the one they called Veronica" (the name is in a relative clause)."""
+to Tom. “...” he added"; "said he to Tom" itself excludes Tom)."""
 
 from __future__ import annotations
 
