@@ -248,3 +248,12 @@ def test_the_one_a_pronoun_tag_speaks_to_is_not_the_speaker():
             "over his books at the table.\n\n"
             "“You work too hard,” said he to Brand. “It will make you ill.”\n")
     assert speakers(text) == ["Captain Hale", "Captain Hale"]
+
+
+def test_a_phrase_set_off_by_commas_between_the_verb_and_the_subject():
+    text = ("The women at the well talked of nothing but the new miller.\n\n"
+            "“He will cheat us all,” said Marta Bell.\n\n"
+            "“Not if we watch him,” answered, after a pause, an old shepherd leaning on "
+            "his crook.\n")
+    second = speakers(text)[1]
+    assert second != "Marta Bell" and second.endswith("old shepherd")

@@ -129,6 +129,21 @@ def _possessive(word: str) -> bool:
     return word.endswith(("'s", "’s")) and len(word) > 2
 
 
+def _after_aside(tokens: list[str], k: int) -> tuple[str, int] | None:
+    """"interposed, more softly, a young wife": a short phrase set off by commas between
+    the verb and a described subject (an article or a possessive opens the subject)."""
+    if k >= len(tokens) or tokens[k] != ",":
+        return None
+    for j in range(k + 2, min(k + 6, len(tokens))):
+        if tokens[j] == ",":
+            if j + 1 < len(tokens) and tokens[j + 1].lower() in DETERMINERS:
+                return subject_at(tokens, j + 1)
+            return None
+        if not re.match(r"[a-z][a-z-]*$", tokens[j]):
+            return None
+    return None
+
+
 _RANKED = re.compile(r"[a-z]{2,}est|first|second|third|last|elder|younger")
 _GROUP_OWNERS = frozenset(("the", "these", "those", "his", "her", "their", "our", "my"))
 GROUP_NOUNS = frozenset(("gang", "party", "crowd", "group", "family", "company", "crew",
@@ -258,7 +273,7 @@ def subject_after(after: str) -> str | None:
         k = i + n
         while k < len(tokens) and is_adverb(tokens[k]) and k - i - n < 2:
             k += 1
-        found = subject_at(tokens, k)
+        found = subject_at(tokens, k) or _after_aside(tokens, k)
         if found:
             return (_called(tokens, k + found[1]) if found[0][:1].islower() else None) \
                 or found[0]
