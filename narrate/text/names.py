@@ -251,6 +251,8 @@ class Registry:
         if norm not in self.entities:
             e = Entity(norm, norm, {norm}, gender_of_noun(head), description=True,
                        child=bool(CHILD_WORDS & {w.lower() for w in words}))
+            if det in ("a", "an") and rest:
+                e.forms.add(desc.lower())  # the form the tag itself brought them in by
             if norm.startswith("the ") and rest:
                 # keep the form the story introduced them by ("a man"), when it has one
                 span = self.introduction(rest)
