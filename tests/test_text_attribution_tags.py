@@ -257,3 +257,13 @@ def test_a_phrase_set_off_by_commas_between_the_verb_and_the_subject():
             "his crook.\n")
     second = speakers(text)[1]
     assert second != "Marta Bell" and second.endswith("old shepherd")
+
+
+def test_older_literary_speech_verbs_make_tags():
+    text = ("Hiram Stroud and his partner sat over the ledger while the lamp smoked.\n\n"
+            "“Forty dollars short,” ejaculated Hiram.\n\n"
+            "“Short of what?” queried a thin voice from the stairs.\n\n"
+            "“Of everything,” lamented Hiram.\n")
+    first, second, third = speakers(text)
+    assert first == third == "Hiram Stroud"
+    assert second != "Hiram Stroud" and second.endswith("voice")

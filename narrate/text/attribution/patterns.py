@@ -26,7 +26,11 @@ SPEECH_VERBS = _words(
     "shrieked squeaked moaned sneered joked cooed mumbled blurted barked corrected confessed "
     "conceded offered prompted reminded whined wondered exploded admonished implored entreated "
     "bawled spoke speaks shrugged hollered piped lied cautioned noted gushed boasted quipped "
-    "sang soothed proposed reasoned inquires went put broke cut struck chimed"
+    "sang soothed proposed reasoned inquires went put broke cut struck chimed "
+    # literary tags of the 19th century novels ("ejaculated Anson", "queried a loud voice")
+    "ejaculated queried lamented instructed challenged asserted scoffed snorted chided "
+    "jeered taunted vociferated hazarded affirmed averred commented demurred expostulated "
+    "grunted snarled interjected quavered volunteered wheedled intoned"
 )
 
 
