@@ -267,3 +267,10 @@ def test_older_literary_speech_verbs_make_tags():
     first, second, third = speakers(text)
     assert first == third == "Hiram Stroud"
     assert second != "Hiram Stroud" and second.endswith("voice")
+
+
+def test_and_then_said_takes_the_sentence_subject():
+    text = ("The boys bent over their slates in the cold room.\n\n"
+            "Brother Quill wrote a long sum on the board for Tommy Reilly and then said:\n\n"
+            "“Now, who will be first?”\n")
+    assert speakers(text) == ["Brother Quill"]

@@ -308,8 +308,11 @@ def subject_before(before: str) -> str | None:
             subj = _subject_before(tokens, i)
             if subj:
                 return subj
-            if i > 0 and tokens[i - 1] == "and":
-                return _sentence_opener(tokens, i - 1)  # "My uncle looked up and said:"
+            a = i - 1
+            while a > 0 and is_adverb(tokens[a]) and i - a <= 2:
+                a -= 1  # "... wrote a sum on the board and then said:"
+            if a >= 0 and tokens[a] == "and":
+                return _sentence_opener(tokens, a)  # "My uncle looked up and said:"
     if tokens and tokens[-1] in (":", ","):
         # "he suddenly addressed her with:", "...by leaning towards him and remarking:": a
         # verb that introduces speech only when the quote follows at once
