@@ -274,3 +274,11 @@ def test_and_then_said_takes_the_sentence_subject():
             "Brother Quill wrote a long sum on the board for Tommy Reilly and then said:\n\n"
             "“Now, who will be first?”\n")
     assert speakers(text) == ["Brother Quill"]
+
+
+def test_a_participle_set_off_before_said_keeps_the_sentence_subject():
+    text = ("The boat knocked against the pier in the swell.\n\n"
+            "Old Hendrik leaned over the rail, pointing at the net Jens Vik had lost, and "
+            "then, turning round, said:\n\n"
+            "“There it goes.”\n")
+    assert speakers(text) == ["Old Hendrik"]

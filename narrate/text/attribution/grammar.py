@@ -313,6 +313,9 @@ def subject_before(before: str) -> str | None:
                 a -= 1  # "... wrote a sum on the board and then said:"
             if a >= 0 and tokens[a] == "and":
                 return _sentence_opener(tokens, a)  # "My uncle looked up and said:"
+            if a > 0 and tokens[a] == "," and tokens[-1] == ":":
+                # "Buck Mulligan ..., thrusting a hand into his pocket, said:"
+                return _sentence_opener(tokens, a)
     if tokens and tokens[-1] in (":", ","):
         # "he suddenly addressed her with:", "...by leaning towards him and remarking:": a
         # verb that introduces speech only when the quote follows at once
