@@ -282,3 +282,11 @@ def test_a_participle_set_off_before_said_keeps_the_sentence_subject():
             "then, turning round, said:\n\n"
             "“There it goes.”\n")
     assert speakers(text) == ["Old Hendrik"]
+
+
+def test_a_verb_of_introducing_a_few_words_before_the_colon():
+    text = ("The drawing-room was full when Tom Lacey came in at last, and Kitty Rowe saw "
+            "him at once.\n\n"
+            "Mrs. Abney introduced him to Kitty Rowe with a wave:\n\n"
+            "“My nephew, who is always late.”\n")
+    assert speakers(text) == ["Mrs. Abney"]

@@ -319,7 +319,7 @@ def subject_before(before: str) -> str | None:
     if tokens and tokens[-1] in (":", ","):
         # "he suddenly addressed her with:", "...by leaning towards him and remarking:": a
         # verb that introduces speech only when the quote follows at once
-        for i in range(len(tokens) - 2, max(-1, len(tokens) - 8), -1):
+        for i in range(len(tokens) - 2, max(-1, len(tokens) - 10), -1):
             if tokens[i].lower() in INTRODUCING_VERBS:
                 # ("The quiet voice beside her whispering," has no clause for an opener)
                 opener = _sentence_opener(tokens, i) if tokens[i - 1] in ("and", ",") else None

@@ -351,7 +351,8 @@ ABBREVIATED_OFFICES = frozenset(("Rep.", "Reps.", "Sen.", "Sens.", "Gov.", "Atty
 
 INTRODUCING_VERBS = _words(
     "addressed addressing saying remarking exclaiming replying answering asking adding crying "
-    "whispering murmuring muttering shouting observing continuing calling declaring"
+    "whispering murmuring muttering shouting observing continuing calling declaring "
+    "introduced introducing greeted greeting interrupted interrupting"
 )
 """Verbs that introduce a quote only right before it ("he addressed her with:", "and
 remarking:"): not speech verbs elsewhere ("he addressed the letter")."""
