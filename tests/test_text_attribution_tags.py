@@ -290,3 +290,10 @@ def test_a_verb_of_introducing_a_few_words_before_the_colon():
             "Mrs. Abney introduced him to Kitty Rowe with a wave:\n\n"
             "“My nephew, who is always late.”\n")
     assert speakers(text) == ["Mrs. Abney"]
+
+
+def test_a_group_named_by_a_plural_speaks_together():
+    text = ("Mr. Ashby read the letter aloud to the whole family after supper.\n\n"
+            "“We shall go to the sea in June,” said Mr. Ashby.\n\n"
+            "“Hurrah!” cried the boys, and ran out into the garden.\n")
+    assert speakers(text) == ["Mr. Ashby", "the boys"]

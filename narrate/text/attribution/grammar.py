@@ -104,7 +104,7 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
             if _possessive(w) and w[:-2] in PERSON_NOUNS and j + 1 < len(tokens) and \
                     tokens[j + 1].lower() == "voice":
                 continue  # "called a girl's voice"
-            if w in PERSON_NOUNS:
+            if w in PERSON_NOUNS or _people(w):
                 if w == "voice" and j + 2 < len(tokens) and tokens[j + 1] == "of" and \
                         tokens[j + 2][0].isupper():
                     k = j + 2
@@ -123,6 +123,16 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
 
 OWNED_SPEAKERS = RELATIONS | {"voice"}
 """Nouns that a named owner's possessive makes a speaker of their own ("Tom's mother")."""
+
+
+def _people(word: str) -> bool:
+    """A plural of a person noun: a group speaking at once ("cried the ladies", "all the
+    girls whispered")."""
+    w = word.lower()
+    if w in ("men", "women", "children", "people", "folk", "folks"):
+        return True
+    return w.endswith("s") and len(w) > 3 and (
+        w[:-1] in PERSON_NOUNS or (w.endswith("ies") and w[:-3] + "y" in PERSON_NOUNS))
 
 
 def _possessive(word: str) -> bool:
@@ -203,7 +213,7 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
             k += 1  # "Presently Tom said", "Then Tom said": the adverb is not part of the name
         words = without_office(tokens[k:j + 1])
         return " ".join(words[-4:] if len(words) > 4 else words)
-    if t.lower() in PERSON_NOUNS:
+    if t.lower() in PERSON_NOUNS or _people(t):
         for k in range(j - 1, max(-1, j - 4), -1):
             if tokens[k].lower() in DETERMINERS:
                 return " ".join(tokens[k:j + 1])
