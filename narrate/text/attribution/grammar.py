@@ -104,7 +104,7 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
             if _possessive(w) and w[:-2] in PERSON_NOUNS and j + 1 < len(tokens) and \
                     tokens[j + 1].lower() == "voice":
                 continue  # "called a girl's voice"
-            if w in PERSON_NOUNS or _people(w):
+            if w in PERSON_NOUNS or (_people(w) and t.lower() == "the"):
                 if w == "voice" and j + 2 < len(tokens) and tokens[j + 1] == "of" and \
                         tokens[j + 2][0].isupper():
                     k = j + 2
@@ -127,7 +127,7 @@ OWNED_SPEAKERS = RELATIONS | {"voice"}
 
 def _people(word: str) -> bool:
     """A plural of a person noun: a group speaking at once ("cried the ladies", "all the
-    girls whispered")."""
+    girls whispered"); only after "the" (what "his friends said" is hearsay as often)."""
     w = word.lower()
     if w in ("men", "women", "children", "people", "folk", "folks"):
         return True
@@ -216,6 +216,8 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
     if t.lower() in PERSON_NOUNS or _people(t):
         for k in range(j - 1, max(-1, j - 4), -1):
             if tokens[k].lower() in DETERMINERS:
+                if t.lower() not in PERSON_NOUNS and tokens[k].lower() != "the":
+                    return None  # ("His friends said that he was “studying.”": hearsay)
                 return " ".join(tokens[k:j + 1])
             if _possessive(tokens[k]) and tokens[k][0].isupper() and t.lower() in OWNED_SPEAKERS:
                 # "Tom's mother said": the capitalised owner and the noun
