@@ -67,3 +67,12 @@ def test_a_titled_name_that_qualifies_a_noun_is_not_a_person():
             "“Not today,” she said.\n")
     assert speakers(text)[1] == "Mrs. Dunmore"
     assert "Aunt Sally" not in {c.name for c in build_script(text).characters}
+
+
+def test_a_name_inside_a_sentence_a_pronoun_leads_takes_none_of_its_pronouns():
+    # the "he"s are Archie's: Kit Farrow, heard singing in his thoughts, is no "he"
+    text = ("Archie walked home through the snow. He wished he had gone down to the city to "
+            "hear Kit Farrow sing. Then he remembered the sick child at the mill.\n\n"
+            "“See-saw, see-saw,” sang Kit Farrow, far away in the city.\n")
+    kit = build_script(text).character("Kit Farrow")
+    assert kit.gender is not Gender.MALE

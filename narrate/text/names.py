@@ -596,12 +596,15 @@ class Registry:
         for i, m in enumerate(self.mentions):
             if m.key not in free:
                 continue
+            led = _pronoun_led(text, m.start)
             nxt = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(text)
             stop = min(nxt, m.end + (160 if m.subject else 60))
             window = text[m.end:stop]
             # not "him": the object of a name's verb is someone else ("Alexandra asked him")
-            he = len(re.findall(r"\b(?:he|his|himself)\b", window, re.IGNORECASE))
-            she = len(_SHE_WORDS.findall(window))
+            # (in a sentence a "He" opens, the "he"s after a name are still the leader's)
+            he = 0 if led == "He" else len(re.findall(r"\b(?:he|his|himself)\b", window,
+                                                      re.IGNORECASE))
+            she = 0 if led == "She" else len(_SHE_WORDS.findall(window))
             e = self.entities[m.key]
             if he and not she:
                 e.he += 1
@@ -670,6 +673,17 @@ class Registry:
 def _title_word(title: str) -> str:
     t = title.rstrip(".").lower()
     return _TITLE_WORD.get(t, t)
+
+
+_LED_BY_PRONOUN = re.compile(r"(?:^|[.!?…][”\"’']?\s+|\n)[“\"‘']?(He|She)\s[^.!?\n]*$")
+
+
+def _pronoun_led(text: str, pos: int) -> str | None:
+    """"He wished he had gone to hear Fay Templeton sing. Then he ...": the "He"/"She"
+    opening the sentence that holds `pos`, if any; the pronouns of that gender after a
+    name inside it are the leader's, not the name's."""
+    m = _LED_BY_PRONOUN.search(text, max(0, pos - 200), pos)
+    return m.group(1) if m else None
 
 
 def _titled_owner(known: Sequence[str], keys: dict[str, str], index: dict[str, str],
