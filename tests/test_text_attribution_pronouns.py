@@ -229,3 +229,16 @@ def test_a_neutral_noun_takes_its_gender_from_its_own_clause():
     text = ("The ward was quiet. Then the surgeon, who had been talking to his son, "
             "washed. The lamp flickered.\n\n“Rest now,” he said.\n")
     assert speakers(text) != ["the surgeon"]
+
+
+def test_a_pronoun_tag_finds_the_tagged_speaker_before_the_only_mention():
+    # "she" has no woman named before it, only "a wife" in the opening sentence; the
+    # speaker of the tagged line before "Mr. Crane replied" is the antecedent
+    text = ("It is a truth universally acknowledged, that a single man in possession of a "
+            "good fortune, must be in want of a wife.\n\n"
+            "“My dear Mr. Crane,” said his lady to him one day, “have you heard that the "
+            "mill is sold?”\n\n"
+            "Mr. Crane replied that he had not.\n\n"
+            "“But it is,” returned she; “for Mrs. Hobb has just been here.”\n\n"
+            "Mrs. Crane was a woman of mean understanding.\n")
+    assert speakers(text) == ["Mrs. Crane"] * 4

@@ -90,6 +90,14 @@ def _resolve_subject(ctx: Context, subj: str, pos: int, exclude: str | None) -> 
                     not ctx.name_alone(m.start, m.end) and \
                     not ctx.inner_possessive(m.start, m.end):
                 return m.key
+        else:
+            # before the earliest mention in reach: a tagged speaker still counts ("“My
+            # dear Mr. Bennet,” said his lady [...] Mr. Bennet replied that he had not. /
+            # “But it is,” returned she")
+            spoke = _speaker_between(ctx, max(floor, last - CONTEXT_CHARS), last,
+                                     want, exclude)
+            if spoke:
+                return spoke
         for m in local:
             e = ctx.reg.entities[m.key]
             if (m.subject and m.key != exclude and e.resolved_gender() is Gender.UNKNOWN
