@@ -297,3 +297,10 @@ def test_a_group_named_by_a_plural_speaks_together():
             "“We shall go to the sea in June,” said Mr. Ashby.\n\n"
             "“Hurrah!” cried the boys, and ran out into the garden.\n")
     assert speakers(text) == ["Mr. Ashby", "the boys"]
+
+
+def test_the_subject_before_a_phrase_set_off_by_commas_and_the_verb():
+    text = ("My mother would not speak to him of it, but she told him all the same, and my "
+            "father, after thinking a long while by the fire, said to her, with a sigh, "
+            "“The boy must go, then.”\n")
+    assert speakers(text) == ["my father"]

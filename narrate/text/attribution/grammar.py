@@ -200,6 +200,18 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
     if j < 0:
         return None
     t = tokens[j]
+    if t == ",":
+        # "my father, after showing a great concern at it, said to her": the subject
+        # before a phrase set off by commas
+        for k in range(j - 1, max(-1, j - 10), -1):
+            if tokens[k] == ",":
+                if tokens[k + 1].lower() in ("and", "but"):
+                    # "he thumped like a naughty child, and turned to his son, saying,"
+                    return _sentence_opener(tokens, k)
+                return _subject_before(tokens, k)
+            if tokens[k] in ".!?;:“”\"‘’":
+                break
+        return None
     if t.lower() in PRONOUNS:
         return t
     if t[0].isupper() and t.lower() not in DETERMINERS:
