@@ -36,3 +36,13 @@ def test_a_described_subject_speaks_the_untagged_line_after_it():
             "The porter scratched his chin. “Last crossing tonight, miss.”\n\n"
             "“Good,” Ida said.\n")
     assert speakers(text) == ["Ida Marsh", "the porter", "Ida Marsh"]
+
+
+def test_a_beat_whose_last_clause_has_the_subject():
+    text = ("Aunt Hedda looked under the bed and in the wardrobe for her nephew Jonas.\n\n"
+            "“Jonas! Where are you?”\n\n"
+            "There was a creak behind the curtain and she turned just in time to catch "
+            "a small boy by the collar of his coat.\n\n"
+            "“So there you are!”\n\n"
+            "“I was only looking for my cap.”\n")
+    assert speakers(text)[1:] == ["Aunt Hedda", "Jonas"]

@@ -71,3 +71,22 @@ def test_a_middle_word_of_a_cast_name_that_the_story_uses_alone() -> None:
     text = ("Sir Henry laughed. “How very odd,” he said.\n\n"
             "Lark beamed at me through his eyeglass and murmured, “Yes, odd, very odd.”\n")
     assert speakers(text, characters=cast) == ["Sir Henry Dane", "Captain Ned Lark RN"]
+
+
+SHINE = ("Tobias Wren had set out his box of brushes on the corner by the bank before "
+         "eight, and he watched every pair of boots that went by.\n\n"
+         "“How much for a polish?” asked a gentleman with a cane.\n\n"
+         "“Ten pence,” said Tobias.\n\n"
+         "“That is dear,” said the gentleman, frowning at the boy's coat.\n\n"
+         "“It shines, sir,” said Tobias.\n\n"
+         "“Then shine away,” said Mr. Holloway, and put his boot upon the box.\n")
+SHINE_CAST = (Character("Tobias Wren", ("Tobias Wren", "Tobias"), Gender.MALE),
+              Character("Mr Holloway", ("Mr Holloway", "Mr. Holloway", "Holloway"),
+                        Gender.MALE))
+
+
+def test_a_description_is_not_the_cast_member_the_turn_beside_it_names() -> None:
+    # the boy is the last man mentioned before each of the gentleman's lines, but the turns
+    # beside them are tagged "said Tobias": the gentleman is someone else, named at last
+    assert speakers(SHINE, characters=SHINE_CAST) == [
+        "Mr Holloway", "Tobias Wren", "Mr Holloway", "Tobias Wren", "Mr Holloway"]

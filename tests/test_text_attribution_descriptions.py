@@ -249,3 +249,14 @@ def test_the_animals_of_a_fable_speak_as_described_people():
             "“Race me, then,” the tortoise answered.\n\n"
             "The hare laughed at him. “Gladly,” he said.\n")
     assert speakers(text) == ["the hare", "the tortoise", "the hare"]
+def test_with_a_cast_a_described_speaker_takes_the_member_the_scene_names_next():
+    cast = (Character("Nils Berg", ("Nils Berg", "Nils"), Gender.MALE),
+            Character("Oskar Lind", ("Oskar Lind", "Oskar"), Gender.MALE),
+            Character("Greta", ("Greta",), Gender.FEMALE))
+    text = ("Nils Berg sat on the harbour wall mending a net.\n\n"
+            "A young man in a sailor's jacket came along the quay and stopped beside him.\n\n"
+            "“Is this the boat for Visby?” said the young man.\n\n"
+            "“It is,” said Nils.\n\n"
+            "“Then I am in time,” said the young man. Oskar Lind set down his bag and "
+            "laughed.\n")
+    assert speakers(text, characters=cast) == ["Oskar Lind", "Nils Berg", "Oskar Lind"]

@@ -257,3 +257,17 @@ def test_he_is_a_described_person_whose_gender_the_text_has_not_said_yet():
     # and the "he" of his tag gives him a man's voice when he is cast
     constable = next(c for c in script.characters if c.name == "the constable")
     assert constable.gender is Gender.MALE
+    assert speakers(text) != ["the surgeon"]
+
+
+def test_a_pronoun_tag_finds_the_tagged_speaker_before_the_only_mention():
+    # "she" has no woman named before it, only "a wife" in the opening sentence; the
+    # speaker of the tagged line before "Mr. Crane replied" is the antecedent
+    text = ("It is a truth universally acknowledged, that a single man in possession of a "
+            "good fortune, must be in want of a wife.\n\n"
+            "“My dear Mr. Crane,” said his lady to him one day, “have you heard that the "
+            "mill is sold?”\n\n"
+            "Mr. Crane replied that he had not.\n\n"
+            "“But it is,” returned she; “for Mrs. Hobb has just been here.”\n\n"
+            "Mrs. Crane was a woman of mean understanding.\n")
+    assert speakers(text) == ["Mrs. Crane"] * 4

@@ -195,3 +195,13 @@ def test_the_voice_the_next_paragraph_names_is_the_speakers():
             "There was a shade of jealousy in the voice of Curtis Waring as he entered the "
             "library through the open door.\n")
     assert speakers(text)[1] == "Curtis Waring"
+
+
+def test_a_speaker_a_tag_brings_in_is_not_the_one_the_turn_before_called():
+    text = ("Mrs. Hale talked of the new vicar to Mr. Dunn by the fire all evening.\n\n"
+            "“Would you walk to church in this weather, Mr. Dunn?” asked Mrs. Hale.\n\n"
+            "“Surely not in the snow,” broke in a stout, red-faced farmer.\n")
+    s = build_script(text)
+    second = speakers(text)[1]
+    assert second != "Mr. Dunn" and second.endswith("red-faced farmer")
+    assert "a stout red-faced farmer" in s.character(second).aliases

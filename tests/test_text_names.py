@@ -43,3 +43,36 @@ def test_she_opening_the_next_sentence_gives_hers() -> None:
                                                                      "looking at him")
             .replace("her shaking", "his shaking").replace("ran to her", "ran to him"))
     assert _genders(text)["Carson Lowry"] is Gender.FEMALE
+
+
+def test_title_and_surname_is_not_the_sister_known_by_her_given_name():
+    from attrkit import speakers
+    text = ("The Misses Farrow kept a school for young ladies at Hampstead. Miss Farrow "
+            "was the elder; Miss Lucinda Farrow, her sister, taught the piano.\n\n"
+            "“Is the carriage come?” asked Miss Farrow.\n\n"
+            "“It is at the gate,” said Miss Lucinda, timidly.\n\n"
+            "“Then call the girls,” said Miss Farrow, with great dignity.\n")
+    s = build_script(text)
+    first, second, third = speakers(text)
+    assert first == third and first != second
+    # the elder is "Miss Farrow", never "Miss Lucinda Farrow"
+    assert not any("Lucinda" in a for a in s.character(first).aliases)
+
+
+def test_a_titled_name_that_qualifies_a_noun_is_not_a_person():
+    from attrkit import speakers
+    text = ("Mrs. Dunmore walked slowly past the stalls with her little boy. From "
+            "somewhere came the shouts of the Aunt Sally man and the squeal of the organ.\n\n"
+            "“Can I have a go?” he asked.\n\n"
+            "“Not today,” she said.\n")
+    assert speakers(text)[1] == "Mrs. Dunmore"
+    assert "Aunt Sally" not in {c.name for c in build_script(text).characters}
+
+
+def test_a_name_inside_a_sentence_a_pronoun_leads_takes_none_of_its_pronouns():
+    # the "he"s are Archie's: Kit Farrow, heard singing in his thoughts, is no "he"
+    text = ("Archie walked home through the snow. He wished he had gone down to the city to "
+            "hear Kit Farrow sing. Then he remembered the sick child at the mill.\n\n"
+            "“See-saw, see-saw,” sang Kit Farrow, far away in the city.\n")
+    kit = build_script(text).character("Kit Farrow")
+    assert kit.gender is not Gender.MALE

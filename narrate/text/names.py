@@ -252,11 +252,16 @@ class Registry:
                 (split_title(f)[0].rstrip(".").lower() for f in e.forms) if t)}
             if len(titled) == 1:
                 return titled.pop()
-        norm = " ".join(["the" if det in ("a", "an", "one", "this", "that") else det,
-                         *rest]).lower() if rest else det  # a bare "one" / "another"
+        # (a bare "one" / "another"; "one of the colts" is one of a group, not "the")
+        indefinite = det in ("a", "an", "one", "this", "that") and rest[:1] != ["of"]
+        norm = " ".join(["the" if indefinite else det, *rest]).lower() if rest else det
+        if words[0][:1].isupper() and words[0].endswith(("'s", "’s")) and rest:
+            norm = desc  # "Tom's mother": the owner keeps the capitals of a name
         if norm not in self.entities:
             e = Entity(norm, norm, {norm}, gender_of_noun(head), description=True,
                        child=bool(CHILD_WORDS & {w.lower() for w in words}))
+            if det in ("a", "an") and rest:
+                e.forms.add(desc.lower())  # the form the tag itself brought them in by
             if norm.startswith("the ") and rest:
                 # keep the form the story introduced them by ("a man"), when it has one
                 span = self.introduction(rest)
@@ -471,6 +476,11 @@ class Registry:
                     _ARTICLE_BEFORE.search(text, max(0, start - 40), start)
                 if art and not self.lookup(" ".join((text[art.start():start] + form).split())):
                     continue  # "the Stars", "a Swede", "the Dane or Norwegian": not a person
+                if split_title(form)[0] and not self.lookup(form) and _ARTICLE_BEFORE.search(
+                        text, max(0, start - 40), start):
+                    nxt = _NEXT_WORD.match(text, start + len(form))
+                    if nxt and nxt.group(1) in _QUALIFIED:
+                        continue  # "shouts of the Aunt Sally man": a game's name, not hers
                 if _IMAGE_OF.search(text, max(0, start - 30), start):
                     continue  # "bowed to the portrait of Countess Amelia": she is not here
                 sentence_start = _at_sentence_start(text, start)
@@ -566,6 +576,8 @@ class Registry:
             elif title and len(parts) == 1:
                 target = _titled_owner(self._titled_forms.get(parts[0], ()), keys,
                                        self._form_index, parts[0], title)
+                if target and self._sister_by_given_name(target, title, parts[0]):
+                    target = None
             elif len(parts) > 1 and not title:
                 # "Sherlock Holmes" beside "Mr. Sherlock Holmes" (longer forms come first): one
                 # person, unless two titled forms share the name ("Mr." and "Mrs. John Dashwood")
@@ -591,6 +603,20 @@ class Registry:
                 self._add_titled(form)
         return keys
 
+    def _sister_by_given_name(self, key: str, title: str, surname: str) -> bool:
+        """"Miss Pinkerton" beside "Miss Jemima Pinkerton" is her elder sister when the
+        story also calls the younger one "Miss Jemima": a title with the given name alone
+        tells two of one family apart, and the title with the surname alone is the other."""
+        for f in self.entities[key].forms:
+            t, core = split_title(f)
+            words = core.split()
+            if t and _title_word(t) == _title_word(title) and len(words) > 1 and \
+                    words[-1] == surname and re.search(
+                        rf"\b{re.escape(t)}\s+{re.escape(words[0])}\b(?!\s+{re.escape(surname)})",
+                        self.text):
+                return True
+        return False
+
     def _count_pronouns(self) -> None:
         """Gender evidence: pronouns in the rest of a sentence whose subject is a name."""
         text = self.text
@@ -605,6 +631,7 @@ class Registry:
         for i, m in enumerate(self.mentions):
             if m.key not in free:
                 continue
+            led = _pronoun_led(text, m.start)
             nxt = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(text)
             stop = min(nxt, m.end + (160 if m.subject else 60))
             window = text[m.end:stop]
@@ -616,8 +643,10 @@ class Registry:
                 # person ("Carson is a dancer." / "He has ...")
                 window = window[:turn.start()]
             # not "him": the object of a name's verb is someone else ("Alexandra asked him")
-            he = len(re.findall(r"\b(?:he|his|himself)\b", window, re.IGNORECASE))
-            she = len(_SHE_WORDS.findall(window))
+            # (in a sentence a "He" opens, the "he"s after a name are still the leader's)
+            he = 0 if led == "He" else len(re.findall(r"\b(?:he|his|himself)\b", window,
+                                                      re.IGNORECASE))
+            she = 0 if led == "She" else len(_SHE_WORDS.findall(window))
             e = self.entities[m.key]
             if he and not she:
                 e.he += 1
@@ -686,6 +715,17 @@ class Registry:
 def _title_word(title: str) -> str:
     t = title.rstrip(".").lower()
     return _TITLE_WORD.get(t, t)
+
+
+_LED_BY_PRONOUN = re.compile(r"(?:^|[.!?…][”\"’']?\s+|\n)[“\"‘']?(He|She)\s[^.!?\n]*$")
+
+
+def _pronoun_led(text: str, pos: int) -> str | None:
+    """"He wished he had gone to hear Fay Templeton sing. Then he ...": the "He"/"She"
+    opening the sentence that holds `pos`, if any; the pronouns of that gender after a
+    name inside it are the leader's, not the name's."""
+    m = _LED_BY_PRONOUN.search(text, max(0, pos - 200), pos)
+    return m.group(1) if m else None
 
 
 def _titled_owner(known: Sequence[str], keys: dict[str, str], index: dict[str, str],

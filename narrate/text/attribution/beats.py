@@ -76,7 +76,8 @@ def beat_in_paragraph(ctx: Context, i: int, exclude: set[str]) -> Attribution | 
 
 def _sentence_subject(ctx: Context, sentence: str, pos: int, exclude: set[str]) -> str | None:
     """The character a sentence opens with ("Ogden was sprawling", "Then he turned"):
-    a mention or a he/she within its first three words."""
+    a mention or a he/she within its first three words; else the he/she of its last
+    clause joined by "and"/"but" ("There was a noise and she turned ...")."""
     words = re.match(r"(?:\S+\s+){0,3}", sentence)
     head_end = pos + (words.end() if words else 0)
     pron = re.match(r"(?:\S+\s+){0,2}?(he|she)\b", sentence, re.IGNORECASE)
@@ -84,7 +85,15 @@ def _sentence_subject(ctx: Context, sentence: str, pos: int, exclude: set[str]) 
         if ctx.reg.candidate(m.key):
             return m.key
         return None
+    if pron is None:
+        # "There was a noise behind her and she turned just in time to seize a small boy":
+        # the subject of the sentence's last clause
+        clauses = list(_CLAUSE_PRONOUN.finditer(sentence))
+        pron = clauses[-1] if clauses else None
     if pron:
         return pronouns.resolve_subject(ctx, pron.group(1), pos + pron.start(1),
                                     exclude=next(iter(exclude), None))
     return None
+
+
+_CLAUSE_PRONOUN = re.compile(r"\b(?:and|but)\s+(he|she)\s+[a-z]+(?:ed|ew|ook|ame|ent|aw|ood)\b")

@@ -29,6 +29,7 @@ from narrate.text.attribution.patterns import (
     NAME_GIVEN,
     OPENING_PHRASE,
     OWNED_APPOSITIVE,
+    PRONOUNS,
     RECENT_SPEAKER_CHARS,
     SCENE_BREAK,
     SENTENCE_BEFORE,
@@ -324,6 +325,23 @@ class Context:
         # only a turn whose speaker a tag gave: a guessed one would spread its error
         return r.speaker if r and r.reason not in GUESSED and r.speaker != UNKNOWN else None
 
+    def named_beside(self, pos: int) -> set[str]:
+        """Who the paragraphs right before and after the one holding `pos` tag by name
+        ("“…,” asked Dick."): the speakers of the turns beside a quote at `pos`."""
+        j = bisect.bisect_right(self.quote_ends, pos)
+        if j >= len(self.quotes) or self.quotes[j].start > pos:
+            return set()
+        block = self.quotes[j].block
+        found: set[str] = set()
+        for b in (block - 1, block + 1):
+            for k in self.by_block.get(b, ()):
+                for subj in self.tag_subjects(k):
+                    if subj and subj[:1].isupper() and subj.lower() not in PRONOUNS:
+                        key = self.reg.lookup(subj)
+                        if key:
+                            found.add(key)
+        return found
+
     def previous_paragraph_speaker(self, i: int) -> str | None:
         """Who spoke the last quote of the paragraph before, when quote i opens its own
         paragraph and that speaker was read from a tag or a name (not guessed); the paragraph
@@ -413,10 +431,12 @@ class Context:
         return self._dialogue_only[block]
 
     def person_name(self, key: str) -> bool:
-        """A name that is surely a person's: titled ("Mr. Abernathy") or a known given name
-        (a capitalised word with pronouns after it may be a thing: "the Elks", "Nature")."""
+        """A name that is surely a person's: a cast member, titled ("Mr. Abernathy") or a
+        known given name (a capitalised word with pronouns after it may be a thing: "the
+        Elks", "Nature")."""
         e = self.reg.entities[key]
-        return any(split_title(f)[0] for f in e.forms) or e.name_gender is not Gender.UNKNOWN
+        return e.from_cast or any(split_title(f)[0] for f in e.forms) or \
+            e.name_gender is not Gender.UNKNOWN
 
     def described_only(self, key: str | None) -> bool:
         e = self.reg.entities.get(key) if key else None

@@ -23,6 +23,7 @@ from narrate.text.attribution.patterns import (
     KIN_PHRASE,
     NAME_STATEMENT,
     PERSON_INTRO,
+    POSSESSED,
     PRONOUNS,
     RELATION_NAMED,
     VOICE_OF,
@@ -101,6 +102,11 @@ def _resolve_description(ctx: Context, desc: str, pos: int, exclude: str | None)
     named = _named_descriptions(ctx).get(desc.lower())
     if named and named != exclude:
         return named
+    owned = POSSESSED.match(desc)
+    if owned:
+        key = _possessed(ctx, desc, owned.group(1), owned.group(2), pos, exclude)
+        if key:
+            return key
     of = re.search(r"\bof\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)\s*$", desc)
     if of:
         return pronouns.resolve_subject(ctx, of.group(1), pos, exclude)
@@ -134,6 +140,29 @@ def _resolve_description(ctx: Context, desc: str, pos: int, exclude: str | None)
             if key:
                 return key
     return _plain_description(ctx, desc, pos, exclude, gender)
+
+
+def _possessed(ctx: Context, desc: str, owner_words: str, noun: str, pos: int,
+               exclude: str | None) -> str | None:
+    """"said Tom's mother", "my brother's wife": the owner's relative when the story
+    knows one (same surname, or the "Mrs X" of the owner's family); else the description
+    itself, keeping the owner's capitals ("Tom's mother"), never the owner."""
+    if noun == "voice":  # "his mother's voice" is his mother's
+        return pronouns.resolve_subject(ctx, owner_words, pos, exclude)
+    owner = pronouns.resolve_subject(ctx, owner_words, pos)
+    gender = gender_of_noun(noun)
+    if owner and noun in RELATIONS:
+        target = ctx.reg.relative(owner, gender) or kin.inverse(ctx, owner, noun)
+        family = FAMILY_TITLE.get(noun)
+        if not target and family:
+            target = kin.family_member(ctx, desc, family, [owner], pos, exclude)
+        if target and target not in (exclude, owner):
+            return target
+    key = ctx.reg.description_entity(desc, pos)
+    if key == owner:
+        return None
+    ctx.reg.add_mentions_of(key)
+    return key
 
 
 def _epithet_of(ctx: Context, desc: str, pos: int, exclude: str | None,
@@ -186,10 +215,14 @@ def _plain_description(ctx: Context, desc: str, pos: int, exclude: str | None,
     if not e.description:
         ctx.reg.link_description(desc, key)
     if e.description and ctx.reg.has_cast and gender is not Gender.UNKNOWN:
+        # (not one a turn beside this one tags by name: “…,” asked Dick. / “…,” said the
+        # gentleman. -- a story that names him in one turn and describes the speaker of
+        # the next means someone else)
+        beside = ctx.named_beside(pos)
         for m in ctx.reg.recent(pos):
             c = ctx.reg.entities[m.key]
             if c.from_cast and m.key not in (exclude, ctx.narrator) and \
-                    c.resolved_gender() is gender:
+                    c.resolved_gender() is gender and m.key not in beside:
                 return m.key
         only = ctx.only_cast_member(gender, exclude, described=True)
         if only:
@@ -201,8 +234,8 @@ def _plain_description(ctx: Context, desc: str, pos: int, exclude: str | None,
 def voice_owner(ctx: Context, subj: str, tag: str, after: bool) -> str | None:
     """"cried a terrible voice, as a man started up": a voice is not a person; the
     person the tag's sentence brings in with it is the speaker ("the man")."""
-    if subj.split()[-1].lower() != "voice":
-        return None
+    if subj.split()[-1].lower() != "voice" or POSSESSED.match(subj):
+        return None  # (“his mother's voice” says whose it is)
     sentence = first_sentence(tag) if after else last_sentence(tag)
     named = VOICE_OF.search(sentence)  # "which she knew to be that of Mrs. Gibson"
     if named and ctx.reg.lookup(named.group(1)):
@@ -225,8 +258,10 @@ def same_described_speaker(ctx: Context, i: int, subj: str, key: str) -> str:
             subj.lower() not in PRONOUNS:
         return _named_at_last(ctx, i, key)
     if e is None or not e.description or e.from_cast or getattr(e, "spoke", False) \
-            or len(words) < 2 or words[0] not in DEFINITE or words[-1] in RELATIONS:
-        return key  # ("the son" is someone's relative, not the one he talks to)
+            or len(words) < 2 or words[0] not in DEFINITE or words[-1] in RELATIONS \
+            or POSSESSED.match(subj):
+        return key  # ("the son", "his mother's voice": someone's relative, not the one
+        # he talks to)
     called = _answering_the_one_called(ctx, i, words)
     if called:
         return called
@@ -277,7 +312,7 @@ def _named_at_last(ctx: Context, i: int, key: str) -> str:
     used before the speech tag that brings it in, in a conversation where one described
     person speaks, names that person."""
     e = ctx.reg.entities[key]
-    if e.from_cast or getattr(e, "spoke", False) or ctx.reg.has_cast:
+    if getattr(e, "spoke", False):
         return key
     para = ctx.blocks[ctx.quotes[i].block].start
     if any(m.key == key for m in ctx.reg.recent(para, limit_chars=para)):

@@ -26,7 +26,13 @@ from narrate.text.attribution.patterns import (
     SPEECH_VERBS,
     TOKEN,
 )
-from narrate.text.name_words import _NOT_NAMES, ABBREVIATED_OFFICES, OFFICES, PERSON_NOUNS
+from narrate.text.name_words import (
+    _NOT_NAMES,
+    ABBREVIATED_OFFICES,
+    OFFICES,
+    PERSON_NOUNS,
+    RELATIONS,
+)
 
 
 def is_adverb(word: str) -> bool:
@@ -73,29 +79,82 @@ def subject_at(tokens: list[str], i: int) -> tuple[str, int] | None:
             j += 1
         if j - i > 4 and without_office(tokens[i:j]) == tokens[i:j]:
             j = i + 4  # (up to 4 words of a name; more only when an office opens them)
+        if _possessive(tokens[j - 1]) and j < len(tokens) and tokens[j].lower() in PERSON_NOUNS:
+            # "said Tom's mother": the mother, not Tom (someone else's "maid" or "friend"
+            # is left to the other sieves)
+            if tokens[j].lower() not in OWNED_SPEAKERS:
+                return None
+            return " ".join([*without_office(tokens[i:j]), tokens[j]]), j + 1 - i
         return " ".join(without_office(tokens[i:j])), j - i
     part = _partitive(tokens, i)
     if part:
         return " ".join(tokens[i:i + part]), part
-    if t.lower() in BARE_SUBJECTS and (i + 1 >= len(tokens) or not tokens[i + 1][0].isalpha()):
-        return t.lower(), 1  # ", said another." / ", cried one,"
+    if t.lower() in BARE_SUBJECTS:
+        # ", said another." / ", cried one," / "somebody else inquired" / "someone said"
+        n = 2 if i + 1 < len(tokens) and tokens[i + 1] == "else" else 1
+        if i + n >= len(tokens) or not tokens[i + n][0].isalpha() or \
+                (t.lower() not in DETERMINERS and is_verb(tokens, i + n)):
+            return " ".join(w.lower() for w in tokens[i:i + n]), n
     if t.lower() in DETERMINERS:
-        for j in range(i + 1, min(i + 4, len(tokens))):
+        words = [t]
+        for j in range(i + 1, min(i + 5, len(tokens))):
+            if tokens[j] == "," and len(words) > 1 and j + 1 < len(tokens) and \
+                    re.match(r"[a-z][a-z-]*$", tokens[j + 1]):
+                continue  # "a thin, elderly gentleman": adjectives in a row
+            words.append(tokens[j])
+            if len(words) > 4:
+                return None
             w = tokens[j].lower()
-            if w in PERSON_NOUNS:
+            if _possessive(w) and w[:-2] in PERSON_NOUNS and j + 1 < len(tokens) and \
+                    tokens[j + 1].lower() == "voice":
+                continue  # "called a girl's voice"
+            if w in PERSON_NOUNS or (_people(w) and t.lower() == "the"):
                 if w == "voice" and j + 2 < len(tokens) and tokens[j + 1] == "of" and \
                         tokens[j + 2][0].isupper():
                     k = j + 2
                     while k < len(tokens) and tokens[k][0].isupper() and k - j < 5:
                         k += 1
                     return " ".join(tokens[i:k]), k - i
-                return " ".join(tokens[i:j + 1]), j + 1 - i
+                return " ".join(words), j + 1 - i
             if AGENT_NOUN.match(w) and (j + 1 == len(tokens) or not tokens[j + 1][0].isalnum()
                                         or (tokens[j + 1].islower() and is_adverb(tokens[j + 1]))):
                 # "said the waggoner.", "continued the undertaker solemnly"
-                return " ".join(tokens[i:j + 1]), j + 1 - i
+                return " ".join(words), j + 1 - i
             if not re.match(r"[a-z][a-z-]*$", tokens[j]):
                 return None
+    return None
+
+
+OWNED_SPEAKERS = RELATIONS | {"voice"}
+"""Nouns that a named owner's possessive makes a speaker of their own ("Tom's mother")."""
+
+
+def _people(word: str) -> bool:
+    """A plural of a person noun: a group speaking at once ("cried the ladies", "all the
+    girls whispered"); only after "the" (what "his friends said" is hearsay as often)."""
+    w = word.lower()
+    if w in ("men", "women", "children", "people", "folk", "folks"):
+        return True
+    return w.endswith("s") and len(w) > 3 and (
+        w[:-1] in PERSON_NOUNS or (w.endswith("ies") and w[:-3] + "y" in PERSON_NOUNS))
+
+
+def _possessive(word: str) -> bool:
+    return word.endswith(("'s", "’s")) and len(word) > 2
+
+
+def _after_aside(tokens: list[str], k: int) -> tuple[str, int] | None:
+    """"interposed, more softly, a young wife": a short phrase set off by commas between
+    the verb and a described subject (an article or a possessive opens the subject)."""
+    if k >= len(tokens) or tokens[k] != ",":
+        return None
+    for j in range(k + 2, min(k + 6, len(tokens))):
+        if tokens[j] == ",":
+            if j + 1 < len(tokens) and tokens[j + 1].lower() in DETERMINERS:
+                return subject_at(tokens, j + 1)
+            return None
+        if not re.match(r"[a-z][a-z-]*$", tokens[j]):
+            return None
     return None
 
 
@@ -109,14 +168,19 @@ GROUP_NOUNS = frozenset(("gang", "party", "crowd", "group", "family", "company",
 def _partitive(tokens: list[str], i: int) -> int:
     """"the oldest of the colts", "the youngest of the gang": one person picked out of a
     group by rank; the number of tokens it takes, else 0."""
+    if i + 3 < len(tokens) and tokens[i].lower() == "one" and tokens[i + 1] == "of" and \
+            tokens[i + 2].lower() in _GROUP_OWNERS and _group(tokens[i + 3]):
+        return 4  # "said one of the colts", "cried one of the women"
     if i + 4 >= len(tokens) or tokens[i].lower() != "the" or \
             not _RANKED.fullmatch(tokens[i + 1].lower()) or tokens[i + 2] != "of" or \
             tokens[i + 3].lower() not in _GROUP_OWNERS:
         return 0
-    group = tokens[i + 4]
-    if re.fullmatch(r"[a-z][a-z-]+", group) and (group.endswith("s") or group in GROUP_NOUNS):
-        return 5
-    return 0
+    return 5 if _group(tokens[i + 4]) else 0
+
+
+def _group(word: str) -> bool:
+    return re.fullmatch(r"[a-z][a-z-]+", word) is not None and (
+        word.endswith(("s", "men")) or word in GROUP_NOUNS)
 
 
 def without_office(words: list[str]) -> list[str]:
@@ -140,6 +204,18 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
     if j < 0:
         return None
     t = tokens[j]
+    if t == ",":
+        # "my father, after showing a great concern at it, said to her": the subject
+        # before a phrase set off by commas
+        for k in range(j - 1, max(-1, j - 10), -1):
+            if tokens[k] == ",":
+                if tokens[k + 1].lower() in ("and", "but"):
+                    # "he thumped like a naughty child, and turned to his son, saying,"
+                    return _sentence_opener(tokens, k)
+                return _subject_before(tokens, k)
+            if tokens[k] in ".!?;:“”\"‘’":
+                break
+        return None
     if t.lower() in PRONOUNS:
         return t
     if t[0].isupper() and t.lower() not in DETERMINERS:
@@ -153,10 +229,23 @@ def _subject_before(tokens: list[str], i: int) -> str | None:
             k += 1  # "Presently Tom said", "Then Tom said": the adverb is not part of the name
         words = without_office(tokens[k:j + 1])
         return " ".join(words[-4:] if len(words) > 4 else words)
-    if t.lower() in PERSON_NOUNS:
+    if t.lower() in PERSON_NOUNS or _people(t):
         for k in range(j - 1, max(-1, j - 4), -1):
             if tokens[k].lower() in DETERMINERS:
+                if t.lower() not in PERSON_NOUNS and tokens[k].lower() != "the":
+                    return None  # ("His friends said that he was “studying.”": hearsay)
                 return " ".join(tokens[k:j + 1])
+            if _possessive(tokens[k]) and tokens[k][0].isupper() and t.lower() in OWNED_SPEAKERS:
+                # "Tom's mother said": the capitalised owner and the noun
+                o = k
+                while o > 0 and tokens[o - 1][0].isupper() and k - o < 3 and \
+                        tokens[o - 1].lower() not in DETERMINERS and \
+                        tokens[o - 1].lower() not in OPENERS:
+                    o -= 1
+                return " ".join(tokens[o:j + 1])
+            if _possessive(tokens[k]) and tokens[k][:-2].lower() in PERSON_NOUNS and \
+                    t.lower() == "voice":
+                continue  # "a girl's voice called"
             if not re.match(r"[a-z][a-z-]*$", tokens[k]):
                 break
     return None
@@ -212,7 +301,7 @@ def subject_after(after: str) -> str | None:
         k = i + n
         while k < len(tokens) and is_adverb(tokens[k]) and k - i - n < 2:
             k += 1
-        found = subject_at(tokens, k)
+        found = subject_at(tokens, k) or _after_aside(tokens, k)
         if found:
             return (_called(tokens, k + found[1]) if found[0][:1].islower() else None) \
                 or found[0]
@@ -272,15 +361,18 @@ def subject_before(before: str) -> str | None:
             subj = _subject_before(tokens, i)
             if subj:
                 return subj
-            j = i - 1  # "and then said", "and quietly said"
-            while j > 0 and (tokens[j].lower() in ("then", "now", "so") or is_adverb(tokens[j])):
-                j -= 1
-            if j > 0 and tokens[j] == "and":
-                return _sentence_opener(tokens, j)  # "My uncle looked up and said:"
+            a = i - 1
+            while a > 0 and is_adverb(tokens[a]) and i - a <= 2:
+                a -= 1  # "... wrote a sum on the board and then said:"
+            if a >= 0 and tokens[a] == "and":
+                return _sentence_opener(tokens, a)  # "My uncle looked up and said:"
+            if a > 0 and tokens[a] == "," and tokens[-1] == ":":
+                # "Buck Mulligan ..., thrusting a hand into his pocket, said:"
+                return _sentence_opener(tokens, a)
     if tokens and tokens[-1] in (":", ","):
         # "he suddenly addressed her with:", "...by leaning towards him and remarking:": a
         # verb that introduces speech only when the quote follows at once
-        for i in range(len(tokens) - 2, max(-1, len(tokens) - 8), -1):
+        for i in range(len(tokens) - 2, max(-1, len(tokens) - 10), -1):
             if tokens[i].lower() in INTRODUCING_VERBS:
                 # ("The quiet voice beside her whispering," has no clause for an opener)
                 opener = _sentence_opener(tokens, i) if tokens[i - 1] in ("and", ",") else None

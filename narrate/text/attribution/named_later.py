@@ -54,13 +54,14 @@ def _same_person(described: Entity, named: Entity | None) -> bool:
 def named_later(ctx: Context) -> None:
     """"An old man in a tweed cap was doing a crossword. “Seven letters,” he muttered.
     [...] Mr. Abernathy counted the squares": a story often names a person only after
-    they have spoken as a description. Without a cast, in each scene (between headings
+    they have spoken as a description. In each scene (between headings
     and scene breaks), a described speaker of a known gender becomes the one named
     character of that gender whom the story first mentions after the description first
     spoke there (within NAMED_LATER_CHARS of its last line), when no other described
     speaker of that gender spoke more recently before the name and the two never talk
-    back and forth (two people talking are two people)."""
-    if ctx.reg.has_cast or not ctx.quotes:
+    back and forth (two people talking are two people). With a cast, the name is a cast
+    member's (a description the cast did not claim is someone it names later)."""
+    if not ctx.quotes:
         return
     breaks = [b.start for b in ctx.blocks if b.index in ctx.headings or (
         b.index not in ctx.by_block and SCENE_BREAK.match(ctx.text[b.start:b.end]))]

@@ -44,7 +44,10 @@ def named_nearby(ctx: Context, i: int, exclude: set[str]) -> Attribution | None:
     if heard:
         # “…” Anna heard him say: the hearer named before the verb is not the speaker
         exclude = exclude | {m.key for m in ctx.reg.between(q.end, q.end + heard.start())}
-    key = ctx.named_in(q.end, q.end + len(first), exclude)
+    # ("‘Dinah'll miss me very much to-night, I should think!’ (Dinah was the cat.)": an
+    # aside in brackets tells about someone, it does not say who spoke)
+    key = None if first.lstrip(" ,;\t\r\n").startswith("(") else \
+        ctx.named_in(q.end, q.end + len(first), exclude)
     if key:
         return Attribution(key, "named_nearby")
     before = ctx.before(i).rstrip()

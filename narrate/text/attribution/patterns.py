@@ -27,7 +27,11 @@ SPEECH_VERBS = _words(
     "shrieked squeaked moaned sneered joked cooed mumbled blurted barked corrected confessed "
     "conceded offered prompted reminded whined wondered exploded admonished implored entreated "
     "bawled spoke speaks shrugged hollered piped lied cautioned noted gushed boasted quipped "
-    "sang soothed proposed reasoned inquires went put broke cut struck chimed"
+    "sang soothed proposed reasoned inquires went put broke cut struck chimed "
+    # literary tags of the 19th century novels ("ejaculated Anson", "queried a loud voice")
+    "ejaculated queried lamented instructed challenged asserted scoffed snorted chided "
+    "jeered taunted vociferated hazarded affirmed averred commented demurred expostulated "
+    "grunted snarled interjected quavered volunteered wheedled intoned"
 )
 
 
@@ -65,7 +69,7 @@ PRONOUNS = frozenset(("he", "she", "i", "they", "we"))
 MODALS = frozenset(("would", "will", "could", "might", "shall", "should", "did", "must"))
 
 
-BARE_SUBJECTS = frozenset(("another", "one"))
+BARE_SUBJECTS = frozenset(("another", "one", "somebody", "someone"))
 """Pronoun-like subjects of a tag that stand for a person of a group ("said another")."""
 
 
@@ -334,7 +338,12 @@ KIN_DESCRIPTION = re.compile(r"(?:his|her|their|my|our|your|the) (\w+)")
 
 INTRODUCING_VERBS = _words(
     "addressed addressing saying remarking exclaiming replying answering asking adding crying "
-    "whispering murmuring muttering shouting observing continuing calling declaring"
+    "whispering murmuring muttering shouting observing continuing calling declaring "
+    "introduced introducing greeted greeting interrupted interrupting"
 )
 """Verbs that introduce a quote only right before it ("he addressed her with:", "and
 remarking:"): not speech verbs elsewhere ("he addressed the letter")."""
+
+
+POSSESSED = re.compile(r"^(.*\S)['’]s\s+([a-z][\w-]*)$")
+"""A person known by whose they are: "Tom's mother", "my brother's wife" (owner, noun)."""

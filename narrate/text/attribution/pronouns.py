@@ -24,6 +24,7 @@ from narrate.text.attribution.patterns import (
     CONTEXT_CHARS,
     DETERMINERS,
     OPENERS,
+    POSSESSED,
     PRONOUNS,
     RECENT_SPEAKER_CHARS,
     SOFT_REASONS,
@@ -95,6 +96,14 @@ def _resolve_subject(ctx: Context, subj: str, pos: int, exclude: str | None) -> 
                     not ctx.name_alone(m.start, m.end) and \
                     not ctx.inner_possessive(m.start, m.end):
                 return m.key
+        else:
+            # before the earliest mention in reach: a tagged speaker still counts ("“My
+            # dear Mr. Bennet,” said his lady [...] Mr. Bennet replied that he had not. /
+            # “But it is,” returned she")
+            spoke = _speaker_between(ctx, max(floor, last - CONTEXT_CHARS), last,
+                                     want, exclude)
+            if spoke:
+                return spoke
         for m in local:
             e = ctx.reg.entities[m.key]
             if (m.subject and m.key != exclude and e.resolved_gender() is Gender.UNKNOWN
@@ -107,7 +116,8 @@ def _resolve_subject(ctx: Context, subj: str, pos: int, exclude: str | None) -> 
     if low in ("they", "we"):
         return None
     if word[0].isupper() and low.split()[0] not in ("the", "his", "her", "their", "my",
-                                                      "our", "your", "a", "an"):
+                                                      "our", "your", "a", "an") and \
+            not POSSESSED.search(word):
         key = cast.cast_member(ctx, word, pos, ctx.reg.lookup(word))
         if key is None and word.split()[0] not in _NOT_NAMES and \
                 ctx.reg.common_opener(word.split(), None):

@@ -5,11 +5,12 @@ its speaker; a he/she opening the turn after another's tagged turn is the other 
 unless the verb continues ("he added"); a he/she answering a turn that calls someone of that
 gender by name is the one called.
 
-Known failures: a pronoun whose antecedent is the listener ("he said to Tom. “...” he
-added"); "said the one they called Veronica" (the name is in a relative clause)."""
+Known failures: a pronoun whose antecedent is the listener of an earlier line ("he said
+to Tom. “...” he added"; "said he to Tom" itself excludes Tom)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from narrate.script import Gender
@@ -39,7 +40,8 @@ def speech_verb(ctx: Context, i: int) -> Attribution | None:
             key = _reply_pronoun(ctx, i, s)
             if key:
                 return Attribution(key, "speech_verb")
-            key = (pronouns.resolve_subject(ctx, s, q.start, exclude=ctx.addressed)
+            listener = ctx.addressed or _told_to(ctx, s, where, s is subj)
+            key = (pronouns.resolve_subject(ctx, s, q.start, exclude=listener)
                    or pronouns.recent_speaker(ctx, i, s) or _answering(ctx, i, s))
             if key:
                 key = descriptions.same_described_speaker(ctx, i, s, key)
@@ -49,6 +51,18 @@ def speech_verb(ctx: Context, i: int) -> Attribution | None:
         if key:
             return Attribution(key, "speech_verb")
     return None
+
+
+_TOLD_TO = re.compile(r"^\W*(?:\w+\s+){1,2}to\s+((?:(?:Mr|Mrs|Ms|Dr)\.?\s+|Miss\s+)?"
+                      r"[A-Z][\w’'-]+)")
+
+
+def _told_to(ctx: Context, subj: str, tag: str, after: bool) -> str | None:
+    """“…,” said he to Temple: the one a he/she tag speaks to is not who "he" is."""
+    if not after or subj.lower() not in ("he", "she"):
+        return None
+    m = _TOLD_TO.match(tag)
+    return ctx.reg.lookup(m.group(1)) if m else None
 
 
 def _called_responder(ctx: Context, i: int, subj: str | None) -> str | None:

@@ -163,7 +163,7 @@ def _vocative_anchors(ctx: Context, turns: list[list[int]], anchors: list[str | 
     called = [_turn_addressee(ctx, t) for t in turns]
     for k, turn in enumerate(turns):
         described = ctx.described_only(anchors[k])
-        if anchors[k] and not described:
+        if anchors[k] and (not described or _introduced_here(ctx, turn)):
             continue
         votes = {called[n] for n in (k - 1, k + 1) if 0 <= n < len(turns) and called[n]
                  and called[n] != anchors[n] and called[n] != called[k]
@@ -188,6 +188,18 @@ def _vocative_anchors(ctx: Context, turns: list[list[int]], anchors: list[str | 
                 if r is None or r.reason in SOFT_REASONS or r.reason == "continued" or \
                         (old and r.speaker == old):
                     ctx.result[j] = Attribution(key, "vocative")
+
+
+def _introduced_here(ctx: Context, turn: list[int]) -> bool:
+    """“Surely she could learn Persian,” broke in a thin, elderly gentleman: a tag that
+    brings its speaker in with "a"/"an" introduces someone new, not the one the turn
+    before called by name."""
+    for b in turn:
+        for j in ctx.by_block[b]:
+            for subj in ctx.tag_subjects(j):
+                if subj and subj.split()[0].lower() in ("a", "an"):
+                    return True
+    return False
 
 
 def _other_party(ctx: Context, speaker: str, a: int, k: int, turns: list[list[int]],
