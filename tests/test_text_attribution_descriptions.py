@@ -260,3 +260,11 @@ def test_with_a_cast_a_described_speaker_takes_the_member_the_scene_names_next()
             "“Then I am in time,” said the young man. Oskar Lind set down his bag and "
             "laughed.\n")
     assert speakers(text, characters=cast) == ["Oskar Lind", "Nils Berg", "Oskar Lind"]
+
+
+def test_more_kinds_of_person_are_described_speakers():
+    # "said the hag" and "the publican" were no person nouns: their lines went to someone else
+    text = ("Martin knocked at the cottage door, and an old woman opened it.\n\n"
+            "“Who sent you?” said the hag.\n\n"
+            "“The publican at the crossroads,” said Martin.\n")
+    assert speakers(text) == ["the hag", "Martin"]

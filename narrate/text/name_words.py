@@ -47,6 +47,21 @@ NEUTRAL_NOUNS |= {"fox", "crow", "wolf", "bear", "rabbit", "hare", "tortoise", "
                   "spider", "ant", "grasshopper", "bee", "caterpillar", "dragon", "unicorn",
                   "hedgehog", "otter", "weasel", "stoat", "ferret", "cricket", "bird"}
 MALE_NOUNS |= {"rooster", "cock", "bull", "stallion", "ram", "gander", "drake", "stag"}
+# more kinds of person older novels and news stories describe people by ("said the hag",
+# "the publican", "pursued this vivacious infant"); not "stripling": with a cast, "The
+# lath-like stripling frowned." took the lines of the man he answered (LitBank, Tess)
+MALE_NOUNS |= {"gaffer", "codger", "laddie", "manservant", "knight", "seaman",
+               "mariner", "policeman", "cabman", "herdsman", "ferryman", "workman", "ploughman",
+               "plowman", "pappy", "cowboy", "lackey", "fiancé"}
+FEMALE_NOUNS |= {"hag", "crone", "barmaid", "maidservant", "gentlewoman", "lassie", "granny",
+                 "gran", "mammy", "fiancee", "fiancée"}
+NEUTRAL_NOUNS |= {"guest", "caller", "lover", "sweetheart", "rustic", "yokel",
+                  "peasant", "villager", "labourer", "laborer", "carter", "drover", "vagrant",
+                  "hawker", "publican", "hermit", "pilgrim", "trooper", "infant", "toddler",
+                  "teenager", "foreigner", "warrior", "deacon", "cabby", "cashier", "banker",
+                  "grocer", "butcher", "tailor", "cobbler", "blacksmith", "carpenter", "miner",
+                  "rancher", "trapper", "woodcutter", "dentist", "attorney", "juror", "thief",
+                  "robber", "burglar", "bandit", "outlaw", "pirate"}
 FEMALE_NOUNS |= {"hen", "cow", "mare", "ewe", "vixen", "lioness", "tigress", "doe", "nanny-goat"}
 # more people a story may know only by a description ("said a hard-featured dame",
 # "The conductor squinted"): occupations, ranks and kinds of person
