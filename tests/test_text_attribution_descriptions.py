@@ -268,3 +268,16 @@ def test_more_kinds_of_person_are_described_speakers():
             "“Who sent you?” said the hag.\n\n"
             "“The publican at the crossroads,” said Martin.\n")
     assert speakers(text) == ["the hag", "Martin"]
+
+
+def test_a_description_the_story_says_who_is_is_that_person():
+    # "asked the man, who was a porter ..." / "said the porter": one person, not two
+    text = ("A rough voice woke him. “Get up, you lazy boy!”\n\n"
+            "“What time is it?” asked Dan.\n\n"
+            "“Past seven,” said the man, who was a porter at the fish market. “You'll miss "
+            "the boats.”\n\n"
+            "Dan sat up and rubbed his eyes.\n\n"
+            "“Some boys get up earlier than that,” said the porter.\n")
+    script = build_script(text)
+    said = [s.speaker for s in script.segments if s.kind is SegmentKind.DIALOGUE]
+    assert said[2] == said[4]

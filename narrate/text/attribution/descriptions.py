@@ -265,6 +265,9 @@ def same_described_speaker(ctx: Context, i: int, subj: str, key: str) -> str:
     called = _answering_the_one_called(ctx, i, words)
     if called:
         return called
+    same = _who_was(ctx, i, words[-1], key)
+    if same:
+        return same
     if words[-1] == "other" and len(words) == 2:
         # "said the other": the party of the conversation who did not just speak
         prev = ctx.last_speaker_before(ctx.quotes[i].start)
@@ -283,6 +286,29 @@ def same_described_speaker(ctx: Context, i: int, subj: str, key: str) -> str:
         return key
     ctx.reg.merge(key, described[0])
     return described[0]
+
+
+def _who_was(ctx: Context, i: int, noun: str, key: str) -> str | None:
+    """"asked the man, who was a porter in the employ of a firm" ... "said the porter": the
+    story said who the porter is; his lines and the man's are one person's (merged)."""
+    start = max(0, ctx.quotes[i].start - RELATIVE_REACH)
+    found = None
+    for m in re.finditer(rf"\b(?:the|a|an)\s+((?:[a-z-]+\s+){{0,2}}[a-z-]+),\s+who\s+"
+                         rf"(?:was|is|had\s+been)\s+(?:a|an|the)\s+(?:[a-z-]+\s+){{0,2}}?"
+                         rf"{re.escape(noun)}\b", ctx.text[start:ctx.quotes[i].start],
+                         re.IGNORECASE):
+        found = m
+    if found is None:
+        return None
+    other = ctx.reg.lookup("the " + found.group(1).lower())
+    if other is None or other == key or not ctx.reg.entities[other].description:
+        return None
+    ctx.reg.merge(key, other)
+    return ctx.reg.current(other)
+
+
+RELATIVE_REACH = 3000
+"""How far before a description's tag the sentence that says who it is may be."""
 
 
 def _answering_the_one_called(ctx: Context, i: int, words: list[str]) -> str | None:
