@@ -341,3 +341,12 @@ def test_the_subject_before_a_phrase_set_off_by_commas_and_the_verb():
             "father, after thinking a long while by the fire, said to her, with a sigh, "
             "“The boy must go, then.”\n")
     assert speakers(text) == ["my father"]
+
+
+def test_the_subject_of_the_last_and_clause_introduces_the_quote():
+    # "He waited while the guest sat down, and Mrs. Ward joined in by leaning towards him and
+    # remarking:" - the sentence's "He" (someone else) took Mrs. Ward's line
+    text = ("Mr. Price was telling a long story. He paused while the guest sat down, and "
+            "Mrs. Ward neatly joined in by leaning towards him and remarking:\n\n"
+            "“Now, what would you do in Leeds, Mr. Price?”\n")
+    assert speakers(text) == ["Mrs. Ward"]

@@ -414,7 +414,18 @@ def after_opening_phrase(tokens: list[str], k: int) -> int:
 
 
 def _sentence_opener(tokens: list[str], i: int) -> str | None:
-    """The subject opening the sentence that holds ``tokens[i]``."""
+    """The subject opening the clause that holds ``tokens[i]``: the last ", and <subject>"
+    before it ("He kept this suspended while the newcomer sat down, and Mrs. Hilbery deftly
+    joined the severed parts by leaning towards him and remarking:"), else the sentence's."""
+    for c in range(i - 1, 0, -1):
+        if tokens[c] in ".!?;”\"’":
+            break
+        if tokens[c] == "and" and tokens[c - 1] == ",":
+            found = subject_at(tokens, c + 1)
+            if found and c + 1 + found[1] < i and (found[0][:1].isupper()
+                                                  or found[0].split()[0].lower() in DETERMINERS):
+                return found[0]
+            break
     k = i
     while k > 0 and tokens[k - 1] not in ".!?;”\"’":
         k -= 1
