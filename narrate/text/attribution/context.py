@@ -6,6 +6,7 @@ conversation so far). Sieves write only `result` and the registry."""
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -464,3 +465,25 @@ class Context:
             return False
         pb = self.blocks[block - 1]
         return I_WORD.search(self.text, pb.start, pb.end) is not None
+
+
+Resolver = Callable[["Context", str, int, "str | None"], "str | None"]
+"""resolve(ctx, words, pos, exclude): the entity `words` stand for at `pos`, or None."""
+
+
+def guarded(kind: str) -> Callable[[Resolver], Callable[..., str | None]]:
+    """A resolution that may ask others ("her daughter" asks who "she" is) run inside
+    `Context.enter`/`leave`: one already under way further up, or nested too deep, answers
+    None instead of recursing."""
+    def wrap(resolve: Resolver) -> Callable[..., str | None]:
+        @functools.wraps(resolve)
+        def resolving(ctx: Context, words: str, pos: int,
+                      exclude: str | None = None) -> str | None:
+            if not ctx.enter(kind, words, pos):
+                return None
+            try:
+                return resolve(ctx, words, pos, exclude)
+            finally:
+                ctx.leave(kind, words, pos)
+        return resolving
+    return wrap

@@ -13,7 +13,7 @@ from collections import Counter
 
 from narrate.script import Gender
 from narrate.text.attribution import cast, kin, pronouns
-from narrate.text.attribution.context import Attribution, Context
+from narrate.text.attribution.context import Attribution, Context, guarded
 from narrate.text.attribution.grammar import first_sentence, last_sentence
 from narrate.text.attribution.patterns import (
     CONTEXT_CHARS,
@@ -82,18 +82,10 @@ def _named_descriptions(ctx: Context) -> dict[str, str]:
     return ctx.desc_names
 
 
+@guarded("description")
 def resolve_description(ctx: Context, desc: str, pos: int, exclude: str | None) -> str | None:
     """"his wife" -> the possessor's wife (same surname); "the voice of John" -> John;
     with a cast, "the young man" -> the cast member of that gender last mentioned."""
-    if not ctx.enter("description", desc, pos):
-        return None
-    try:
-        return _resolve_description(ctx, desc, pos, exclude)
-    finally:
-        ctx.leave("description", desc, pos)
-
-
-def _resolve_description(ctx: Context, desc: str, pos: int, exclude: str | None) -> str | None:
     titled = cast.titled_description(ctx, desc)
     if titled and titled != exclude:
         # "the doctor": the cast's "Doctor Losberne", also in the narration from now on

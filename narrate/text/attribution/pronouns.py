@@ -12,7 +12,7 @@ from collections import Counter
 
 from narrate.script import Gender
 from narrate.text.attribution import cast, descriptions
-from narrate.text.attribution.context import Context
+from narrate.text.attribution.context import Context, guarded
 from narrate.text.attribution.grammar import (
     after_opening_phrase,
     last_sentence,
@@ -41,18 +41,10 @@ from narrate.text.name_words import (
 )
 
 
+@guarded("subject")
 def resolve_subject(ctx: Context, subj: str, pos: int, exclude: str | None = None) -> str | None:
     """The entity a tag's subject ("he", "Tom", "the old man", "I") stands for at `pos`, or
     None; a cycle of resolutions (see `Context.enter`) answers None."""
-    if not ctx.enter("subject", subj, pos):
-        return None
-    try:
-        return _resolve_subject(ctx, subj, pos, exclude)
-    finally:
-        ctx.leave("subject", subj, pos)
-
-
-def _resolve_subject(ctx: Context, subj: str, pos: int, exclude: str | None) -> str | None:
     word = subj.strip()
     low = word.lower()
     if low == "i":
