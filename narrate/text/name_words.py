@@ -155,6 +155,20 @@ ABBREVIATED_OFFICES = frozenset(("Rep.", "Reps.", "Sen.", "Sens.", "Gov.", "Atty
                                  "Pres.", "Sec.", "Supt.", "Insp.", "Det."))
 """Offices that are never a name even before a single name ("Gov. Cuomo")."""
 
+
+def without_office(words: list[str]) -> list[str]:
+    """A name's words without the office before it: "Vice President Joe Biden" -> "Joe
+    Biden", "Sen. Ben Sasse" -> "Ben Sasse", "Gov. Cuomo" -> "Cuomo". A spelled-out office
+    goes only before a full name (two words or more): "General Tilney" or "Chief Tom" may be
+    how a story names someone."""
+    k = 0
+    while k < len(words) - 1 and words[k] in OFFICES:
+        k += 1
+    if k and (len(words) - k >= 2 or all(w in ABBREVIATED_OFFICES for w in words[:k])):
+        return words[k:]
+    return words
+
+
 _COMPOUND_WORD = re.compile(r"^[A-Z][a-z]+-[a-z]{4,}")
 """A capitalised word joined by a hyphen to a lower-case word of four letters or more."""
 

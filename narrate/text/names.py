@@ -40,7 +40,6 @@ from narrate.text.name_words import (
     INTRO_CHARS,
     MALE_TITLES,
     NAME_RE,
-    OFFICES,
     ORG_NOUNS,
     TITLES,
     _at_sentence_start,
@@ -56,6 +55,7 @@ from narrate.text.name_words import (
     find_descriptions,
     gender_of_noun,
     split_title,
+    without_office,
 )
 
 __all__ = ["Entity", "Mention", "Registry", "description_head", "find_descriptions",
@@ -458,13 +458,11 @@ class Registry:
                     continue
                 # "Mayor Linda Park", "Councilwoman Maria Delgado": the office is not part
                 # of the name, and says the name is a person's
-                k = 0
-                while k < len(words) - 2 and words[k] in OFFICES:
-                    k += 1
-                office = bool(k)
+                named = without_office(words)
+                office = len(named) < len(words)
                 if office:
-                    start = text.index(words[k], start)
-                    words = words[k:]
+                    start = text.index(named[0], start)
+                    words = named
                 # "Newland Archer's New York": a possessive ends the name, what follows is
                 # the thing owned
                 for k, w in enumerate(words[:-1]):

@@ -28,10 +28,9 @@ from narrate.text.attribution.patterns import (
 )
 from narrate.text.name_words import (
     _NOT_NAMES,
-    ABBREVIATED_OFFICES,
-    OFFICES,
     PERSON_NOUNS,
     RELATIONS,
+    without_office,
 )
 
 
@@ -181,19 +180,6 @@ def _partitive(tokens: list[str], i: int) -> int:
 def _group(word: str) -> bool:
     return re.fullmatch(r"[a-z][a-z-]+", word) is not None and (
         word.endswith(("s", "men")) or word in GROUP_NOUNS)
-
-
-def without_office(words: list[str]) -> list[str]:
-    """A name's words without the office before it: "Vice President Joe Biden" -> "Joe
-    Biden", "Sen. Ben Sasse" -> "Ben Sasse", "Gov. Cuomo" -> "Cuomo". A spelled-out office
-    goes only before a full name (two words or more): "General Tilney" or "Chief Tom" may be
-    how a story names someone."""
-    k = 0
-    while k < len(words) - 1 and words[k] in OFFICES:
-        k += 1
-    if k and (len(words) - k >= 2 or all(w in ABBREVIATED_OFFICES for w in words[:k])):
-        return words[k:]
-    return words
 
 
 def _subject_before(tokens: list[str], i: int) -> str | None:
